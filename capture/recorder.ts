@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource registration as the engine would receive it. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Mock URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`): a change detector, not the engine's own. */
+  readonly urn: string;
+  readonly parent: string;
+  readonly custom: boolean;
+  /** Inputs as registered (secrets unwrapped to their plain value). */
+  readonly inputs: Record<string, unknown>;
+  /** Provider reference (`<urn>::<id>`); empty when the resource would use a default provider. */
+  readonly provider: string;
+  readonly retainOnDelete: boolean;
+  readonly protect: boolean;
+  /** Alias URNs and specs, as strings, for resources that were moved or renamed. */
+  readonly aliases: readonly string[];
+  /** Names of input properties that were registered as secrets. */
+  readonly secretInputs: readonly string[];
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getRetainondelete?(): boolean;
+  getProtect(): boolean;
+  getAliasesList(): { toObject(): unknown }[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function secretKeys(obj: Record<string, unknown> | undefined): string[] {
+  if (!obj) return [];
+  return Object.keys(obj).filter((k) => {
+    const v = obj[k] as Record<string, unknown> | null;
+    return typeof v === "object" && v !== null && v["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+  });
+}
+
+/**
+ * A Pulumi mock that records every registration, its options included (the stock mock only sees type,
+ * name and inputs). Kubernetes resources without a provider are recorded as violations: mocks do not
+ * honour `pulumi:disable-default-providers`, so this is what enforces it in-process. Any invoke is an
+ * error, so an unplanned cluster lookup fails loudly instead of returning an empty mock value.
+ */
+export class Recorder implements pulumi.runtime.Mocks {
+  public resources: RecordedResource[] = [];
+  public violations: string[] = [];
+  private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
+
+  reset(): void {
+    this.resources = [];
+    this.violations = [];
+    this.options.clear();
+  }
+
+  /** Wraps the mock monitor so the full registration request (parent, options) is recorded too. */
+  attach(monitor: { registerResource(req: RegisterRequest, cb: unknown): unknown; newUrn(parent: string, type: string, name: string): string }): void {
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+      this.options.set(`${req.getType()}|${req.getName()}`, {
+        urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+        parent: req.getParent(),
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        protect: req.getProtect(),
+        aliases: req.getAliasesList().map((a) => JSON.stringify(a.toObject())),
+        secretInputs: secretKeys(req.getObject()?.toJavaScript()),
+      });
+      return register(req, cb);
+    };
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const opts = this.options.get(`${args.type}|${args.name}`);
+    if (!opts) throw new Error(`recorder: no registration options seen for ${args.type} ${args.name}`);
+    const provider = args.provider ?? "";
+    this.resources.push({ ...opts, type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider });
+    if (args.type.startsWith("kubernetes:") && provider === "") {
+      this.violations.push(`${args.type} "${args.name}" has no explicit provider and would use the default one`);
+    }
+    return { id: args.custom === false ? undefined : `${args.name}-id`, state: args.inputs };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    throw new Error(`recorder: unexpected invoke ${args.token}(${JSON.stringify(args.inputs)})`);
+  }
+}

@@ -1,0 +1,49 @@
+import { AppSettings, MeshSettings } from "../../config/settings";
+import { hasWaypoint } from "../../config/parse-settings";
+import { Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+
+const WAYPOINT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: WAYPOINT_NAME };
+
+function policy(app: AppSettings, name: string, spec: Record<string, unknown>): Manifest {
+  return {
+    apiVersion: "security.istio.io/v1",
+    kind: "AuthorizationPolicy",
+    metadata: { name, namespace: app.namespace, labels: { ...PART_OF } },
+    spec,
+  };
+}
+
+/** The SPIFFE principal the app's waypoint runs as: its service account is named after the Gateway. */
+export function waypointPrincipal(settings: MeshSettings, app: AppSettings): string {
+  return `${settings.trustDomain}/ns/${app.namespace}/sa/${WAYPOINT_NAME}`;
+}
+
+/**
+ * The app namespace's policies, correct for ambient (DOMAIN.md §3):
+ * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it.
+ * - `allow-from-<ns>` per caller. Behind a waypoint the destination ztunnel sees the waypoint's identity,
+ *   not the caller's, so the caller check moves to the waypoint (`targetRefs`); without one it stays L4.
+ * - `allow-waypoint` (waypoint only): lets the waypoint through the ztunnel's deny-all, or every call dies there.
+ */
+export function authorizationManifests(settings: MeshSettings, app: AppSettings): Manifest[] {
+  const waypoint = hasWaypoint(settings, app);
+  const policies = [policy(app, "deny-all", {})];
+  for (const caller of app.allowFrom) {
+    policies.push(
+      policy(app, `allow-from-${caller}`, {
+        ...(waypoint ? { targetRefs: [WAYPOINT_REF] } : {}),
+        action: "ALLOW",
+        rules: [{ from: [{ source: { namespaces: [caller] } }] }],
+      }),
+    );
+  }
+  if (waypoint) {
+    policies.push(
+      policy(app, "allow-waypoint", {
+        action: "ALLOW",
+        rules: [{ from: [{ source: { principals: [waypointPrincipal(settings, app)] } }] }],
+      }),
+    );
+  }
+  return policies;
+}

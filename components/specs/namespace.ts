@@ -1,0 +1,26 @@
+import { AppSettings, MeshSettings } from "../../config/settings";
+import { hasWaypoint } from "../../config/parse-settings";
+import { Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+
+/**
+ * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
+ * audits `restricted`: Istio's generated waypoint pod sets no seccompProfile on a default install, so
+ * enforcing `restricted` rejects it (DOMAIN.md §5) unless the install was told otherwise.
+ */
+export function namespaceManifest(settings: MeshSettings, app: AppSettings): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: app.namespace,
+      labels: {
+        ...PART_OF,
+        "istio.io/dataplane-mode": "ambient",
+        ...(hasWaypoint(settings, app) ? { "istio.io/use-waypoint": WAYPOINT_NAME } : {}),
+        "pod-security.kubernetes.io/enforce": settings.podSecurity,
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { AppSettings, TelemetrySettings } from "../../config/settings";
+import { Manifest, PART_OF } from "./manifest";
+
+/**
+ * `<app>-telemetry` in the app's namespace. With no selector it applies to the namespace's waypoint,
+ * which is where ambient produces request metrics and access logs (ztunnel ignores the Telemetry API).
+ */
+export function telemetryManifest(app: AppSettings, telemetry: TelemetrySettings): Manifest {
+  const spec: Record<string, unknown> = {};
+  if (telemetry.overrides.length > 0) {
+    spec.metrics = [
+      {
+        providers: [{ name: telemetry.metricsProvider }],
+        overrides: telemetry.overrides.map((o) => ({
+          match: { metric: o.metric, mode: o.mode },
+          tagOverrides: Object.fromEntries(
+            Object.entries(o.tagOverrides).map(([tag, t]) => [tag, t.value === undefined ? { operation: t.operation } : { operation: t.operation, value: t.value }]),
+          ),
+        })),
+      },
+    ];
+  }
+  if (telemetry.accessLogging) spec.accessLogging = [{ providers: [{ name: "envoy" }] }];
+  return {
+    apiVersion: "telemetry.istio.io/v1",
+    kind: "Telemetry",
+    metadata: { name: `${app.name}-telemetry`, namespace: app.namespace, labels: { ...PART_OF } },
+    spec,
+  };
+}

@@ -1,0 +1,105 @@
+import { AppSettings, MeshSettings } from "../../config/settings";
+import { Manifest, PART_OF } from "./manifest";
+
+// An unprivileged uid/gid: the images' own users are not numeric or not set, and runAsNonRoot needs one.
+const RUN_AS = 65532;
+
+const RESOURCES = {
+  requests: { cpu: "10m", memory: "16Mi" },
+  limits: { cpu: "100m", memory: "64Mi" },
+};
+
+/** The in-mesh host name of an app's Service. */
+export function serviceHost(app: AppSettings): string {
+  return `${app.name}.${app.namespace}.svc.cluster.local`;
+}
+
+export function serviceAccountManifest(app: AppSettings): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: app.name, namespace: app.namespace, labels: { ...PART_OF, app: app.name } },
+    // The workloads never call the Kubernetes API; ztunnel gets their identity without a mounted token.
+    automountServiceAccountToken: false,
+  };
+}
+
+/** The shell loop of a traffic client: one request per callee per round, status codes in the log. */
+export function callLoop(settings: MeshSettings, app: AppSettings): string {
+  const urls = app.calls.map((name) => {
+    const target = settings.apps.find((a) => a.name === name)!;
+    return `http://${serviceHost(target)}:${target.port}/`;
+  });
+  const calls = urls.map((u) => `curl -sS -o /dev/null --max-time 3 -w '${u} %{http_code}\\n' ${u} || true`).join("; ");
+  return `while true; do ${calls}; sleep ${app.callIntervalSeconds}; done`;
+}
+
+function container(settings: MeshSettings, app: AppSettings): Record<string, unknown> {
+  const base = {
+    name: app.name,
+    image: app.image,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    },
+    resources: RESOURCES,
+  };
+  if (app.calls.length > 0) return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
+  if (app.port === undefined) return { ...base, ...(app.args.length > 0 ? { args: [...app.args] } : {}) };
+  const probe = { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
+  return {
+    ...base,
+    ...(app.args.length > 0 ? { args: [...app.args] } : {}),
+    ports: [{ name: "http", containerPort: app.port }],
+    readinessProbe: { ...probe, initialDelaySeconds: 2 },
+    livenessProbe: { ...probe, initialDelaySeconds: 5, failureThreshold: 3 },
+  };
+}
+
+/** A Deployment whose pods meet Pod Security `restricted` and mount no service-account token. */
+export function deploymentManifest(settings: MeshSettings, app: AppSettings): Manifest {
+  const labels = { ...PART_OF, app: app.name };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: app.name, namespace: app.namespace, labels },
+    spec: {
+      replicas: app.replicas,
+      selector: { matchLabels: { app: app.name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: app.name,
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: RUN_AS,
+            runAsGroup: RUN_AS,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [container(settings, app)],
+        },
+      },
+    },
+  };
+}
+
+/** The app's Service; `istio.io/global` makes it reachable from the mesh's other clusters. */
+export function serviceManifest(app: AppSettings & { readonly port: number }): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: app.name,
+      namespace: app.namespace,
+      labels: { ...PART_OF, app: app.name, ...(app.global ? { "istio.io/global": "true" } : {}) },
+    },
+    spec: {
+      selector: { app: app.name },
+      // A named http port (and appProtocol) tells the waypoint to treat the traffic as HTTP.
+      ports: [{ name: "http", port: app.port, targetPort: "http", appProtocol: "http" }],
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { closest, distance } from "fastest-levenshtein";
+
+/** The config namespace of this project: every key in a stack file starts with it. */
+export const NAMESPACE = "mesh-lab";
+
+/**
+ * Thrown when a stack's config is invalid. Carries every problem found, so a user fixes them all in one go;
+ * each problem names the key, the value given and what is allowed.
+ */
+export class ConfigError extends Error {
+  constructor(
+    public readonly stack: string,
+    public readonly problems: readonly string[],
+  ) {
+    super(`stack "${stack}" has ${problems.length} config problem(s):\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Renders a config value the way a user would type it, short enough for one line. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The nearest candidate to `word`, when it is close enough to be a likely typo. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates as string[]);
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return distance(word, best) <= limit ? best : undefined;
+}
+
+/**
+ * Collects problems while a config tree is read, each tied to the dotted key it concerns
+ * (`mesh-lab:apps[1].port`). Readers return `undefined` for a bad value and record why.
+ */
+export class Problems {
+  private readonly found: string[] = [];
+
+  get list(): readonly string[] {
+    return this.found;
+  }
+
+  add(key: string, value: unknown, expected: string): undefined {
+    this.found.push(`key "${key}" is ${show(value)}; expected ${expected}`);
+    return undefined;
+  }
+
+  missing(key: string, expected: string): undefined {
+    this.found.push(`key "${key}" is missing; expected ${expected}`);
+    return undefined;
+  }
+
+  raw(message: string): void {
+    this.found.push(message);
+  }
+
+  /** Flags keys of `obj` that are not in `allowed`, with a did-you-mean hint. */
+  unknownKeys(prefix: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
+    for (const k of Object.keys(obj)) {
+      if (allowed.includes(k)) continue;
+      const hint = didYouMean(k, allowed);
+      const known = hint ? `did you mean "${joinKey(prefix, hint)}"?` : `known keys: ${allowed.join(", ")}`;
+      this.found.push(`key "${joinKey(prefix, k)}" is not a ${NAMESPACE} setting; ${known}`);
+    }
+  }
+}
+
+export function joinKey(prefix: string, key: string): string {
+  return prefix.endsWith(":") ? `${prefix}${key}` : `${prefix}.${key}`;
+}
