@@ -1,0 +1,69 @@
+import * as path from "path";
+import { captureProgram, Capture } from "../../capture/capture-program";
+import { parseSettings, RawConfig } from "../../config/parse-settings";
+import { listStacks, loadStackConfig } from "../../config/project-files";
+import { MeshSettings } from "../../config/settings";
+import { RecordedResource } from "../../capture/recorder";
+
+/** The project root: tests read the real Pulumi.yaml and stack files from here. */
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stacks that exist, from the `Pulumi.<stack>.yaml` files. */
+export const STACKS = listStacks(ROOT);
+
+/** A real stack's config, merged with the Pulumi.yaml defaults as the CLI does. */
+export function stackRaw(stack: string): RawConfig {
+  return loadStackConfig(ROOT, stack).raw;
+}
+
+export function stackSettings(stack: string): MeshSettings {
+  return parseSettings(stack, stackRaw(stack));
+}
+
+/**
+ * A real stack's config with some keys replaced (objects as values are JSON-encoded the way Pulumi
+ * passes them) and keys set to `undefined` removed.
+ */
+export function withConfig(stack: string, changes: Record<string, unknown>): RawConfig {
+  const raw: Record<string, string> = { ...stackRaw(stack) };
+  for (const [k, v] of Object.entries(changes)) {
+    const key = k.includes(":") ? k : `mesh-lab:${k}`;
+    if (v === undefined) delete raw[key];
+    else raw[key] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return raw;
+}
+
+/** The default apps of Pulumi.yaml, as plain objects to edit in a test. */
+export function defaultApps(stack = "cluster-1"): Record<string, unknown>[] {
+  return JSON.parse(stackRaw(stack)["mesh-lab:apps"]);
+}
+
+export function run(settings: MeshSettings): Promise<Capture> {
+  return captureProgram({ settings });
+}
+
+/** The one resource of this type and logical name; fails the test when it is missing. */
+export function find(capture: Capture, type: string, name: string): RecordedResource {
+  const found = capture.resources.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) {
+    const have = capture.resources.map((r) => `${r.type} ${r.name}`).join("\n  ");
+    throw new Error(`expected one ${type} "${name}", found ${found.length}; registered:\n  ${have}`);
+  }
+  return found[0];
+}
+
+export function names(capture: Capture, type: string): string[] {
+  return capture.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+}
+
+export const T = {
+  provider: "pulumi:providers:kubernetes",
+  namespace: "kubernetes:core/v1:Namespace",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
+  service: "kubernetes:core/v1:Service",
+  deployment: "kubernetes:apps/v1:Deployment",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  telemetry: "kubernetes:telemetry.istio.io/v1:Telemetry",
+  policy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+} as const;
