@@ -36,15 +36,33 @@ function settle(value: unknown): Promise<unknown> {
   return Promise.resolve(value);
 }
 
+/** A program that failed: what it registered before failing is kept, to prove bad input registers nothing. */
+export class CaptureError extends Error {
+  constructor(
+    public readonly cause: unknown,
+    public readonly resources: readonly RecordedResource[],
+  ) {
+    super(`program failed after registering ${resources.length} resource(s): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "CaptureError";
+  }
+}
+
 /**
- * Runs the real program for one stack in-process, against the recording mock, and returns every resource
- * it registered with its inputs and options, plus the stack outputs. No CLI, backend or cluster involved.
+ * Runs a program in-process, against the recording mock, and returns every resource it registered with its
+ * inputs and options, plus its outputs. No CLI, backend or cluster involved. Without a program it runs the
+ * real one, `meshProgram(inputs)`.
  */
-export function captureProgram(inputs: StackInputs, program: (i: StackInputs) => MeshOutputs | object = meshProgram): Promise<Capture> {
+export function captureProgram(inputs: StackInputs | undefined, program: () => MeshOutputs | object = () => meshProgram(inputs!)): Promise<Capture> {
   const run = queue.then(async () => {
     await install();
     recorder.reset();
-    const outputs = program(inputs);
+    let outputs: object;
+    try {
+      outputs = program();
+    } catch (e) {
+      await waitForRPCs();
+      throw new CaptureError(e, [...recorder.resources]);
+    }
     await waitForRPCs();
     const settled = (await settle(outputs)) as Record<string, unknown>;
     await waitForRPCs();

@@ -18,6 +18,8 @@ export interface RecordedResource {
   readonly aliases: readonly string[];
   /** Names of input properties that were registered as secrets. */
   readonly secretInputs: readonly string[];
+  /** URNs this resource waits for (explicit `dependsOn` and input dependencies). */
+  readonly dependsOn: readonly string[];
 }
 
 interface RegisterRequest {
@@ -29,6 +31,7 @@ interface RegisterRequest {
   getRetainondelete?(): boolean;
   getProtect(): boolean;
   getAliasesList(): { toObject(): unknown }[];
+  getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -70,6 +73,7 @@ export class Recorder implements pulumi.runtime.Mocks {
         protect: req.getProtect(),
         aliases: req.getAliasesList().map((a) => JSON.stringify(a.toObject())),
         secretInputs: secretKeys(req.getObject()?.toJavaScript()),
+        dependsOn: [...req.getDependenciesList()].sort(),
       });
       return register(req, cb);
     };

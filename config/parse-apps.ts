@@ -53,17 +53,22 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
 
 /** Rules that span apps: unique names and namespaces, callers and callees that exist. */
 export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings[]): void {
+  const before = r.problems.list.length;
   const byName = new Map<string, number>();
   const byNamespace = new Map<string, number>();
   apps.forEach((app, i) => {
     const first = byName.get(app.name);
+    const firstNs = byNamespace.get(app.namespace);
+    // A duplicate name usually brings its (defaulted) namespace along: report the name only.
     if (first !== undefined) r.problems.add(`${key}[${i}].name`, app.name, `a name not used by another app (${key}[${first}] has it)`);
     else byName.set(app.name, i);
-    const firstNs = byNamespace.get(app.namespace);
+    if (first !== undefined) return;
     if (firstNs !== undefined) {
       r.problems.add(`${key}[${i}].namespace`, app.namespace, `a namespace not owned by another app (${key}[${firstNs}] owns it)`);
     } else byNamespace.set(app.namespace, i);
   });
+  // With duplicates, references below would be ambiguous and only repeat the same mistake.
+  if (r.problems.list.length > before) return;
   const namespaces = apps.map((a) => a.namespace);
   apps.forEach((app, i) => {
     app.allowFrom.forEach((ns, j) => {

@@ -1,0 +1,28 @@
+import * as assert from "assert";
+import { parseSettings } from "../config/parse-settings";
+import { defaultApps, run, stackSettings, STACKS, withConfig } from "./support/stacks";
+
+describe("stack outputs", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: kube context, cluster, namespaces, the accounts host and the policy names`, async () => {
+      const { outputs } = await run(stackSettings(stack));
+      assert.deepStrictEqual(outputs, {
+        kubeContext: `k3d-${stack}`,
+        clusterName: stack,
+        network: stack === "cluster-1" ? "network1" : "network2",
+        namespaces: ["accounts", "finance"],
+        serviceHosts: { accounts: "accounts.accounts.svc.cluster.local" },
+        accountsHost: "accounts.accounts.svc.cluster.local",
+        policyNames: { accounts: ["deny-all", "allow-from-finance", "allow-waypoint"], finance: ["deny-all"] },
+      });
+    });
+  }
+
+  it("takes the host from the Service's own namespace", async () => {
+    const apps = defaultApps();
+    apps[0].namespace = "accounts-prod";
+    const { outputs } = await run(parseSettings("cluster-1", withConfig("cluster-1", { apps })));
+    assert.strictEqual(outputs.accountsHost, "accounts.accounts-prod.svc.cluster.local");
+    assert.deepStrictEqual(outputs.namespaces, ["accounts-prod", "finance"]);
+  });
+});
