@@ -1,3 +1,4 @@
+import { DEFAULT_GITOPS_REPO_URL, readGitUrl } from "./git-url";
 import { checkAppGraph, readApp } from "./parse-apps";
 import { readTelemetry } from "./parse-telemetry";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
@@ -21,6 +22,7 @@ export const SETTING_KEYS = [
   "podSecurity",
   "apps",
   "telemetry",
+  "gitopsRepoUrl",
 ] as const;
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -72,6 +74,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     ? { metricsProvider: "prometheus", accessLogging: true, overrides: [] }
     : telemetryRaw === undefined ? undefined : readTelemetry(r, key("telemetry"), telemetryRaw);
 
+  const gitopsRepoUrl = ours.gitopsRepoUrl === undefined ? DEFAULT_GITOPS_REPO_URL : readGitUrl(problems, key("gitopsRepoUrl"), ours.gitopsRepoUrl);
+
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
   return {
     stack,
@@ -83,6 +87,7 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     podSecurity: podSecurity!,
     apps: apps!,
     telemetry: telemetry!,
+    gitopsRepoUrl: gitopsRepoUrl!,
   };
 }
 

@@ -20,6 +20,8 @@ export interface MeshSettings {
   /** The tenants of the mesh, one namespace each. */
   readonly apps: readonly AppSettings[];
   readonly telemetry: TelemetrySettings;
+  /** The Git repository the rendered Argo CD Applications pull `gitops/` from; `pulumi up` ignores it. @default - a placeholder, https://github.com/example/mesh-lab.git */
+  readonly gitopsRepoUrl: string;
 }
 
 export type PodSecurityLevel = "baseline" | "restricted";
