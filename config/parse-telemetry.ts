@@ -1,3 +1,5 @@
+import { tagExpressionProblem } from "./cel/tag-problem";
+import { show } from "./problems";
 import { isObject, Reader } from "./readers";
 import { METRICS, MetricOverride, MODES, OPERATIONS, TagOverride, TelemetrySettings } from "./settings";
 
@@ -8,7 +10,7 @@ const TAG_KEYS = ["operation", "value"] as const;
 // Tags become Prometheus label names.
 const TAG_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Reads `mesh-lab:telemetry`: its shape only. Tag expressions are CEL, checked separately. */
+/** Reads `mesh-lab:telemetry`. Tag values are CEL, each parsed and type-checked as Envoy will evaluate it. */
 export function readTelemetry(r: Reader, key: string, v: unknown): TelemetrySettings | undefined {
   const o = r.object(key, v, TELEMETRY_KEYS);
   if (!o) return undefined;
@@ -34,7 +36,9 @@ function readOverride(r: Reader, key: string, v: unknown): MetricOverride | unde
   let ok = metric !== undefined && mode !== undefined;
   for (const [tag, spec] of Object.entries(o.tagOverrides)) {
     const t = readTag(r, `${tagsKey}.${tag}`, tag, spec);
-    if (t === undefined) ok = false;
+    const cel = t?.value === undefined ? undefined : tagExpressionProblem(`${tagsKey}.${tag}.value`, metric ?? show(match.metric), tag, t.value);
+    if (cel !== undefined) r.problems.raw(cel);
+    if (t === undefined || cel !== undefined) ok = false;
     else tagOverrides[tag] = t;
   }
   return ok ? { metric: metric!, mode: mode!, tagOverrides } : undefined;
