@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "./components/mesh-cluster";
 import { StackInputs } from "./config/stack-config";
+import { telemetryWarnings } from "./config/telemetry-warnings";
 
 /** The stack outputs: what a user or another stack reads back after `pulumi up`. */
 export interface MeshOutputs {
@@ -22,6 +23,7 @@ export interface MeshOutputs {
  */
 export function meshProgram(inputs: StackInputs): MeshOutputs {
   const { settings } = inputs;
+  for (const warning of telemetryWarnings(settings)) pulumi.log.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
   const mesh = new MeshCluster("mesh", { settings, kubeconfig: inputs.kubeconfig });
