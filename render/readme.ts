@@ -1,0 +1,132 @@
+import { ARGOCD_NAMESPACE } from "./argocd";
+import { Layout } from "./layout";
+import { GITOPS_DIR, HEADER } from "./tree";
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Per stack, what the README quotes: its Application's repository and its kube context. */
+export interface ReadmeStack {
+  readonly repoUrl: string;
+  readonly kubeContext: string;
+}
+
+/** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
+export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeStack>): string {
+  const first = layout.stacks[0];
+  const context = stacks.get(first)!.kubeContext;
+  const rows = [
+    ...(layout.base.length > 0 ? [`| \`base/\` | ${count(layout.base.length, "object")} | every cluster overlay |`] : []),
+    ...[...layout.apps].map(([app, objects]) => {
+      const users = [...layout.clusters.values()].filter((c) => c.apps.includes(app)).map((c) => `\`${c.stack}\``);
+      return `| \`apps/${app}/\` | ${count(objects.length, "object")} | ${users.join(", ")} |`;
+    }),
+    ...[...layout.clusters.values()].map(
+      (c) => `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | Argo CD or Flux on \`${c.stack}\` (\`argocd/${c.stack}.yaml\`) |`,
+    ),
+  ];
+  const apps = [...layout.clusters.values()].map((c) => `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`mesh-lab-${c.stack}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`);
+  return `<!-- ${HEADER} -->
+# \`${GITOPS_DIR}/\`: the mesh config for Argo CD or Flux
+
+This tree is rendered by \`npm run render\` from the same Pulumi program that \`pulumi up\` runs, for every stack
+(\`Pulumi.<stack>.yaml\` over the \`Pulumi.yaml\` defaults). For each stack, \`kubectl kustomize ${GITOPS_DIR}/clusters/<stack>\`
+yields exactly the objects \`pulumi up -s <stack>\` applies, same content: the render checks that before it writes
+anything, and the test suite checks it again with the real kustomize.
+
+Do not edit it by hand: change the program or a stack file, run \`npm run render\`, commit both. A render replaces
+the whole tree, so a file added here by hand is removed; \`npm run render -- --check\` (CI runs it) fails with a diff
+when the committed tree is stale.
+
+## Layout
+
+| Directory | Holds | Used by |
+| --- | --- | --- |
+${rows.join("\n")}
+
+Every object is one file, named \`<kind>-<name>.yaml\` (cluster-scoped) or \`<kind>-<namespace>.<name>.yaml\`.
+Where an object goes:
+
+- **\`base/\`**: mesh-wide objects (namespaces, Telemetry) that every cluster has.
+- **\`apps/<app>/\`**: the rest of an app (ServiceAccount, Deployment, Service, ...) that every cluster running the app has.
+- **\`clusters/<stack>/\`**: the cluster's policies and waypoints (AuthorizationPolicy, Gateway: reviewed per cluster,
+  as in the workshop), anything only that cluster has, and \`patches/\`.
+
+An object that every cluster of its layer has is written once, in that layer, with the content most clusters
+have. A cluster whose content differs gets a JSON patch (RFC 6902) in \`clusters/<stack>/patches/\`, listed under
+\`patches:\` in its \`kustomization.yaml\`, so the difference is the only thing written twice. An object only some
+clusters have is written in each of their overlays, never in a shared layer.
+
+**\`apps/\` is referenced from the cluster overlays, not from \`base/\`.** A cluster's \`kustomization.yaml\` lists
+\`../../base\`, then \`../../apps/<app>\` for each app the cluster runs, then its own files. So an app can run in
+some clusters only, and each overlay is the one place that says what its cluster runs. (The workshop's \`apps/\`
+was referenced by no kustomization at all, so its workloads were never deployed.)
+
+## Argo CD
+
+One Application per cluster, in \`argocd/\`:
+
+| Stack | File | Application | Repository (\`mesh-lab:gitopsRepoUrl\`) | Path |
+| --- | --- | --- | --- | --- |
+${apps.join("\n")}
+
+Each assumes an Argo CD running in that cluster (destination \`https://kubernetes.default.svc\`), tracks the
+repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. Install it once:
+
+\`\`\`bash
+kubectl --context ${context} apply -n ${ARGOCD_NAMESPACE} -f ${GITOPS_DIR}/argocd/${first}.yaml
+\`\`\`
+
+Set the repository with \`pulumi config set gitopsRepoUrl <url> -s <stack>\` (or in \`Pulumi.yaml\` for all stacks)
+and render again; the default is a placeholder. For a private repository, give Argo CD its credentials
+(\`argocd repo add\` or a repository Secret); the render refuses a URL with credentials in it. With one central
+Argo CD instead, register the clusters and change \`destination\` to \`name: <cluster>\`.
+
+## Flux
+
+Point a \`GitRepository\` at the repository and one \`Kustomization\` per cluster at its overlay:
+
+\`\`\`yaml
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: mesh-lab
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ${stacks.get(first)!.repoUrl}
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: mesh-lab
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./${GITOPS_DIR}/clusters/${first}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: mesh-lab
+\`\`\`
+
+## By hand
+
+\`\`\`bash
+kubectl kustomize ${GITOPS_DIR}/clusters/${first}                         # what the cluster gets
+kubectl --context ${context} apply -k ${GITOPS_DIR}/clusters/${first}   # apply it
+\`\`\`
+
+## What \`pulumi up\` does that this tree cannot
+
+The objects are the same; what Pulumi does around them is not in any manifest. \`pulumi up\` creates an app's
+policies before its Deployment and waits for Deployments to roll out; Argo CD and Flux apply a sync in their own
+order (Argo CD applies custom resources such as AuthorizationPolicy after built-in kinds), so a new app's pods
+can start a moment before its deny-all exists. Resource options (\`dependsOn\`, \`retainOnDelete\`, \`protect\`) and
+anything \`pulumi up\` checks or runs on the cluster at deploy time have no GitOps equivalent here; with \`prune\`,
+removing an app from the config deletes its objects.
+`;
+}

@@ -1,0 +1,83 @@
+import { Document, parse, parseAllDocuments, visit } from "yaml";
+
+/** Keys written first, in this order, wherever they occur; every other key follows alphabetically. */
+const FIRST = ["apiVersion", "kind", "metadata", "name", "namespace"];
+
+function compareKeys(a: string, b: string): number {
+  const ia = FIRST.indexOf(a);
+  const ib = FIRST.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? FIRST.length : ia) - (ib < 0 ? FIRST.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A deep copy with object keys in one fixed order (and `undefined` members dropped), so the same data always
+ * serialises to the same bytes, whatever order the program built it in.
+ */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => compareKeys(a, b));
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+/** The same data, compared by content: canonical JSON text. */
+export function fingerprint(value: unknown): string {
+  return JSON.stringify(canonical(value));
+}
+
+const plainCache = new Map<string, boolean>();
+
+/**
+ * True when `s`, written as a plain scalar, would not read back as that string under YAML 1.1 (Go's
+ * gopkg.in/yaml.v2, kubectl) or YAML 1.2 (yaml.v3, kustomize): `yes`, `on`, `y`, `~`, `2024-01-01`, `0o12`,
+ * `1e3`, `1:20`, `<<`, leading spaces... Such strings are double-quoted.
+ */
+export function needsQuotes(s: string): boolean {
+  let cached = plainCache.get(s);
+  if (cached === undefined) {
+    cached = s === "<<" || ["1.1", "1.2"].some((version) => {
+      try {
+        return parse(s, { version: version as "1.1" | "1.2" }) !== s;
+      } catch {
+        return true;
+      }
+    });
+    plainCache.set(s, cached);
+  }
+  return cached;
+}
+
+/**
+ * YAML for one document: keys in canonical order (or as given, with `keepOrder`, for files whose conventional
+ * order is not alphabetical), no anchors or aliases, no line folding, and every string that a YAML 1.1 or 1.2
+ * parser would read as something else quoted. `comment` goes on top as `# ` lines.
+ */
+export function toYaml(data: unknown, comment?: string, opts: { readonly keepOrder?: boolean } = {}): string {
+  const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), { version: "1.1", aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  if (comment) doc.commentBefore = comment.split("\n").map((l) => ` ${l}`).join("\n");
+  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
+/** Reads one rendered document back the way Go's YAML 1.1 parser would. */
+export function fromYaml(text: string): unknown {
+  return parse(text, { version: "1.1" });
+}
+
+/** Every document of a multi-document stream (kustomize output), empty documents dropped. */
+export function allDocuments(text: string): unknown[] {
+  return parseAllDocuments(text)
+    .map((d) => {
+      if (d.errors.length > 0) throw d.errors[0];
+      return d.toJS() as unknown;
+    })
+    .filter((d) => d !== null && d !== undefined);
+}

@@ -1,0 +1,13 @@
+import * as path from "path";
+import { main } from "../render/cli";
+
+// npm runs scripts from the package root; INIT_CWD is where the user typed the command, so `--out` is relative to it.
+main(process.argv.slice(2), { root: path.resolve(__dirname, ".."), cwd: process.env.INIT_CWD ?? process.cwd() }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 3;
+  },
+);
