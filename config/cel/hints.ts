@@ -14,14 +14,15 @@ function fieldNear(node: AttributeNode | undefined, name: string): AttributeNode
 /**
  * The real attribute a user most likely meant by an unknown path: a typo of a sibling
  * (`request.durration`), a Mixer-era workload attribute (`source.namespace`), the same name under another
- * root (`response.duration`), or a typo of a whole path.
+ * root (`response.duration`). Under an unknown root, a typo of the root or of the whole path.
  */
 export function suggestAttribute(path: string): AttributeNode | undefined {
   const segments = path.split(".");
   let at = ATTRIBUTE_ROOTS.get(segments[0]);
   if (!at) {
     const root = didYouMean(segments[0], [...ATTRIBUTE_ROOTS.keys()]);
-    const fixed = root === undefined ? undefined : lookupAttribute([root, ...segments.slice(1)].join("."));
+    const rooted = root === undefined ? undefined : [root, ...segments.slice(1)].join(".");
+    const fixed = rooted === undefined ? undefined : lookupAttribute(rooted) ?? suggestAttribute(rooted);
     if (fixed) return fixed;
     const near = didYouMean(path, LEAF_PATHS);
     return near === undefined ? undefined : lookupAttribute(near);
@@ -38,11 +39,8 @@ export function suggestAttribute(path: string): AttributeNode | undefined {
   const peerField = peer === undefined ? undefined : fieldNear(lookupAttribute(peer), name);
   if (peerField) return peerField;
   const sameName = ALL_NODES.filter((n) => n.attribute && n.path.endsWith(`.${name}`));
-  if (sameName.length > 0) {
-    return sameName.reduce((best, n) => (distance(parentPath(n.path), parent.path) < distance(parentPath(best.path), parent.path) ? n : best));
-  }
-  const near = didYouMean(path, LEAF_PATHS);
-  return near === undefined ? undefined : lookupAttribute(near);
+  if (sameName.length === 0) return undefined;
+  return sameName.reduce((best, n) => (distance(parentPath(n.path), parent.path) < distance(parentPath(best.path), parent.path) ? n : best));
 }
 
 /** `request.duration (duration: total duration of the request)`, for messages. */

@@ -32,6 +32,6 @@ export function tagExpressionProblem(key: string, metric: string, tag: string, e
   return [
     `key "${key}" (metric ${metric}, tag ${tag}): ${KIND[result.kind]} at ${where}: ${result.message}`,
     ...caretBlock(expr, result),
-    `${INDENT}fix: ${result.fix}`,
+    `${INDENT}fix: ${result.fix.replace(/\n/g, `\n${INDENT}     `)}`,
   ].join("\n");
 }
