@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MeshCluster } from "./components/mesh-cluster";
+import { MeshCluster, ProgramMode } from "./components/mesh-cluster";
 import { StackInputs } from "./config/stack-config";
 import { telemetryWarnings } from "./config/telemetry-warnings";
 
@@ -21,12 +21,12 @@ export interface MeshOutputs {
  * The whole program for one stack. index.ts calls it once with the stack's config; tests and the GitOps
  * renderer call it once per stack with settings loaded from the stack files.
  */
-export function meshProgram(inputs: StackInputs): MeshOutputs {
+export function meshProgram(inputs: StackInputs, mode: ProgramMode = "deploy"): MeshOutputs {
   const { settings } = inputs;
   for (const warning of telemetryWarnings(settings)) pulumi.log.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
-  const mesh = new MeshCluster("mesh", { settings, kubeconfig: inputs.kubeconfig });
+  const mesh = new MeshCluster("mesh", { settings, kubeconfig: inputs.kubeconfig, mode });
   const hosts: Record<string, pulumi.Output<string>> = {};
   const policyNames: Record<string, string[]> = {};
   for (const app of settings.apps) {

@@ -5,6 +5,8 @@ import { RecordedResource, Recorder } from "./recorder";
 
 export interface Capture {
   readonly resources: readonly RecordedResource[];
+  /** Cluster objects the program read (`<type>|<id>`). */
+  readonly reads: readonly string[];
   readonly violations: readonly string[];
   readonly outputs: Record<string, unknown>;
 }
@@ -50,23 +52,36 @@ export class CaptureError extends Error {
 /**
  * Runs a program in-process, against the recording mock, and returns every resource it registered with its
  * inputs and options, plus its outputs. No CLI, backend or cluster involved. Without a program it runs the
- * real one, `meshProgram(inputs)`.
+ * real one in render mode, `meshProgram(inputs, "render")`, which reads nothing from a cluster. `cluster`
+ * holds the objects a deploy-mode program may read, by `<type>|<id>`.
  */
-export function captureProgram(inputs: StackInputs | undefined, program: () => MeshOutputs | object = () => meshProgram(inputs!)): Promise<Capture> {
+export function captureProgram(
+  inputs: StackInputs | undefined,
+  program: () => MeshOutputs | object = () => meshProgram(inputs!, "render"),
+  cluster: Readonly<Record<string, Record<string, unknown>>> = {},
+): Promise<Capture> {
   const run = queue.then(async () => {
     await install();
     recorder.reset();
-    let outputs: object;
+    recorder.cluster = cluster;
+    // A failure inside the program after it returned (a throwing apply, a refused read) reaches Pulumi as an
+    // unhandled rejection, which fails `pulumi up`. Here it fails the capture, with what was registered so far.
+    let fail: (e: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    const onRejection = (e: unknown) => fail(e);
+    process.on("unhandledRejection", onRejection);
     try {
-      outputs = program();
+      const outputs = program();
+      await Promise.race([waitForRPCs(), failed]);
+      const settled = (await Promise.race([settle(outputs), failed])) as Record<string, unknown>;
+      await Promise.race([waitForRPCs(), failed]);
+      return { resources: [...recorder.resources], reads: [...recorder.reads], violations: [...recorder.violations], outputs: settled };
     } catch (e) {
-      await waitForRPCs();
       throw new CaptureError(e, [...recorder.resources]);
+    } finally {
+      process.off("unhandledRejection", onRejection);
     }
-    await waitForRPCs();
-    const settled = (await settle(outputs)) as Record<string, unknown>;
-    await waitForRPCs();
-    return { resources: [...recorder.resources], violations: [...recorder.violations], outputs: settled };
   });
   queue = run.catch(() => undefined);
   return run;

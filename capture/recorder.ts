@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 
 /** One resource registration as the engine would receive it. */
 export interface RecordedResource {
@@ -54,11 +55,16 @@ function secretKeys(obj: Record<string, unknown> | undefined): string[] {
 export class Recorder implements pulumi.runtime.Mocks {
   public resources: RecordedResource[] = [];
   public violations: string[] = [];
+  /** Objects a program may read from "the cluster" (`Resource.get`), by `<type>|<id>`; any other read fails. */
+  public cluster: Readonly<Record<string, Record<string, unknown>>> = {};
+  /** The reads the program made, as `<type>|<id>`. */
+  public reads: string[] = [];
   private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
 
   reset(): void {
     this.resources = [];
     this.violations = [];
+    this.reads = [];
     this.options.clear();
   }
 
@@ -81,13 +87,29 @@ export class Recorder implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const opts = this.options.get(`${args.type}|${args.name}`);
+    if (!opts && args.id) return this.read(args.type, args.id);
     if (!opts) throw new Error(`recorder: no registration options seen for ${args.type} ${args.name}`);
     const provider = args.provider ?? "";
     this.resources.push({ ...opts, type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider });
     if (args.type.startsWith("kubernetes:") && provider === "") {
       this.violations.push(`${args.type} "${args.name}" has no explicit provider and would use the default one`);
     }
-    return { id: args.custom === false ? undefined : `${args.name}-id`, state: args.inputs };
+    return { id: args.custom === false ? undefined : `${args.name}-id`, state: this.outputsOf(args) };
+  }
+
+  private read(type: string, id: string): { id: string; state: Record<string, unknown> } {
+    const key = `${type}|${id}`;
+    this.reads.push(key);
+    const state = this.cluster[key];
+    if (!state) throw new Error(`recorder: unexpected read of ${key}: no cluster object was given for it`);
+    return { id, state };
+  }
+
+  // Outputs the real providers compute: a random id is derived from its keepers, so new keepers, new id.
+  private outputsOf(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    if (args.type !== "random:index/randomId:RandomId") return args.inputs;
+    const digest = createHash("sha256").update(JSON.stringify(args.inputs.keepers ?? {})).digest("hex");
+    return { ...args.inputs, hex: digest.slice(0, 2 * Number(args.inputs.byteLength)) };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

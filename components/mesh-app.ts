@@ -7,6 +7,7 @@ import { authorizationManifests } from "./specs/authorization";
 import { namespaceManifest } from "./specs/namespace";
 import { telemetryManifest } from "./specs/telemetry";
 import { waypointManifest } from "./specs/waypoint";
+import { Manifest } from "./specs/manifest";
 import { deploymentManifest, serviceAccountManifest, serviceManifest } from "./specs/workload";
 
 export interface MeshAppArgs {
@@ -14,6 +15,8 @@ export interface MeshAppArgs {
   readonly app: AppSettings;
   /** The stack's Kubernetes provider; every child is created through it. */
   readonly provider: k8s.Provider;
+  /** Resolves once the cluster is known to be the stack's own; the namespace, and so everything, waits for it. @default - no wait */
+  readonly clusterVerified?: pulumi.Input<pulumi.Resource[]>;
 }
 
 /** One tenant of the mesh: its ambient namespace, waypoint, telemetry, policies and workload. */
@@ -23,17 +26,27 @@ export class MeshApp extends pulumi.ComponentResource {
   public readonly host?: pulumi.Output<string>;
   /** Names of the AuthorizationPolicies in the namespace. */
   public readonly policyNames: string[];
+  public readonly namespaceResource: k8s.core.v1.Namespace;
+  /** The specs a policy check's verdict depends on: policies, waypoint, Deployment, Service. */
+  public readonly checkedSpecs: readonly Manifest[];
+  /** The applied policies and workload, which a policy check must wait for. */
+  public readonly applied: readonly pulumi.Resource[];
 
   constructor(name: string, args: MeshAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshApp", name, {}, opts);
     const { settings, app, provider } = args;
     const child = { parent: this, provider };
+    // Namespaces and workloads outlive the stack: removing an app from config or `pulumi destroy` leaves
+    // them running (a namespace delete takes everything in it). Policies, waypoint and telemetry are not
+    // retained: a removed allow must really be revoked.
+    const kept = { ...child, retainOnDelete: true };
     // Logical names below are `${name}-<role>` and frozen: renaming one deletes and recreates the object
     // in every cluster. Move one only with an alias.
-    const ns = registerManifest(`${name}-namespace`, namespaceManifest(settings, app), child) as k8s.core.v1.Namespace;
+    const ns = registerManifest(`${name}-namespace`, namespaceManifest(settings, app), { ...kept, dependsOn: args.clusterVerified }) as k8s.core.v1.Namespace;
     const inNamespace = { ...child, dependsOn: [ns] };
 
-    if (hasWaypoint(settings, app)) registerManifest(`${name}-waypoint`, waypointManifest(app), inNamespace);
+    const waypoint = hasWaypoint(settings, app) ? waypointManifest(app) : undefined;
+    if (waypoint) registerManifest(`${name}-waypoint`, waypoint, inNamespace);
     if (app.port !== undefined) registerManifest(`${name}-telemetry`, telemetryManifest(app, settings.telemetry), inNamespace);
 
     const policies = authorizationManifests(settings, app);
@@ -41,12 +54,18 @@ export class MeshApp extends pulumi.ComponentResource {
     const policyResources = policies.map((p) => registerManifest(`${name}-${p.metadata.name}`, p, inNamespace));
     this.policyNames = policies.map((p) => p.metadata.name);
 
-    const sa = registerManifest(`${name}-serviceaccount`, serviceAccountManifest(app), inNamespace);
-    registerManifest(`${name}-deployment`, deploymentManifest(settings, app), { ...child, dependsOn: [ns, sa, ...policyResources] });
-    if (app.port !== undefined) {
-      const svc = registerManifest(`${name}-service`, serviceManifest({ ...app, port: app.port }), inNamespace) as k8s.core.v1.Service;
+    const sa = registerManifest(`${name}-serviceaccount`, serviceAccountManifest(app), { ...kept, dependsOn: [ns] });
+    const deployment = deploymentManifest(settings, app);
+    const service = app.port === undefined ? undefined : serviceManifest({ ...app, port: app.port });
+    const workload: pulumi.Resource[] = [registerManifest(`${name}-deployment`, deployment, { ...kept, dependsOn: [ns, sa, ...policyResources] })];
+    if (service) {
+      const svc = registerManifest(`${name}-service`, service, { ...kept, dependsOn: [ns] }) as k8s.core.v1.Service;
+      workload.push(svc);
       this.host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`;
     }
+    this.namespaceResource = ns;
+    this.checkedSpecs = [...policies, ...(waypoint ? [waypoint] : []), deployment, ...(service ? [service] : [])];
+    this.applied = [...policyResources, ...workload];
     this.namespace = ns.metadata.name;
     this.registerOutputs({ namespace: this.namespace, host: this.host, policyNames: this.policyNames });
   }

@@ -1,12 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/settings";
+import { clusterIdentityProblems, WrongClusterError } from "./cluster-identity";
 import { MeshApp } from "./mesh-app";
+import { PolicyCheck } from "./policy-check";
+import { registerManifest } from "./register";
+import { probeNamespaceManifest } from "./specs/verify-job";
+
+/**
+ * `deploy`: the real thing (`pulumi up`/`preview`): the cluster behind the context is checked before anything
+ * is applied, and policies are proven on it when the stack asks. `render`: the mesh config only, no cluster
+ * reads and no checks, for the GitOps tree, which has no cluster to talk to.
+ */
+export type ProgramMode = "deploy" | "render";
 
 export interface MeshClusterArgs {
   readonly settings: MeshSettings;
   /** Kubeconfig content or path, as a secret. @default - $KUBECONFIG or ~/.kube/config */
   readonly kubeconfig?: pulumi.Output<string>;
+  readonly mode: ProgramMode;
 }
 
 /** Istio ambient mesh config for one cluster: one explicit provider, one MeshApp per tenant. */
@@ -18,7 +30,7 @@ export class MeshCluster extends pulumi.ComponentResource {
   constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshCluster", name, {}, opts);
     const { settings } = args;
-    this.provider = new k8s.Provider(
+    const provider = new k8s.Provider(
       `${name}-k8s`,
       {
         context: settings.kubeContext,
@@ -29,12 +41,44 @@ export class MeshCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.provider = provider;
+    const clusterVerified = args.mode === "deploy" ? this.verifyCluster(name, settings) : undefined;
+
     const apps: Record<string, MeshApp> = {};
     for (const app of settings.apps) {
-      apps[app.name] = new MeshApp(app.name, { settings, app, provider: this.provider }, { parent: this });
+      apps[app.name] = new MeshApp(app.name, { settings, app, provider, clusterVerified }, { parent: this });
     }
     this.apps = apps;
+    if (args.mode === "deploy" && settings.verifyPolicies) this.checkPolicies(name, settings);
     this.namespaces = pulumi.all(Object.values(apps).map((a) => a.namespace));
     this.registerOutputs({ namespaces: this.namespaces });
+  }
+
+  /** Reads istiod and istio-system through the stack's provider and refuses a cluster that is not the declared one. */
+  private verifyCluster(name: string, settings: MeshSettings): pulumi.Output<pulumi.Resource[]> {
+    const read = { parent: this, provider: this.provider };
+    const istiod = k8s.apps.v1.Deployment.get(`${name}-istiod`, "istio-system/istiod", read);
+    const istioSystem = k8s.core.v1.Namespace.get(`${name}-istio-system`, "istio-system", read);
+    return pulumi.all([istiod.spec, istioSystem.metadata]).apply(([spec, meta]) => {
+      const env = spec.template.spec?.containers.find((c) => c.name === "discovery")?.env ?? spec.template.spec?.containers[0]?.env ?? [];
+      const problems = clusterIdentityProblems(settings, env, meta.labels ?? {});
+      if (problems.length > 0) throw new WrongClusterError(settings.stack, problems);
+      return [istiod, istioSystem];
+    });
+  }
+
+  private checkPolicies(name: string, settings: MeshSettings): void {
+    const child = { parent: this, provider: this.provider };
+    const namespaces = Object.values(this.apps).map((a) => a.namespaceResource);
+    const probe = registerManifest(`${name}-probe-namespace`, probeNamespaceManifest(), { ...child, dependsOn: namespaces });
+    for (const app of settings.apps) {
+      if (app.port === undefined) continue;
+      const deployed = this.apps[app.name];
+      new PolicyCheck(
+        `${app.name}-check`,
+        { settings, app: { ...app, port: app.port }, specs: deployed.checkedSpecs, after: [...deployed.applied, ...namespaces, probe], provider: this.provider },
+        { parent: this },
+      );
+    }
   }
 }

@@ -23,7 +23,12 @@ export const SETTING_KEYS = [
   "apps",
   "telemetry",
   "gitopsRepoUrl",
+  "verifyPolicies",
+  "verifyImage",
 ] as const;
+
+/** The image of the policy-check Jobs: it needs `sh` and `curl`. */
+export const DEFAULT_VERIFY_IMAGE = "curlimages/curl:8.11.1";
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -74,6 +79,10 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     ? { metricsProvider: "prometheus", accessLogging: true, overrides: [] }
     : telemetryRaw === undefined ? undefined : readTelemetry(r, key("telemetry"), telemetryRaw);
 
+  const verifyRaw = decoded("verifyPolicies", bool);
+  const verifyPolicies = verifyRaw === undefined ? false : r.boolean(key("verifyPolicies"), verifyRaw);
+  const verifyImage = ours.verifyImage === undefined ? DEFAULT_VERIFY_IMAGE : r.image(key("verifyImage"), ours.verifyImage);
+
   const gitopsRepoUrl = ours.gitopsRepoUrl === undefined ? DEFAULT_GITOPS_REPO_URL : readGitUrl(problems, key("gitopsRepoUrl"), ours.gitopsRepoUrl);
 
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
@@ -88,6 +97,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     apps: apps!,
     telemetry: telemetry!,
     gitopsRepoUrl: gitopsRepoUrl!,
+    verifyPolicies: verifyPolicies!,
+    verifyImage: verifyImage!,
   };
 }
 

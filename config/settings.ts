@@ -22,6 +22,10 @@ export interface MeshSettings {
   readonly telemetry: TelemetrySettings;
   /** The Git repository the rendered Argo CD Applications pull `gitops/` from; `pulumi up` ignores it. @default - a placeholder, https://github.com/example/mesh-lab.git */
   readonly gitopsRepoUrl: string;
+  /** After `pulumi up` applies the policies, prove them with Jobs on the cluster. @default false */
+  readonly verifyPolicies: boolean;
+  /** Image of the policy-check Jobs (needs `sh` and `curl`). @default - curlimages/curl:8.11.1 */
+  readonly verifyImage: string;
 }
 
 export type PodSecurityLevel = "baseline" | "restricted";

@@ -5,7 +5,7 @@ import { ConfigError } from "../config/problems";
 import { parseSettings } from "../config/parse-settings";
 import { readStackInputs } from "../config/stack-config";
 import { meshProgram } from "../program";
-import { defaultApps, stackRaw, withConfig } from "./support/stacks";
+import { clusterOf, defaultApps, stackRaw, stackSettings, withConfig } from "./support/stacks";
 
 const [accounts, finance] = defaultApps();
 
@@ -86,7 +86,7 @@ describe("config errors (one clear error naming the key, the value and what is a
   it("runs the same entry point to completion on the real stack config", async () => {
     pulumi.runtime.setAllConfig({ ...stackRaw("cluster-1") });
     try {
-      const capture = await captureProgram(undefined, () => meshProgram(readStackInputs()));
+      const capture = await captureProgram(undefined, () => meshProgram(readStackInputs()), clusterOf(stackSettings("cluster-1")));
       assert.strictEqual(capture.outputs.kubeContext, "k3d-cluster-1");
     } finally {
       pulumi.runtime.setAllConfig({});

@@ -41,7 +41,7 @@ describe("MeshCluster provider", () => {
     // given a program that forgets the provider on one resource
     const capture = await captureProgram(undefined, () => {
       new k8s.core.v1.ConfigMap("stray", { metadata: { name: "stray" } });
-      return meshProgram({ settings: stackSettings("cluster-1") });
+      return meshProgram({ settings: stackSettings("cluster-1") }, "render");
     });
     // then the recording mock reports exactly that resource
     assert.deepStrictEqual(capture.violations, ['kubernetes:core/v1:ConfigMap "stray" has no explicit provider and would use the default one']);

@@ -4,10 +4,19 @@ import { Manifest, PART_OF } from "./manifest";
 // An unprivileged uid/gid: the images' own users are not numeric or not set, and runAsNonRoot needs one.
 const RUN_AS = 65532;
 
-const RESOURCES = {
+export const RESOURCES = {
   requests: { cpu: "10m", memory: "16Mi" },
   limits: { cpu: "100m", memory: "64Mi" },
 };
+
+/** Pod-level security for every pod the project runs: Pod Security `restricted`. */
+export function podSecurityContext(): Record<string, unknown> {
+  return { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+export function containerSecurityContext(): Record<string, unknown> {
+  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+}
 
 /** The in-mesh host name of an app's Service. */
 export function serviceHost(app: AppSettings): string {
@@ -38,12 +47,7 @@ function container(settings: MeshSettings, app: AppSettings): Record<string, unk
   const base = {
     name: app.name,
     image: app.image,
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext: containerSecurityContext(),
     resources: RESOURCES,
   };
   if (app.calls.length > 0) return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
@@ -73,12 +77,7 @@ export function deploymentManifest(settings: MeshSettings, app: AppSettings): Ma
         spec: {
           serviceAccountName: app.name,
           automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: RUN_AS,
-            runAsGroup: RUN_AS,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: podSecurityContext(),
           containers: [container(settings, app)],
         },
       },

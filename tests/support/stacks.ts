@@ -4,6 +4,7 @@ import { parseSettings, RawConfig } from "../../config/parse-settings";
 import { listStacks, loadStackConfig } from "../../config/project-files";
 import { MeshSettings } from "../../config/settings";
 import { RecordedResource } from "../../capture/recorder";
+import { meshProgram } from "../../program";
 
 /** The project root: tests read the real Pulumi.yaml and stack files from here. */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -39,7 +40,28 @@ export function defaultApps(stack = "cluster-1"): Record<string, unknown>[] {
   return JSON.parse(stackRaw(stack)["mesh-lab:apps"]);
 }
 
-export function run(settings: MeshSettings): Promise<Capture> {
+export type ClusterObjects = Record<string, Record<string, unknown>>;
+
+/** What the right cluster shows the stack's read-only identity check: istiod's CLUSTER_ID and istio-system's network. */
+export function clusterOf(settings: Pick<MeshSettings, "clusterName" | "network">): ClusterObjects {
+  return {
+    "kubernetes:apps/v1:Deployment|istio-system/istiod": {
+      metadata: { name: "istiod", namespace: "istio-system" },
+      spec: { template: { spec: { containers: [{ name: "discovery", env: [{ name: "PILOT_TRACE_SAMPLING", value: "1" }, { name: "CLUSTER_ID", value: settings.clusterName }] }] } } },
+    },
+    "kubernetes:core/v1:Namespace|istio-system": {
+      metadata: { name: "istio-system", labels: { "topology.istio.io/network": settings.network } },
+    },
+  };
+}
+
+/** Runs the program as `pulumi up` would (deploy mode) against a cluster that is the stack's own, unless given another. */
+export function run(settings: MeshSettings, cluster: ClusterObjects = clusterOf(settings)): Promise<Capture> {
+  return captureProgram({ settings }, () => meshProgram({ settings }, "deploy"), cluster);
+}
+
+/** Runs the program as the GitOps renderer does: no cluster reads, no checks. */
+export function render(settings: MeshSettings): Promise<Capture> {
   return captureProgram({ settings });
 }
 
