@@ -1,0 +1,108 @@
+import * as assert from "assert";
+import { Capture } from "../capture/capture-program";
+import { RecordedResource } from "../capture/recorder";
+import { parseSettings } from "../config/parse-settings";
+import { checkScript } from "../components/specs/verify-job";
+import { defaultApps, find, names, run, stackSettings, T, withConfig } from "./support/stacks";
+
+const JOB = "kubernetes:batch/v1:Job";
+const RANDOM = "random:index/randomId:RandomId";
+
+function verifying(changes: Record<string, unknown> = {}) {
+  return parseSettings("cluster-1", withConfig("cluster-1", { verifyPolicies: "true", ...changes }));
+}
+const jobName = (r: RecordedResource) => (r.inputs.metadata as { name: string }).name;
+const runId = (c: Capture) => find(c, RANDOM, "accounts-check-run");
+
+describe("policies proven on the cluster (verifyPolicies)", () => {
+  it("is off by default: no Job, no probe namespace, no random id", async () => {
+    const capture = await run(stackSettings("cluster-1"));
+    assert.deepStrictEqual(names(capture, JOB), []);
+    assert.deepStrictEqual(names(capture, RANDOM), []);
+    assert.deepStrictEqual(names(capture, T.namespace), ["accounts-namespace", "finance-namespace"]);
+  });
+
+  it("calls accounts from finance (must answer 200) and from a probe namespace (must be refused)", async () => {
+    const capture = await run(verifying());
+    assert.deepStrictEqual(names(capture, JOB), ["accounts-check-denied", "accounts-check-from-finance"]);
+    const allowed = find(capture, JOB, "accounts-check-from-finance").inputs;
+    const denied = find(capture, JOB, "accounts-check-denied").inputs;
+    assert.match(jobName(find(capture, JOB, "accounts-check-from-finance")), /^verify-accounts-from-finance-[0-9a-f]{8}$/);
+    assert.match(jobName(find(capture, JOB, "accounts-check-denied")), /^verify-accounts-denied-[0-9a-f]{8}$/);
+    assert.strictEqual((allowed.metadata as { namespace: string }).namespace, "finance");
+    assert.strictEqual((denied.metadata as { namespace: string }).namespace, "mesh-lab-probe");
+    const command = (job: Record<string, unknown>) => (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0].command;
+    assert.deepStrictEqual(command(allowed), ["/bin/sh", "-c", checkScript("http://accounts.accounts.svc.cluster.local:8080/", "allowed")]);
+    assert.deepStrictEqual(command(denied), ["/bin/sh", "-c", checkScript("http://accounts.accounts.svc.cluster.local:8080/", "denied")]);
+  });
+
+  it("creates the probe namespace in the mesh, allowed by no app", async () => {
+    const capture = await run(verifying());
+    const probe = find(capture, T.namespace, "mesh-probe-namespace").inputs.metadata as { name: string; labels: Record<string, string> };
+    assert.strictEqual(probe.name, "mesh-lab-probe");
+    assert.strictEqual(probe.labels["istio.io/dataplane-mode"], "ambient");
+    assert.strictEqual(probe.labels["pod-security.kubernetes.io/enforce"], "restricted");
+  });
+
+  it("runs the Jobs after the policies, the workload and every namespace they use", async () => {
+    const capture = await run(verifying());
+    const deps = find(capture, JOB, "accounts-check-from-finance").dependsOn;
+    for (const [type, name] of [
+      [T.policy, "accounts-deny-all"],
+      [T.policy, "accounts-allow-from-finance"],
+      [T.policy, "accounts-allow-waypoint"],
+      [T.deployment, "accounts-deployment"],
+      [T.service, "accounts-service"],
+      [T.namespace, "finance-namespace"],
+      [T.namespace, "mesh-probe-namespace"],
+    ]) {
+      assert.ok(deps.includes(find(capture, type, name).urn), `the check does not wait for ${name}`);
+    }
+  });
+
+  it("re-runs (new id, new Job names) when a policy or the workload changes, and only then", async () => {
+    const base = await run(verifying());
+    const same = await run(verifying());
+    assert.strictEqual(jobName(find(same, JOB, "accounts-check-denied")), jobName(find(base, JOB, "accounts-check-denied")));
+
+    const apps = defaultApps();
+    apps[0].replicas = 2;
+    const workloadChanged = await run(verifying({ apps }));
+    assert.notStrictEqual(jobName(find(workloadChanged, JOB, "accounts-check-denied")), jobName(find(base, JOB, "accounts-check-denied")));
+
+    const policyChanged = await run(verifying({ waypoints: "false" }));
+    assert.notStrictEqual(jobName(find(policyChanged, JOB, "accounts-check-denied")), jobName(find(base, JOB, "accounts-check-denied")));
+    assert.notStrictEqual(runId(policyChanged).inputs.keepers, runId(base).inputs.keepers);
+  });
+
+  it("keeps the Jobs restricted, one-shot and self-cleaning", async () => {
+    const capture = await run(verifying());
+    const spec = find(capture, JOB, "accounts-check-denied").inputs.spec as Record<string, unknown> & { template: { spec: Record<string, unknown> } };
+    assert.strictEqual(spec.backoffLimit, 0);
+    assert.strictEqual(spec.ttlSecondsAfterFinished, 600);
+    assert.strictEqual(spec.template.spec.restartPolicy, "Never");
+    assert.strictEqual(spec.template.spec.automountServiceAccountToken, false);
+    assert.deepStrictEqual(spec.template.spec.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+  });
+
+  it("never runs in render mode: the GitOps tree holds mesh config only", async () => {
+    const { render } = await import("./support/stacks");
+    const capture = await render(verifying());
+    assert.deepStrictEqual(names(capture, JOB), []);
+  });
+});
+
+describe("checkScript", () => {
+  it("retries an allowed call until it answers 200", () => {
+    assert.strictEqual(
+      checkScript("http://a/", "allowed"),
+      `for i in $(seq 1 24); do code=$(curl -s -o /dev/null --max-time 5 -w '%{http_code}' http://a/ || true); echo "try $i: $code"; [ "$code" = 200 ] && exit 0; sleep 5; done; echo "expected http://a/ to answer 200"; exit 1`,
+    );
+  });
+  it("fails a denied call on any 200", () => {
+    assert.strictEqual(
+      checkScript("http://a/", "denied"),
+      `for i in 1 2 3; do code=$(curl -s -o /dev/null --max-time 5 -w '%{http_code}' http://a/ || true); echo "try $i: $code"; [ "$code" = 200 ] && { echo "expected http://a/ to be refused"; exit 1; }; sleep 5; done; exit 0`,
+    );
+  });
+});

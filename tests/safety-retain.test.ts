@@ -1,0 +1,27 @@
+import * as assert from "assert";
+import { run, stackSettings, STACKS, T } from "./support/stacks";
+
+describe("nothing is deleted by accident", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: keeps namespaces and workloads on delete, and nothing else`, async () => {
+      const capture = await run(stackSettings(stack));
+      const retained = capture.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort();
+      assert.deepStrictEqual(retained, [
+        `${T.deployment} accounts-deployment`,
+        `${T.deployment} finance-deployment`,
+        `${T.namespace} accounts-namespace`,
+        `${T.namespace} finance-namespace`,
+        `${T.service} accounts-service`,
+        `${T.serviceAccount} accounts-serviceaccount`,
+        `${T.serviceAccount} finance-serviceaccount`,
+      ]);
+    });
+  }
+
+  it("does not retain policies: a removed allow must really be revoked", async () => {
+    const capture = await run(stackSettings("cluster-1"));
+    const policies = capture.resources.filter((r) => r.type === T.policy);
+    assert.ok(policies.length >= 4);
+    for (const p of policies) assert.strictEqual(p.retainOnDelete, false, p.name);
+  });
+});
