@@ -15,6 +15,12 @@ export interface MeshOutputs {
   readonly accountsHost?: pulumi.Output<string>;
   /** AuthorizationPolicy names by namespace. */
   readonly policyNames: Record<string, string[]>;
+  /**
+   * Says, after every `pulumi up`, what `pulumi destroy` or dropping an app leaves in the cluster: these
+   * namespaces with their ServiceAccount, Deployment and Service (retainOnDelete). Delete one on purpose with
+   * `kubectl delete namespace <name>`.
+   */
+  readonly keptOnDelete: string[];
 }
 
 /**
@@ -42,5 +48,6 @@ export function meshProgram(inputs: StackInputs, mode: ProgramMode = "deploy"): 
     serviceHosts: pulumi.output(hosts),
     accountsHost: hosts["accounts"],
     policyNames,
+    keptOnDelete: settings.apps.map((a) => a.namespace),
   };
 }

@@ -14,6 +14,7 @@ describe("stack outputs", () => {
         serviceHosts: { accounts: "accounts.accounts.svc.cluster.local" },
         accountsHost: "accounts.accounts.svc.cluster.local",
         policyNames: { accounts: ["deny-all", "allow-from-finance", "allow-waypoint"], finance: ["deny-all"] },
+        keptOnDelete: ["accounts", "finance"],
       });
     });
   }

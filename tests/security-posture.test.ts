@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Capture } from "../capture/capture-program";
 import { parseSettings } from "../config/parse-settings";
-import { defaultApps, find, ROOT, run, stackSettings, STACKS, T, withConfig } from "./support/stacks";
+import { defaultApps, find, ROOT, run, STACKS, T, withConfig } from "./support/stacks";
 
 type Pod = { automountServiceAccountToken?: boolean; securityContext?: Record<string, unknown>; containers: { name: string; image: string; securityContext?: Record<string, unknown> }[] };
 
