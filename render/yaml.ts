@@ -1,4 +1,4 @@
-import { Document, parse, parseAllDocuments, visit } from "yaml";
+import { Document, parse, parseAllDocuments, Tags, visit } from "yaml";
 
 /** Keys written first, in this order, wherever they occur; every other key follows alphabetically. */
 const FIRST = ["apiVersion", "kind", "metadata", "name", "namespace"];
@@ -41,7 +41,7 @@ export function needsQuotes(s: string): boolean {
   if (cached === undefined) {
     cached = s === "<<" || ["1.1", "1.2"].some((version) => {
       try {
-        return parse(s, { version: version as "1.1" | "1.2" }) !== s;
+        return parse(s, { version: version as "1.1" | "1.2", logLevel: "silent" }) !== s;
       } catch {
         return true;
       }
@@ -57,7 +57,9 @@ export function needsQuotes(s: string): boolean {
  * parser would read as something else quoted. `comment` goes on top as `# ` lines.
  */
 export function toYaml(data: unknown, comment?: string, opts: { readonly keepOrder?: boolean } = {}): string {
-  const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), { version: "1.1", aliasDuplicateObjects: false });
+  // Without the merge tag, a `<<` string is an ordinary string and gets quoted like the others.
+  const customTags = (tags: Tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:merge");
+  const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), { version: "1.1", customTags, aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value)) node.type = "QUOTE_DOUBLE";

@@ -1,0 +1,91 @@
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { listStacks } from "../config/project-files";
+import { planLayout, StackObjects } from "../render/layout";
+import { kubeObject } from "../render/objects";
+import { captureStacks, loadStacks } from "../render/stacks";
+import { buildTree } from "../render/tree";
+import { writeTreeAtomically } from "../render/fs-tree";
+import { allDocuments, fingerprint } from "../render/yaml";
+import { ROOT, STACKS, defaultApps } from "./support/stacks";
+import { renderCli, tempProject } from "./support/render-project";
+
+/** kubectl with its built-in kustomize, or why the test cannot use it. */
+function findKubectl(): { kubectl?: string; why?: string } {
+  const kubectl = process.env.KUBECTL ?? "kubectl";
+  const probe = spawnSync(kubectl, ["version", "--client"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) return { why: `${kubectl} is not runnable here (${probe.error?.message ?? probe.stderr.trim()}); install kubectl (it includes kustomize) to run these tests` };
+  return { kubectl };
+}
+const { kubectl, why } = findKubectl();
+
+/** The objects `kubectl kustomize <dir>` yields, by content, sorted. */
+function kustomize(dir: string): string[] {
+  return allDocuments(execFileSync(kubectl!, ["kustomize", dir], { encoding: "utf8" })).map(fingerprint).sort();
+}
+
+/** What the program registers for each stack of a project, by content, sorted. */
+async function registered(root: string): Promise<Map<string, string[]>> {
+  const stacks = await captureStacks(loadStacks(root, listStacks(root)));
+  return new Map(stacks.map((s) => [s.stack, s.objects.map((o) => fingerprint(o.manifest)).sort()]));
+}
+
+describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exactly what the program registers", function () {
+  before(function () {
+    if (!kubectl) {
+      console.log(`      SKIPPED (kustomize invariant): ${why}`);
+      this.skip();
+    }
+  });
+
+  for (const stack of STACKS) {
+    it(`holds for the committed tree, stack ${stack}`, async () => {
+      const want = (await registered(ROOT)).get(stack)!;
+      assert.ok(want.length > 0);
+      assert.deepStrictEqual(kustomize(path.join(ROOT, "gitops", "clusters", stack)), want);
+    });
+  }
+
+  describe("with stacks that differ, so overlays carry patches and objects of their own", () => {
+    let dir: string;
+    after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("holds for every stack of the rendered tree", async () => {
+      // given cluster-2 without waypoints, more accounts replicas, and a third app only it runs
+      const apps = defaultApps();
+      const cluster2Apps = [{ ...apps[0], replicas: 2 }, apps[1], { name: "reports", image: "hashicorp/http-echo:1.0", args: ["-text=reports"], port: 8080, allowFrom: ["finance"] }];
+      dir = tempProject({ "cluster-2": { waypoints: false, apps: cluster2Apps } });
+      // when it renders
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 0, result.stderr);
+      // then the overlays use patches and their own files, and each builds to its stack's objects
+      const k2 = fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "utf8");
+      assert.match(k2, /- path: patches\/namespace-accounts.yaml/);
+      assert.match(k2, /- path: patches\/deployment-accounts.accounts.yaml/);
+      assert.match(k2, /- \.\.\/\.\.\/apps\/reports/);
+      assert.doesNotMatch(fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "utf8"), /reports/);
+      const want = await registered(dir);
+      for (const stack of STACKS) assert.deepStrictEqual(kustomize(path.join(dir, "gitops", "clusters", stack)), want.get(stack), stack);
+    });
+  });
+
+  it("matches patch targets literally, even for names with dots", () => {
+    // given a config map whose name has dots, and a look-alike the target must not also match
+    const cm = (name: string, data: Record<string, string>) => kubeObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "accounts" }, data }, "accounts");
+    const stacks: StackObjects[] = [
+      { stack: "a", objects: [cm("a.b.c", { v: "1" }), cm("aXbXc", { v: "1" })] },
+      { stack: "b", objects: [cm("a.b.c", { v: "2" }), cm("aXbXc", { v: "1" })] },
+    ];
+    const tree = buildTree(planLayout(stacks), { argocd: new Map(), readme: "r\n" });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-kustomize-"));
+    try {
+      writeTreeAtomically(path.join(dir, "t"), tree);
+      for (const s of stacks) assert.deepStrictEqual(kustomize(path.join(dir, "t", "clusters", s.stack)), s.objects.map((o) => fingerprint(o.manifest)).sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

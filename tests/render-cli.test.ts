@@ -1,0 +1,225 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "../render/cli";
+import { UsageError } from "../render/errors";
+import { ROOT } from "./support/stacks";
+import { renderCli, snapshot, tempProject } from "./support/render-project";
+
+const COMMITTED = snapshot(path.join(ROOT, "gitops"));
+const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith(".render-tmp-"));
+
+describe("npm run render", () => {
+  let dir: string;
+  afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  describe("rendering", () => {
+    it("reproduces the committed gitops/ byte for byte on a fresh copy", async () => {
+      // given the project's own config and no gitops/ yet
+      dir = tempProject();
+      // when it renders
+      const result = await renderCli(dir);
+      // then the tree is exactly the committed one, and no temporary directory is left
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.deepStrictEqual([...snapshot(path.join(dir, "gitops")).keys()], [...COMMITTED.keys()]);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
+      assert.deepStrictEqual(leftovers(dir), []);
+      assert.match(result.stderr, /^render: wrote gitops\/ for stacks cluster-1, cluster-2: 26 files, 26 changed \(\d+\.\d+s\)\n$/m);
+    });
+
+    it("is deterministic: a second render changes nothing", async () => {
+      dir = tempProject();
+      await renderCli(dir);
+      const first = snapshot(path.join(dir, "gitops"));
+      const again = await renderCli(dir);
+      assert.strictEqual(again.code, 0);
+      assert.match(again.stderr, /26 files, 0 changed/);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), first);
+    });
+
+    it("writes the same tree under --out, relative to the working directory", async () => {
+      dir = tempProject();
+      const result = await renderCli(dir, "--out", "elsewhere/tree");
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.deepStrictEqual(snapshot(path.join(dir, "elsewhere", "tree")), COMMITTED);
+      assert.ok(!fs.existsSync(path.join(dir, "gitops")));
+    });
+
+    it("points each Argo CD Application at the configured repository", async () => {
+      dir = tempProject({ "cluster-2": { gitopsRepoUrl: "git@github.com:acme/mesh.git" } });
+      assert.strictEqual((await renderCli(dir)).code, 0);
+      const app = fs.readFileSync(path.join(dir, "gitops", "argocd", "cluster-2.yaml"), "utf8");
+      assert.match(app, /^ {4}repoURL: git@github.com:acme\/mesh.git$/m);
+      assert.match(app, /^ {4}path: gitops\/clusters\/cluster-2$/m);
+      assert.match(fs.readFileSync(path.join(dir, "gitops", "argocd", "cluster-1.yaml"), "utf8"), /repoURL: https:\/\/github.com\/example\/mesh-lab.git/);
+    });
+  });
+
+  describe("--stack", () => {
+    it("writes only what that stack's overlay uses, the same bytes as the full tree", async () => {
+      dir = tempProject();
+      const result = await renderCli(dir, "--stack", "cluster-1");
+      assert.strictEqual(result.code, 0, result.stderr);
+      const part = [...COMMITTED].filter(([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml");
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), new Map(part));
+    });
+
+    it("leaves the other stacks' files as they are", async () => {
+      dir = tempProject({}, { gitops: true });
+      fs.appendFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "# local edit\n");
+      assert.strictEqual((await renderCli(dir, "--stack", "cluster-1")).code, 0);
+      assert.match(fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "utf8"), /# local edit\n$/);
+    });
+  });
+
+  describe("--check", () => {
+    it("passes on the committed tree and writes nothing", async () => {
+      dir = tempProject({}, { gitops: true });
+      const result = await renderCli(dir, "--check");
+      assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+      assert.strictEqual(result.stdout, "");
+      assert.match(result.stderr, /^render --check: gitops\/ is up to date \(26 files, stacks cluster-1, cluster-2, \d+\.\d+s\)\n$/);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
+    });
+
+    it("shows a changed config value as a readable unified diff and exits 1", async () => {
+      // given the committed tree, and a stack file where accounts now runs 3 replicas in every cluster
+      const apps = JSON.parse(JSON.stringify((await import("./support/stacks")).defaultApps()));
+      apps[0].replicas = 3;
+      dir = tempProject({ "cluster-1": { apps }, "cluster-2": { apps } }, { gitops: true });
+      // when the tree is checked
+      const result = await renderCli(dir, "--check");
+      // then the Deployment's file shows the one line that changed, and nothing is written
+      assert.strictEqual(result.code, 1);
+      assert.strictEqual(
+        result.stdout,
+        [
+          "--- a/gitops/apps/accounts/deployment-accounts.accounts.yaml",
+          "+++ b/gitops/apps/accounts/deployment-accounts.accounts.yaml",
+          "@@ -9,7 +9,7 @@",
+          "     app: accounts",
+          "     app.kubernetes.io/part-of: mesh-lab",
+          " spec:",
+          "-  replicas: 1",
+          "+  replicas: 3",
+          "   selector:",
+          "     matchLabels:",
+          "       app: accounts",
+          "",
+        ].join("\n"),
+      );
+      assert.match(result.stderr, /gitops\/ is stale for stacks cluster-1, cluster-2: 1 file\(s\) differ:\n {2}apps\/accounts\/deployment-accounts.accounts.yaml\nRun `npm run render` and commit gitops\/.\n/);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
+    });
+
+    it("shows a value that differs in one cluster as a patch in that cluster's overlay", async () => {
+      dir = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
+      const result = await renderCli(dir, "--check");
+      assert.strictEqual(result.code, 1);
+      assert.match(result.stdout, /^--- \/dev\/null\n\+\+\+ b\/gitops\/clusters\/cluster-2\/patches\/namespace-accounts.yaml\n/m);
+      assert.match(result.stdout, /^\+- op: remove\n\+ {2}path: \/metadata\/labels\/istio.io~1use-waypoint$/m);
+      assert.match(result.stdout, /^--- a\/gitops\/clusters\/cluster-2\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m);
+    });
+
+    it("flags a file nobody rendered", async () => {
+      dir = tempProject({}, { gitops: true });
+      fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
+      const result = await renderCli(dir, "--check");
+      assert.strictEqual(result.code, 1);
+      assert.strictEqual(result.stdout, "--- a/gitops/base/extra.yaml\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-kind: Hand\n");
+    });
+
+    it("with --stack, checks only that stack's part", async () => {
+      dir = tempProject({}, { gitops: true });
+      fs.rmSync(path.join(dir, "gitops", "clusters", "cluster-2"), { recursive: true });
+      assert.strictEqual((await renderCli(dir, "--check", "--stack", "cluster-1")).code, 0);
+      assert.strictEqual((await renderCli(dir, "--check", "--stack", "cluster-2")).code, 1);
+    });
+  });
+
+  describe("bad config or usage: exit 2, nothing written", () => {
+    it("names the key, the value and what is allowed", async () => {
+      dir = tempProject({ "cluster-2": { waypoints: "maybe", gitopsRepoUrl: "https://token@github.com/acme/mesh.git" } });
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 2);
+      assert.strictEqual(
+        result.stderr,
+        "render: bad config, nothing written:\n" +
+          '  - stack "cluster-2": key "mesh-lab:waypoints" is "maybe"; expected true or false\n' +
+          '  - stack "cluster-2": key "mesh-lab:gitopsRepoUrl" is "https://token@github.com/acme/mesh.git"; expected an https or ssh Git URL without credentials (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)\n',
+      );
+      assert.ok(!fs.existsSync(path.join(dir, "gitops")));
+    });
+
+    it("leaves a committed tree untouched", async () => {
+      dir = tempProject({ "cluster-1": { podSecurity: "strict" } }, { gitops: true });
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 2);
+      assert.match(result.stderr, /key "mesh-lab:podSecurity" is "strict"; expected one of baseline, restricted/);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
+    });
+
+    const usage: [string, string[], string][] = [
+      ["an unknown flag", ["--stacks", "cluster-1"], 'render: unknown argument "--stacks"'],
+      ["a flag without its value", ["--stack"], "render: --stack needs a value"],
+      ["a stack that does not exist", ["--stack", "cluster-9"], 'render: --stack "cluster-9" is not a stack of this project; stacks: cluster-1, cluster-2 (from Pulumi.<stack>.yaml)'],
+      ["an --out that is not a rendered tree", ["--out", "."], "render: --out "],
+    ];
+    for (const [what, argv, message] of usage) {
+      it(`refuses ${what}`, async () => {
+        dir = tempProject();
+        const before = snapshot(dir);
+        const result = await renderCli(dir, ...argv);
+        assert.strictEqual(result.code, 2);
+        assert.ok(result.stderr.startsWith(message), result.stderr);
+        assert.match(result.stderr, /usage: npm run render -- \[--stack NAME\] \[--out DIR\] \[--check\]/);
+        assert.deepStrictEqual(snapshot(dir), before);
+      });
+    }
+
+    it("parses --flag=value and refuses a flag given twice", () => {
+      assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), { check: true, help: false, stack: "cluster-1", out: "x" });
+      assert.throws(() => parseArgs(["--out", "a", "--out=b"]), new UsageError("--out given twice"));
+      assert.throws(() => parseArgs(["--check=yes"]), new UsageError("--check takes no value"));
+    });
+  });
+
+  describe("secure values", () => {
+    it("renders without them, says so, and never prints them", async () => {
+      dir = tempProject({ "cluster-2": { kubeconfig: { secure: "v1:c2VjcmV0LWt1YmVjb25maWc=" } } });
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^note: stack "cluster-2": "mesh-lab:kubeconfig" is encrypted \(secure:\); the render does not need it, and neither reads nor prints encrypted values$/m);
+      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
+      const everything = result.stdout + result.stderr + [...snapshot(path.join(dir, "gitops")).values()].join("");
+      assert.ok(!everything.includes("c2VjcmV0"));
+    });
+
+    it("explains a required key that is only set encrypted", async () => {
+      dir = tempProject({ "cluster-1": { kubeContext: { secure: "v1:Y29udGV4dA==" } } });
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 2);
+      assert.match(result.stderr, /key "mesh-lab:kubeContext" is missing; expected a kubeconfig context name \(non-empty string\) \(it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets\)/);
+      assert.ok(!result.stderr.includes("Y29udGV4dA"));
+    });
+  });
+
+  describe("as a process", () => {
+    const npm = (args: string[], cwd: string) => spawnSync("npm", ["run", "-s", "render", "--", ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd } });
+
+    it("npm run render -- --check passes on the repository", function () {
+      this.timeout(120000);
+      const result = npm(["--check"], ROOT);
+      assert.strictEqual(result.status, 0, result.stdout + result.stderr);
+      assert.match(result.stderr, /gitops\/ is up to date/);
+    });
+
+    it("exits 2 on bad usage", function () {
+      this.timeout(120000);
+      const result = npm(["--bogus"], ROOT);
+      assert.strictEqual(result.status, 2);
+      assert.match(result.stderr, /render: unknown argument "--bogus"/);
+    });
+  });
+});

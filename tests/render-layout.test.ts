@@ -1,0 +1,223 @@
+import * as assert from "assert";
+import { applyPatch, diffPatch } from "../render/json-patch";
+import { homeOf, Layout, planLayout, StackObjects } from "../render/layout";
+import { KubeObject, kubeObject } from "../render/objects";
+import { buildKustomization } from "../render/simulate";
+import { buildTree, fileNames, literalRegex, stackPart, Tree } from "../render/tree";
+import { fingerprint, fromYaml } from "../render/yaml";
+
+const PART_OF = { "app.kubernetes.io/part-of": "mesh-lab" };
+const namespace = (name: string, labels: Record<string, string> = {}) => kubeObject({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...PART_OF, ...labels } } }, name);
+const telemetry = (ns: string) => kubeObject({ apiVersion: "telemetry.istio.io/v1", kind: "Telemetry", metadata: { name: `${ns}-telemetry`, namespace: ns }, spec: { accessLogging: [{ providers: [{ name: "envoy" }] }] } }, ns);
+const deployment = (app: string, replicas = 1) =>
+  kubeObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, namespace: app }, spec: { replicas, selector: { matchLabels: { app } } } }, app);
+const serviceAccount = (app: string) => kubeObject({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: app, namespace: app }, automountServiceAccountToken: false }, app);
+const policy = (ns: string, name: string, spec: Record<string, unknown> = {}) => kubeObject({ apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name, namespace: ns }, spec }, ns);
+const waypoint = (ns: string) => kubeObject({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: ns }, spec: { gatewayClassName: "istio-waypoint" } }, ns);
+
+/** The objects of one app, as MeshApp registers them; `waypointed` adds the waypoint and its label. */
+function app(name: string, opts: { waypointed?: boolean; replicas?: number } = {}): KubeObject[] {
+  return [
+    namespace(name, opts.waypointed ? { "istio.io/use-waypoint": "waypoint" } : {}),
+    telemetry(name),
+    policy(name, "deny-all"),
+    ...(opts.waypointed ? [waypoint(name)] : []),
+    serviceAccount(name),
+    deployment(name, opts.replicas),
+  ];
+}
+
+const stack = (name: string, objects: KubeObject[]): StackObjects => ({ stack: name, objects });
+const names = (objects: readonly KubeObject[]) => objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`);
+
+function tree(layout: Layout): Tree {
+  return buildTree(layout, { argocd: new Map(layout.stacks.map((s) => [s, { kind: "Application", stack: s }])), readme: "readme\n" });
+}
+
+/**
+ * What every rendered tree must satisfy: each kustomization references only files and directories that exist,
+ * every file is referenced, every apps/ directory is used by an overlay, and each overlay builds to exactly its
+ * stack's objects.
+ */
+function assertSound(t: Tree, stacks: readonly StackObjects[]): void {
+  const referenced = new Set<string>();
+  for (const [file, text] of t) {
+    if (!file.endsWith("/kustomization.yaml")) continue;
+    const dir = file.slice(0, -"/kustomization.yaml".length);
+    const k = fromYaml(text) as { resources: string[]; patches?: { path: string }[] };
+    for (const r of k.resources) {
+      const ref = new URL(r, `file:///${dir}/`).pathname.slice(1);
+      assert.ok(t.has(ref) || t.has(`${ref}/kustomization.yaml`), `${file} references ${r}, which does not exist`);
+      referenced.add(t.has(ref) ? ref : `${ref}/kustomization.yaml`);
+    }
+    for (const p of k.patches ?? []) {
+      assert.ok(t.has(`${dir}/${p.path}`), `${file} references patch ${p.path}, which does not exist`);
+      referenced.add(`${dir}/${p.path}`);
+    }
+  }
+  for (const file of t.keys()) {
+    if (file === "README.md" || file.startsWith("argocd/") || /^clusters\/[^/]+\/kustomization.yaml$/.test(file)) continue;
+    assert.ok(referenced.has(file), `${file} is referenced by no kustomization`);
+  }
+  for (const s of stacks) {
+    const built = buildKustomization(t, `clusters/${s.stack}`).map(fingerprint).sort();
+    assert.deepStrictEqual(built, s.objects.map((o) => fingerprint(o.manifest)).sort(), `clusters/${s.stack} does not build to its stack's objects`);
+  }
+}
+
+describe("render: layout of the GitOps tree", () => {
+  it("puts namespaces and telemetry in base, workloads in apps/<app>, policies in every overlay, and patches nothing when stacks agree", () => {
+    // given two stacks with the same objects
+    const stacks = ["cluster-1", "cluster-2"].map((s) => stack(s, [...app("accounts", { waypointed: true }), ...app("finance")]));
+    // when the tree is planned
+    const layout = planLayout(stacks);
+    // then
+    // (objects are ordered by apiVersion, kind, namespace, name)
+    assert.deepStrictEqual(names(layout.base), ["Telemetry accounts/accounts-telemetry", "Telemetry finance/finance-telemetry", "Namespace accounts", "Namespace finance"]);
+    assert.deepStrictEqual([...layout.apps.keys()], ["accounts", "finance"]);
+    assert.deepStrictEqual(names(layout.apps.get("accounts")!), ["Deployment accounts/accounts", "ServiceAccount accounts/accounts"]);
+    for (const c of layout.clusters.values()) {
+      assert.deepStrictEqual({ base: c.base, apps: c.apps, patches: c.patches.length }, { base: true, apps: ["accounts", "finance"], patches: 0 });
+      assert.deepStrictEqual(names(c.objects), ["Gateway accounts/waypoint", "AuthorizationPolicy accounts/deny-all", "AuthorizationPolicy finance/deny-all"]);
+    }
+    const t = tree(layout);
+    assertSound(t, stacks);
+    assert.strictEqual(
+      t.get("clusters/cluster-1/kustomization.yaml")!.replace(/^#.*\n/gm, ""),
+      [
+        "",
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+        "  - ../../base",
+        "  - ../../apps/accounts",
+        "  - ../../apps/finance",
+        "  - authorizationpolicy-accounts.deny-all.yaml",
+        "  - authorizationpolicy-finance.deny-all.yaml",
+        "  - gateway-accounts.waypoint.yaml",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("writes an object whose content differs once, with a JSON patch in the overlay of the stack that differs", () => {
+    // given cluster-2 without a waypoint for accounts and with 2 finance replicas
+    const stacks = [
+      stack("cluster-1", [...app("accounts", { waypointed: true }), ...app("finance")]),
+      stack("cluster-2", [...app("accounts"), ...app("finance", { replicas: 2 })]),
+    ];
+    const layout = planLayout(stacks);
+    // then the shared copies are cluster-1's (a tie goes to the first stack), and cluster-2 patches them
+    assert.deepStrictEqual(layout.base.find((o) => o.name === "accounts")!.manifest, namespace("accounts", { "istio.io/use-waypoint": "waypoint" }).manifest);
+    assert.deepStrictEqual(layout.clusters.get("cluster-1")!.patches, []);
+    assert.deepStrictEqual(
+      layout.clusters.get("cluster-2")!.patches.map((p) => [p.target.kind, p.target.name, p.ops]),
+      [
+        ["Deployment", "finance", [{ op: "replace", path: "/spec/replicas", value: 2 }]],
+        ["Namespace", "accounts", [{ op: "remove", path: "/metadata/labels/istio.io~1use-waypoint" }]],
+      ],
+    );
+    // and the waypoint, which only cluster-1 has, is only in cluster-1's overlay
+    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), ["AuthorizationPolicy accounts/deny-all", "AuthorizationPolicy finance/deny-all"]);
+    const t = tree(layout);
+    assertSound(t, stacks);
+    assert.strictEqual(
+      t.get("clusters/cluster-2/kustomization.yaml")!.replace(/^#.*\n/gm, ""),
+      [
+        "",
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+        "  - ../../base",
+        "  - ../../apps/accounts",
+        "  - ../../apps/finance",
+        "  - authorizationpolicy-accounts.deny-all.yaml",
+        "  - authorizationpolicy-finance.deny-all.yaml",
+        "patches:",
+        "  - path: patches/deployment-finance.finance.yaml",
+        "    target:",
+        "      group: apps",
+        "      version: v1",
+        "      kind: Deployment",
+        "      namespace: finance",
+        "      name: finance",
+        "  - path: patches/namespace-accounts.yaml",
+        "    target:",
+        "      version: v1",
+        "      kind: Namespace",
+        "      name: accounts",
+        "",
+      ].join("\n"),
+    );
+    assert.strictEqual(t.get("clusters/cluster-2/patches/namespace-accounts.yaml")!.replace(/^#.*\n/gm, ""), "\n- op: remove\n  path: /metadata/labels/istio.io~1use-waypoint\n");
+  });
+
+  it("shares the content most stacks have", () => {
+    const stacks = [stack("a", app("accounts", { replicas: 5 })), stack("b", app("accounts")), stack("c", app("accounts"))];
+    const layout = planLayout(stacks);
+    assert.strictEqual((layout.apps.get("accounts")!.find((o) => o.kind === "Deployment")!.manifest.spec as { replicas: number }).replicas, 1);
+    assert.deepStrictEqual([...layout.clusters.values()].map((c) => c.patches.length), [1, 0, 0]);
+    assertSound(tree(layout), stacks);
+  });
+
+  it("puts an app that runs in some clusters only in apps/<app>, included by those overlays alone, and its namespace in their overlays", () => {
+    const stacks = [stack("cluster-1", app("accounts")), stack("cluster-2", [...app("accounts"), ...app("reports")])];
+    const layout = planLayout(stacks);
+    assert.deepStrictEqual(layout.clusters.get("cluster-1")!.apps, ["accounts"]);
+    assert.deepStrictEqual(layout.clusters.get("cluster-2")!.apps, ["accounts", "reports"]);
+    assert.deepStrictEqual(names(layout.apps.get("reports")!), ["Deployment reports/reports", "ServiceAccount reports/reports"]);
+    assert.ok(!layout.base.some((o) => o.namespace === "reports" || o.name === "reports"));
+    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), [
+      "AuthorizationPolicy accounts/deny-all",
+      "AuthorizationPolicy reports/deny-all",
+      "Telemetry reports/reports-telemetry",
+      "Namespace reports",
+    ]);
+    const t = tree(layout);
+    assertSound(t, stacks);
+    // --stack cluster-1 covers what its overlay reads, not the other app
+    const part = stackPart(layout, "cluster-1");
+    assert.deepStrictEqual([...t.keys()].filter(part).filter((p) => p.startsWith("apps/")), ["apps/accounts/deployment-accounts.accounts.yaml", "apps/accounts/kustomization.yaml", "apps/accounts/serviceaccount-accounts.accounts.yaml"]);
+  });
+
+  it("handles kinds it was not written for: a Job goes with its app, a NetworkPolicy per cluster, an app-less object to base", () => {
+    const job = kubeObject({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "check", namespace: "accounts" } }, "accounts");
+    const netpol = kubeObject({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "np", namespace: "accounts" } }, "accounts");
+    const crb = kubeObject({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" } });
+    assert.deepStrictEqual([homeOf(job), homeOf(netpol), homeOf(crb)], ["app:accounts", "cluster", "base"]);
+    const stacks = ["x", "y"].map((s) => stack(s, [...app("accounts"), job, netpol, crb]));
+    assertSound(tree(planLayout(stacks)), stacks);
+  });
+
+  it("names files <kind>-<namespace>.<name>.yaml, with the apiVersion only when two kinds share a name", () => {
+    const istioGateway = kubeObject({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: "accounts" } }, "accounts");
+    const layout = planLayout([stack("s", [namespace("accounts"), waypoint("accounts"), istioGateway])]);
+    assert.deepStrictEqual([...fileNames(layout).values()].sort(), [
+      "gateway.gateway.networking.k8s.io_v1-accounts.waypoint.yaml",
+      "gateway.networking.istio.io_v1-accounts.waypoint.yaml",
+      "namespace-accounts.yaml",
+    ]);
+    assert.strictEqual(literalRegex("a.b-c"), "a\\.b-c");
+  });
+});
+
+describe("render: JSON patches", () => {
+  const pairs: [string, unknown, unknown][] = [
+    ["a label added, one removed, one changed", { metadata: { labels: { a: "1", "x/y": "2" } } }, { metadata: { labels: { a: "3", "b~c": "4" } } }],
+    ["a list of the same length, item by item", { rules: [{ from: ["a"] }, { from: ["b"] }] }, { rules: [{ from: ["a"] }, { from: ["c"] }] }],
+    ["a list that grew", { ports: [1] }, { ports: [1, 2] }],
+    ["a type change", { spec: {} }, { spec: [] }],
+    ["nothing", { a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }],
+  ];
+  for (const [what, from, to] of pairs) {
+    it(`turns one document into the other: ${what}`, () => assert.deepStrictEqual(applyPatch(from, diffPatch(from, to)), to));
+  }
+
+  it("escapes ~ and / in keys and replaces a grown list whole", () => {
+    assert.deepStrictEqual(diffPatch({ l: { "x/y": "2", k: [1] } }, { l: { "b~c": "4", k: [1, 2] } }), [
+      { op: "add", path: "/l/b~0c", value: "4" },
+      { op: "replace", path: "/l/k", value: [1, 2] },
+      { op: "remove", path: "/l/x~1y" },
+    ]);
+  });
+});

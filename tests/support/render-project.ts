@@ -1,0 +1,53 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { main } from "../../render/cli";
+import { ROOT, STACKS } from "./stacks";
+
+/**
+ * A copy of the project's Pulumi.yaml and stack files in a temporary directory, with some stack values
+ * changed (`{ "cluster-2": { waypoints: false } }`; `undefined` removes a key, a `{ secure }` object is kept
+ * as written). With `gitops`, the committed tree is copied too. The program itself is the repository's.
+ */
+export function tempProject(changes: Record<string, Record<string, unknown>> = {}, opts: { gitops?: boolean; stacks?: readonly string[] } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-render-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  for (const stack of opts.stacks ?? STACKS) {
+    const source = path.join(ROOT, `Pulumi.${STACKS.includes(stack) ? stack : STACKS[0]}.yaml`);
+    const doc = parse(fs.readFileSync(source, "utf8")) as { config: Record<string, unknown> };
+    for (const [k, v] of Object.entries(changes[stack] ?? {})) {
+      const key = k.includes(":") ? k : `mesh-lab:${k}`;
+      if (v === undefined) delete doc.config[key];
+      else doc.config[key] = v;
+    }
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
+  }
+  if (opts.gitops) fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
+  return dir;
+}
+
+export interface RenderRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the render command in-process on a project directory, capturing its output. */
+export async function renderCli(root: string, ...argv: string[]): Promise<RenderRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { root, cwd: root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** Every file under `dir` with its bytes, by relative path: for byte-for-byte comparisons. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
+  for (const rel of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, rel);
+    if (fs.statSync(file).isFile()) out.set(rel.split(path.sep).join("/"), fs.readFileSync(file, "utf8"));
+  }
+  return out;
+}
