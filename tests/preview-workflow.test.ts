@@ -1,0 +1,87 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { listStacks } from "../config/project-files";
+import { ROOT } from "./support/stacks";
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  strategy?: { "fail-fast"?: boolean; matrix: { include: { stack: string; kubeconfigSecret: string }[] } };
+  env?: Record<string, string>;
+  steps: Step[];
+}
+
+// GitHub reads workflows as YAML 1.2 (the `on` key stays a string).
+const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
+const secretName = (stack: string) => `KUBECONFIG_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+
+describe("CI previews (.github/workflows/preview.yml)", () => {
+  it("runs on pull requests", () => {
+    assert.deepStrictEqual(Object.keys(workflow.on), ["pull_request"]);
+    assert.deepStrictEqual(Object.keys(workflow.jobs), ["render", "preview"]);
+  });
+
+  it("runs the tests and render --check, and puts the rendered-manifest diff in the job summary", () => {
+    const job = workflow.jobs.render;
+    const script = runs(job);
+    assert.match(script, /^npm ci$/m);
+    assert.match(script, /^npm test$/m);
+    assert.match(script, /npm run -s render -- --check > "\$RUNNER_TEMP\/stale.diff"/);
+    assert.match(script, /git diff --no-color "\$BASE_SHA"\.\.\.HEAD -- gitops\/ > "\$RUNNER_TEMP\/gitops.diff"/);
+    assert.strictEqual(script.match(/>> "\$GITHUB_STEP_SUMMARY"/g)?.length, 2);
+    const summary = job.steps.find((s) => s.name === "Rendered-manifest diff of this pull request")!;
+    assert.strictEqual(summary.if, "always()");
+    assert.strictEqual(summary.env?.BASE_SHA, "${{ github.event.pull_request.base.sha }}");
+    // the base commit must be in the clone for the diff
+    assert.deepStrictEqual(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with, { "fetch-depth": 0 });
+  });
+
+  it("previews exactly the stacks that exist, one matrix job each, each with its own kubeconfig secret", () => {
+    const include = workflow.jobs.preview.strategy!.matrix.include;
+    assert.deepStrictEqual(include.map((i) => i.stack), listStacks(ROOT));
+    assert.deepStrictEqual(include.map((i) => i.kubeconfigSecret), listStacks(ROOT).map(secretName));
+    assert.strictEqual(workflow.jobs.preview.strategy!["fail-fast"], false);
+  });
+
+  it("runs pulumi preview --diff with the current pulumi/actions major and comments on the pull request", () => {
+    const job = workflow.jobs.preview;
+    const pulumi = job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    assert.strictEqual(pulumi.length, 1);
+    assert.strictEqual(pulumi[0].uses, "pulumi/actions@v7");
+    assert.deepStrictEqual(pulumi[0].with, {
+      command: "preview",
+      "stack-name": "${{ vars.PULUMI_ORG && format('{0}/{1}', vars.PULUMI_ORG, matrix.stack) || matrix.stack }}",
+      diff: true,
+      "comment-on-pr": true,
+      "github-token": "${{ secrets.GITHUB_TOKEN }}",
+    });
+    assert.strictEqual(pulumi[0].if, "steps.creds.outputs.ready == 'true'");
+    assert.deepStrictEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+    assert.strictEqual(job.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+    assert.strictEqual(job.env?.KUBECONFIG_CONTENT, "${{ secrets[matrix.kubeconfigSecret] }}");
+    assert.match(runs(job), /echo "KUBECONFIG=\$RUNNER_TEMP\/kubeconfig" >> "\$GITHUB_ENV"/);
+    assert.match(runs(job), /::notice title=pulumi preview skipped/);
+  });
+
+  it("is documented in the README, every secret it reads included", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## CI previews"), readme.indexOf("\n## ", readme.indexOf("## CI previews") + 1));
+    for (const name of ["PULUMI_ACCESS_TOKEN", "PULUMI_ORG", ...listStacks(ROOT).map(secretName)]) assert.ok(section.includes(`\`${name}\``), `README "CI previews" does not document ${name}`);
+  });
+
+  it(".ci/run checks that gitops/ is current after the tests", () => {
+    const lines = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    assert.deepStrictEqual(lines.slice(-2), ["npm cit", "npm run render -- --check"]);
+  });
+});
