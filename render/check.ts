@@ -15,7 +15,7 @@ export function diffTrees(onDisk: ReadonlyMap<string, string>, rendered: Readonl
     .map((p) => {
       const before = onDisk.get(p);
       const after = rendered.get(p);
-      const name = `${label}/${p}`;
+      const name = `${label.replace(/^\/+/, "")}/${p}`;
       const sp = structuredPatch(before === undefined ? "/dev/null" : `a/${name}`, after === undefined ? "/dev/null" : `b/${name}`, before ?? "", after ?? "", undefined, undefined, { context: 3 });
       return formatPatch(sp, FILE_HEADERS_ONLY);
     })

@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { listStacks } from "../config/project-files";
 import { planLayout, StackObjects } from "../render/layout";
-import { kubeObject } from "../render/objects";
+import { kubeObject, kubeObjects } from "../render/objects";
 import { captureStacks, loadStacks } from "../render/stacks";
 import { buildTree } from "../render/tree";
 import { writeTreeAtomically } from "../render/fs-tree";
 import { allDocuments, fingerprint } from "../render/yaml";
-import { ROOT, STACKS, defaultApps } from "./support/stacks";
+import { defaultApps, ROOT, run, STACKS, stackSettings } from "./support/stacks";
 import { renderCli, tempProject } from "./support/render-project";
 
 /** kubectl with its built-in kustomize, or why the test cannot use it. */
@@ -46,6 +46,16 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
       const want = (await registered(ROOT)).get(stack)!;
       assert.ok(want.length > 0);
       assert.deepStrictEqual(kustomize(path.join(ROOT, "gitops", "clusters", stack)), want);
+    });
+
+    it(`holds against what pulumi up registers (deploy mode), stack ${stack}`, async () => {
+      // The render runs the program in render mode (no cluster reads). Deploy mode must register the same
+      // objects; only the opt-in policy-check Jobs (verifyPolicies) are deploy-time extras, left out here.
+      const settings = { ...stackSettings(stack), verifyPolicies: false };
+      const capture = await run(settings);
+      assert.deepStrictEqual(capture.violations, []);
+      const deployed = kubeObjects(stack, capture.resources).map((o) => fingerprint(o.manifest)).sort();
+      assert.deepStrictEqual(kustomize(path.join(ROOT, "gitops", "clusters", stack)), deployed);
     });
   }
 
