@@ -53,10 +53,12 @@ Where an object goes:
 - **\`clusters/<stack>/\`**: the cluster's policies and waypoints (AuthorizationPolicy, Gateway: reviewed per cluster,
   as in the workshop), anything only that cluster has, and \`patches/\`.
 
-An object that every cluster of its layer has is written once, in that layer, with the content most clusters
-have. A cluster whose content differs gets a JSON patch (RFC 6902) in \`clusters/<stack>/patches/\`, listed under
-\`patches:\` in its \`kustomization.yaml\`, so the difference is the only thing written twice. An object only some
-clusters have is written in each of their overlays, never in a shared layer.
+An object of \`base/\` or \`apps/<app>/\` that every cluster of that layer has is written there once, with the
+content most clusters have. A cluster whose content differs gets a JSON patch (RFC 6902) in
+\`clusters/<stack>/patches/\`, listed under \`patches:\` in its \`kustomization.yaml\`: the shared object is written
+once and only the difference is per cluster. An object only some clusters have is written in each of their
+overlays, never in a shared layer. Policies and waypoints are always written in full in each overlay that has
+them, so one directory shows a cluster's whole traffic policy.
 
 **\`apps/\` is referenced from the cluster overlays, not from \`base/\`.** A cluster's \`kustomization.yaml\` lists
 \`../../base\`, then \`../../apps/<app>\` for each app the cluster runs, then its own files. So an app can run in

@@ -84,7 +84,7 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const resources = [...(c.base ? ["../../base"] : []), ...c.apps.map((a) => `../../apps/${a}`), ...c.objects.map((o) => names.get(o.key)!).sort()];
     const kustomization = { ...KUSTOMIZATION, resources, ...(patches.length > 0 ? { patches } : {}) };
-    const comment = `${HEADER}\nEverything cluster ${stack} runs: kubectl kustomize ${GITOPS_DIR}/${dir} is exactly what pulumi up -s ${stack} applies.`;
+    const comment = `${HEADER}\nEverything stack ${stack} deploys: kubectl kustomize ${GITOPS_DIR}/${dir} is exactly what pulumi up -s ${stack} applies.`;
     files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true }));
   }
   for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER));
