@@ -36,13 +36,13 @@ export class MeshApp extends pulumi.ComponentResource {
     super("mesh-lab:index:MeshApp", name, {}, opts);
     const { settings, app, provider } = args;
     const child = { parent: this, provider };
-    // Namespaces and workloads outlive the stack: removing an app from config or `pulumi destroy` leaves
-    // them running (a namespace delete takes everything in it). Policies, waypoint and telemetry are not
-    // retained: a removed allow must really be revoked.
-    const kept = { ...child, retainOnDelete: true };
+    // Namespaces and workloads outlive the stack (their specs carry KEEP_ON_DELETE, which registerManifest
+    // turns into retainOnDelete): removing an app from config or `pulumi destroy` leaves them running, as a
+    // namespace delete would take everything in it. Policies, waypoint and telemetry are not kept: a
+    // removed allow must really be revoked.
     // Logical names below are `${name}-<role>` and frozen: renaming one deletes and recreates the object
     // in every cluster. Move one only with an alias.
-    const ns = registerManifest(`${name}-namespace`, namespaceManifest(settings, app), { ...kept, dependsOn: args.clusterVerified }) as k8s.core.v1.Namespace;
+    const ns = registerManifest(`${name}-namespace`, namespaceManifest(settings, app), { ...child, dependsOn: args.clusterVerified }) as k8s.core.v1.Namespace;
     const inNamespace = { ...child, dependsOn: [ns] };
 
     const waypoint = hasWaypoint(settings, app) ? waypointManifest(app) : undefined;
@@ -54,12 +54,12 @@ export class MeshApp extends pulumi.ComponentResource {
     const policyResources = policies.map((p) => registerManifest(`${name}-${p.metadata.name}`, p, inNamespace));
     this.policyNames = policies.map((p) => p.metadata.name);
 
-    const sa = registerManifest(`${name}-serviceaccount`, serviceAccountManifest(app), { ...kept, dependsOn: [ns] });
+    const sa = registerManifest(`${name}-serviceaccount`, serviceAccountManifest(app), { ...child, dependsOn: [ns] });
     const deployment = deploymentManifest(settings, app);
     const service = app.port === undefined ? undefined : serviceManifest({ ...app, port: app.port });
-    const workload: pulumi.Resource[] = [registerManifest(`${name}-deployment`, deployment, { ...kept, dependsOn: [ns, sa, ...policyResources] })];
+    const workload: pulumi.Resource[] = [registerManifest(`${name}-deployment`, deployment, { ...child, dependsOn: [ns, sa, ...policyResources] })];
     if (service) {
-      const svc = registerManifest(`${name}-service`, service, { ...kept, dependsOn: [ns] }) as k8s.core.v1.Service;
+      const svc = registerManifest(`${name}-service`, service, { ...child, dependsOn: [ns] }) as k8s.core.v1.Service;
       workload.push(svc);
       this.host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`;
     }

@@ -1,13 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Manifest } from "./specs/manifest";
+import { keptOnDelete, Manifest } from "./specs/manifest";
 
 /**
  * Registers a manifest as the matching Pulumi Kubernetes resource, unchanged, so what `pulumi up` applies
  * and what the GitOps tree holds are the same data. Built-in kinds get their typed class (Deployments are
  * awaited until rolled out); Istio and Gateway API kinds go through CustomResource.
  */
-export function registerManifest(name: string, manifest: Manifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+export function registerManifest(name: string, manifest: Manifest, options: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  // One mark decides both paths: what GitOps tools must not prune, `pulumi up` keeps on delete.
+  const opts = keptOnDelete(manifest) ? { ...options, retainOnDelete: true } : options;
   // The spec builders' output is checked against the real schemas in tests; the casts only bridge the
   // builders' plain-data type to the SDK's Input types.
   const args = manifest as unknown;

@@ -122,13 +122,20 @@ kubectl kustomize ${GITOPS_DIR}/clusters/${first}                         # what
 kubectl --context ${context} apply -k ${GITOPS_DIR}/clusters/${first}   # apply it
 \`\`\`
 
-## What \`pulumi up\` does that this tree cannot
+## Same behaviour as \`pulumi up\`, where a manifest can say it
 
-The objects are the same; what Pulumi does around them is not in any manifest. \`pulumi up\` creates an app's
-policies before its Deployment and waits for Deployments to roll out; Argo CD and Flux apply a sync in their own
-order (Argo CD applies custom resources such as AuthorizationPolicy after built-in kinds), so a new app's pods
-can start a moment before its deny-all exists. Resource options (\`dependsOn\`, \`retainOnDelete\`, \`protect\`) and
-anything \`pulumi up\` checks or runs on the cluster at deploy time have no GitOps equivalent here; with \`prune\`,
-removing an app from the config deletes its objects.
+The program marks its objects so both paths leave the cluster in the same state:
+
+- **Nothing kept is pruned.** Namespaces, ServiceAccounts, Deployments and Services carry
+  \`argocd.argoproj.io/sync-options: Prune=false\` and \`kustomize.toolkit.fluxcd.io/prune: disabled\`: the same
+  objects \`pulumi up\` keeps on delete (\`retainOnDelete\`). Removing an app from the config, with \`prune\` on,
+  deletes its policies, waypoint and Telemetry and leaves its namespace and workload running; delete those on
+  purpose with \`kubectl delete namespace <name>\`.
+- **Policies before workloads.** AuthorizationPolicies carry \`argocd.argoproj.io/sync-wave: "-1"\`, so Argo CD
+  applies them in a wave before the Deployments, as \`pulumi up\` does. Flux applies a Kustomization in one
+  server-side apply (namespaces first), so a new app's pods may start a moment before its deny-all exists.
+
+What stays with \`pulumi up\`: waiting for Deployments to roll out, the check that the context reaches the
+stack's own cluster, and the opt-in policy-check Jobs.
 `;
 }

@@ -17,6 +17,8 @@ describe("app namespaces", () => {
           "pod-security.kubernetes.io/warn": "restricted",
           "pod-security.kubernetes.io/audit": "restricted",
         },
+        // Argo CD and Flux must not prune what pulumi up keeps on delete
+        annotations: { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" },
       });
       const finance = find(capture, T.namespace, "finance-namespace").inputs.metadata as { labels: Record<string, string> };
       assert.strictEqual(finance.labels["istio.io/dataplane-mode"], "ambient");

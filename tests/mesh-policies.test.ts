@@ -10,7 +10,13 @@ describe("authorization policies", () => {
       const capture = await run(stackSettings("cluster-1"));
       assert.deepStrictEqual(spec(capture, "accounts-deny-all"), {});
       assert.deepStrictEqual(spec(capture, "finance-deny-all"), {});
-      assert.strictEqual((find(capture, T.policy, "accounts-deny-all").inputs.metadata as { name: string }).name, "deny-all");
+      assert.deepStrictEqual(find(capture, T.policy, "accounts-deny-all").inputs.metadata, {
+        name: "deny-all",
+        namespace: "accounts",
+        labels: { "app.kubernetes.io/part-of": "mesh-lab" },
+        // Argo CD applies policies in a wave before the workloads, as dependsOn orders pulumi up
+        annotations: { "argocd.argoproj.io/sync-wave": "-1" },
+      });
     });
 
     it("checks the caller at the waypoint: allow-from-finance targets the Gateway", async () => {

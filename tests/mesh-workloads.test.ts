@@ -14,7 +14,12 @@ describe("workloads", () => {
   it("creates the ServiceAccount the accounts Deployment names, with no token mounted", async () => {
     const capture = await run(stackSettings("cluster-1"));
     const sa = find(capture, T.serviceAccount, "accounts-serviceaccount").inputs;
-    assert.deepStrictEqual(sa.metadata, { name: "accounts", namespace: "accounts", labels: { "app.kubernetes.io/part-of": "mesh-lab", app: "accounts" } });
+    assert.deepStrictEqual(sa.metadata, {
+      name: "accounts",
+      namespace: "accounts",
+      labels: { "app.kubernetes.io/part-of": "mesh-lab", app: "accounts" },
+      annotations: { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" },
+    });
     assert.strictEqual(sa.automountServiceAccountToken, false);
     const pod = podSpec(find(capture, T.deployment, "accounts-deployment").inputs);
     assert.strictEqual(pod.serviceAccountName, "accounts");
@@ -53,6 +58,7 @@ describe("workloads", () => {
       name: "accounts",
       namespace: "accounts",
       labels: { "app.kubernetes.io/part-of": "mesh-lab", app: "accounts", "istio.io/global": "true" },
+      annotations: { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" },
     });
     assert.deepStrictEqual(svc.spec, { selector: { app: "accounts" }, ports: [{ name: "http", port: 8080, targetPort: "http", appProtocol: "http" }] });
   });

@@ -97,7 +97,7 @@ describe("npm run render", () => {
         [
           "--- a/gitops/apps/accounts/deployment-accounts.accounts.yaml",
           "+++ b/gitops/apps/accounts/deployment-accounts.accounts.yaml",
-          "@@ -9,7 +9,7 @@",
+          "@@ -12,7 +12,7 @@",
           "     app: accounts",
           "     app.kubernetes.io/part-of: mesh-lab",
           " spec:",

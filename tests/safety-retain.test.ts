@@ -18,6 +18,15 @@ describe("nothing is deleted by accident", () => {
     });
   }
 
+  it("keeps on delete exactly what GitOps tools are told not to prune", async () => {
+    const capture = await run(stackSettings("cluster-1"));
+    for (const r of capture.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      const annotations = (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+      const noPrune = annotations["argocd.argoproj.io/sync-options"] === "Prune=false" && annotations["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
+      assert.strictEqual(r.retainOnDelete, noPrune, r.name);
+    }
+  });
+
   it("does not retain policies: a removed allow must really be revoked", async () => {
     const capture = await run(stackSettings("cluster-1"));
     const policies = capture.resources.filter((r) => r.type === T.policy);

@@ -1,6 +1,6 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
 import { hasWaypoint } from "../../config/parse-settings";
-import { Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import { BEFORE_WORKLOADS, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
 
 const WAYPOINT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: WAYPOINT_NAME };
 
@@ -8,7 +8,7 @@ function policy(app: AppSettings, name: string, spec: Record<string, unknown>): 
   return {
     apiVersion: "security.istio.io/v1",
     kind: "AuthorizationPolicy",
-    metadata: { name, namespace: app.namespace, labels: { ...PART_OF } },
+    metadata: { name, namespace: app.namespace, labels: { ...PART_OF }, annotations: { ...BEFORE_WORKLOADS } },
     spec,
   };
 }

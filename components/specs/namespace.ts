@@ -1,6 +1,6 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
 import { hasWaypoint } from "../../config/parse-settings";
-import { Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import { KEEP_ON_DELETE, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
 
 /**
  * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
@@ -21,6 +21,7 @@ export function namespaceManifest(settings: MeshSettings, app: AppSettings): Man
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
       },
+      annotations: { ...KEEP_ON_DELETE },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
-import { Manifest, PART_OF } from "./manifest";
+import { KEEP_ON_DELETE, Manifest, PART_OF } from "./manifest";
 
 // An unprivileged uid/gid: the images' own users are not numeric or not set, and runAsNonRoot needs one.
 const RUN_AS = 65532;
@@ -27,7 +27,7 @@ export function serviceAccountManifest(app: AppSettings): Manifest {
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: app.name, namespace: app.namespace, labels: { ...PART_OF, app: app.name } },
+    metadata: { name: app.name, namespace: app.namespace, labels: { ...PART_OF, app: app.name }, annotations: { ...KEEP_ON_DELETE } },
     // The workloads never call the Kubernetes API; ztunnel gets their identity without a mounted token.
     automountServiceAccountToken: false,
   };
@@ -68,7 +68,7 @@ export function deploymentManifest(settings: MeshSettings, app: AppSettings): Ma
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: app.name, namespace: app.namespace, labels },
+    metadata: { name: app.name, namespace: app.namespace, labels, annotations: { ...KEEP_ON_DELETE } },
     spec: {
       replicas: app.replicas,
       selector: { matchLabels: { app: app.name } },
@@ -94,6 +94,7 @@ export function serviceManifest(app: AppSettings & { readonly port: number }): M
       name: app.name,
       namespace: app.namespace,
       labels: { ...PART_OF, app: app.name, ...(app.global ? { "istio.io/global": "true" } : {}) },
+      annotations: { ...KEEP_ON_DELETE },
     },
     spec: {
       selector: { app: app.name },
