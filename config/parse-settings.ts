@@ -48,15 +48,18 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
   const key = (k: string) => `${prefix}${k}`;
   const required = <T>(k: string, what: string, read: (key: string, v: unknown) => T | undefined): T | undefined =>
     ours[k] === undefined ? problems.missing(key(k), what) : read(key(k), ours[k]);
-  const decoded = (k: string, decode: (key: string, text: string) => unknown) => (ours[k] === undefined ? undefined : decode(key(k), ours[k]));
-  const json = (k: string, text: string): unknown => {
+  // Pulumi hands structured values over as JSON text, and booleans as "true"/"false".
+  const structured = (k: string): unknown => {
     try {
-      return JSON.parse(text);
+      return JSON.parse(ours[k]);
     } catch {
-      return problems.add(k, text, "structured YAML/JSON (set it as an object or list in the stack file)");
+      return problems.add(key(k), ours[k], "structured YAML/JSON (set it as an object or list in the stack file)");
     }
   };
-  const bool = (k: string, text: string): unknown => (text === "true" ? true : text === "false" ? false : text);
+  const flag = (k: string, fallback: boolean): boolean | undefined => {
+    const text = ours[k];
+    return text === undefined ? fallback : r.boolean(key(k), text === "true" ? true : text === "false" ? false : text);
+  };
 
   const kubeContext = required("kubeContext", "a kubeconfig context name (non-empty string)", (k, v) => r.string(k, v, "a kubeconfig context name (non-empty string)"));
   const clusterName = required("clusterName", "the Istio cluster name, a DNS-1123 label", (k, v) => r.dnsLabel(k, v));
@@ -64,23 +67,17 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     typeof v === "string" && LABEL_VALUE.test(v) ? v : problems.add(k, v, "a Kubernetes label value (alphanumeric, '-', '_', '.', at most 63 characters)"),
   );
   const trustDomain = ours.trustDomain === undefined ? "cluster.local" : DOMAIN.test(ours.trustDomain) ? ours.trustDomain : problems.add(key("trustDomain"), ours.trustDomain, "a DNS domain such as cluster.local");
-  const waypointsRaw = decoded("waypoints", bool);
-  const waypoints = waypointsRaw === undefined ? true : r.boolean(key("waypoints"), waypointsRaw);
+  const waypoints = flag("waypoints", true);
   const podSecurity = ours.podSecurity === undefined ? "baseline" : r.oneOf(key("podSecurity"), ours.podSecurity, ["baseline", "restricted"] as const);
 
-  const appsRaw = decoded("apps", json);
-  const apps = ours.apps === undefined
-    ? problems.missing(key("apps"), "a non-empty list of apps")
-    : appsRaw === undefined ? undefined : r.list(key("apps"), appsRaw, (k, v) => readApp(r, k, v), true, "apps");
+  const appsRaw = ours.apps === undefined ? problems.missing(key("apps"), "a non-empty list of apps") : structured("apps");
+  const apps = appsRaw === undefined ? undefined : r.list(key("apps"), appsRaw, (k, v) => readApp(r, k, v), true, "apps");
   if (apps) checkAppGraph(r, key("apps"), apps);
 
-  const telemetryRaw = decoded("telemetry", json);
-  const telemetry = ours.telemetry === undefined
-    ? { metricsProvider: "prometheus", accessLogging: true, overrides: [] }
-    : telemetryRaw === undefined ? undefined : readTelemetry(r, key("telemetry"), telemetryRaw);
+  const telemetryRaw = ours.telemetry === undefined ? {} : structured("telemetry");
+  const telemetry = telemetryRaw === undefined ? undefined : readTelemetry(r, key("telemetry"), telemetryRaw);
 
-  const verifyRaw = decoded("verifyPolicies", bool);
-  const verifyPolicies = verifyRaw === undefined ? false : r.boolean(key("verifyPolicies"), verifyRaw);
+  const verifyPolicies = flag("verifyPolicies", false);
   const verifyImage = ours.verifyImage === undefined ? DEFAULT_VERIFY_IMAGE : r.image(key("verifyImage"), ours.verifyImage);
 
   const gitopsRepoUrl = ours.gitopsRepoUrl === undefined ? DEFAULT_GITOPS_REPO_URL : readGitUrl(problems, key("gitopsRepoUrl"), ours.gitopsRepoUrl);
