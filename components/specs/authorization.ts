@@ -19,7 +19,7 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
 }
 
 /**
- * The app namespace's policies, correct for ambient (DOMAIN.md §3):
+ * The app namespace's policies, correct for ambient (https://istio.io/latest/docs/ambient/usage/policy/):
  * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it.
  * - `allow-from-<ns>` per caller. Behind a waypoint the destination ztunnel sees the waypoint's identity,
  *   not the caller's, so the caller check moves to the waypoint (`targetRefs`); without one it stays L4.

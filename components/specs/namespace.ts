@@ -5,7 +5,7 @@ import { KEEP_ON_DELETE, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
 /**
  * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
  * audits `restricted`: Istio's generated waypoint pod sets no seccompProfile on a default install, so
- * enforcing `restricted` rejects it (DOMAIN.md §5) unless the install was told otherwise.
+ * enforcing `restricted` rejects it (istio/istio#56383) unless the install was told otherwise.
  */
 export function namespaceManifest(settings: MeshSettings, app: AppSettings): Manifest {
   return {
