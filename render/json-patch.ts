@@ -1,13 +1,10 @@
+import { isObject } from "../config/readers";
 import { fingerprint } from "./yaml";
 
 /** One RFC 6902 operation, as kustomize's `patches` read them. */
 export type PatchOp =
   | { readonly op: "add" | "replace"; readonly path: string; readonly value: unknown }
   | { readonly op: "remove"; readonly path: string };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** RFC 6901: `~` and `/` in a key (label keys like `istio.io/use-waypoint`) are escaped. */
 export function pointer(path: readonly (string | number)[]): string {

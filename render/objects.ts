@@ -1,4 +1,5 @@
 import { RecordedResource } from "../capture/recorder";
+import { isObject } from "../config/readers";
 import { RenderError } from "./errors";
 
 /** The component type whose children make up one app's directory under `apps/`. */
@@ -17,10 +18,6 @@ export interface KubeObject {
   readonly manifest: Record<string, unknown>;
   /** The app whose component registered it, if any. */
   readonly app?: string;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** API group of an apiVersion: "" for the core group (`v1`). */
