@@ -36,13 +36,11 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 function secretKeys(obj: Record<string, unknown> | undefined): string[] {
   if (!obj) return [];
   return Object.keys(obj).filter((k) => {
     const v = obj[k] as Record<string, unknown> | null;
-    return typeof v === "object" && v !== null && v["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+    return typeof v === "object" && v !== null && v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
   });
 }
 
