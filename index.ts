@@ -1,7 +1,9 @@
-import { readStackInputs } from "./config/stack-config";
-import { meshProgram } from "./program";
+// The Pulumi entry point: config -> plan -> this stack's cluster. `npm run render` takes the same plan to Git.
+import * as pulumi from "@pulumi/pulumi";
+import { readStackInputs } from "./config/pulumi-config";
+import { meshProgram } from "./components/mesh-program";
 
-const outputs = meshProgram(readStackInputs(), "deploy");
+const outputs = meshProgram(readStackInputs(), { warn: (message) => pulumi.log.warn(message) });
 
 export const kubeContext = outputs.kubeContext;
 export const clusterName = outputs.clusterName;

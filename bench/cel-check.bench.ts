@@ -2,8 +2,8 @@
 // cost per expression (check vs parse only). Medians over several rounds; a report, not a test.
 //
 //   npm run bench:cel
-import { checkTagExpression } from "../config/cel/check-expression";
-import { celEnvironment, compileEnvironment } from "../config/cel/environment";
+import { checkTagExpression } from "../envoy-cel/check-expression";
+import { celEnvironment, compileEnvironment } from "../envoy-cel/environment";
 
 const EXPRESSIONS: readonly string[] = [
   "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')",

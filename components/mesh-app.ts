@@ -1,25 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hasWaypoint } from "../config/parse-settings";
-import { AppSettings, MeshSettings } from "../config/settings";
+import { KubeManifest, PlannedObject } from "../plan/types";
 import { registerManifest } from "./register";
-import { authorizationManifests } from "./specs/authorization";
-import { namespaceManifest } from "./specs/namespace";
-import { telemetryManifest } from "./specs/telemetry";
-import { waypointManifest } from "./specs/waypoint";
-import { Manifest } from "./specs/manifest";
-import { deploymentManifest, serviceAccountManifest, serviceManifest } from "./specs/workload";
 
 export interface MeshAppArgs {
-  readonly settings: MeshSettings;
-  readonly app: AppSettings;
+  /** The app's objects from the plan, in registration order. */
+  readonly objects: readonly PlannedObject[];
   /** The stack's Kubernetes provider; every child is created through it. */
   readonly provider: k8s.Provider;
   /** Resolves once the cluster is known to be the stack's own; the namespace, and so everything, waits for it. @default - no wait */
   readonly clusterVerified?: pulumi.Input<pulumi.Resource[]>;
 }
 
-/** One tenant of the mesh: its ambient namespace, waypoint, telemetry, policies and workload. */
+// The kinds a policy check's verdict depends on, in the order their specs key its run id: a change to any
+// of them re-runs the check (and a new order would re-run every check once).
+const CHECKED_KINDS = ["AuthorizationPolicy", "Gateway", "Deployment", "Service"];
+
+/** One tenant of the mesh: registers its planned objects (namespace, waypoint, telemetry, policies, workload). */
 export class MeshApp extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** The Service's in-mesh host name, for an app with a port. */
@@ -28,45 +25,32 @@ export class MeshApp extends pulumi.ComponentResource {
   public readonly policyNames: string[];
   public readonly namespaceResource: k8s.core.v1.Namespace;
   /** The specs a policy check's verdict depends on: policies, waypoint, Deployment, Service. */
-  public readonly checkedSpecs: readonly Manifest[];
+  public readonly checkedSpecs: readonly KubeManifest[];
   /** The applied policies and workload, which a policy check must wait for. */
   public readonly applied: readonly pulumi.Resource[];
 
   constructor(name: string, args: MeshAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshApp", name, {}, opts);
-    const { settings, app, provider } = args;
-    const child = { parent: this, provider };
-    // Namespaces and workloads outlive the stack (their specs carry KEEP_ON_DELETE, which registerManifest
-    // turns into retainOnDelete): removing an app from config or `pulumi destroy` leaves them running, as a
-    // namespace delete would take everything in it. Policies, waypoint and telemetry are not kept: a
-    // removed allow must really be revoked.
-    // Logical names below are `${name}-<role>` and frozen: renaming one deletes and recreates the object
-    // in every cluster. Move one only with an alias.
-    const ns = registerManifest(`${name}-namespace`, namespaceManifest(settings, app), { ...child, dependsOn: args.clusterVerified }) as k8s.core.v1.Namespace;
-    const inNamespace = { ...child, dependsOn: [ns] };
-
-    const waypoint = hasWaypoint(settings, app) ? waypointManifest(app) : undefined;
-    if (waypoint) registerManifest(`${name}-waypoint`, waypoint, inNamespace);
-    if (app.port !== undefined) registerManifest(`${name}-telemetry`, telemetryManifest(app, settings.telemetry), inNamespace);
-
-    const policies = authorizationManifests(settings, app);
-    // Policies go in before the workload, so it never serves a moment without deny-by-default.
-    const policyResources = policies.map((p) => registerManifest(`${name}-${p.metadata.name}`, p, inNamespace));
-    this.policyNames = policies.map((p) => p.metadata.name);
-
-    const sa = registerManifest(`${name}-serviceaccount`, serviceAccountManifest(app), { ...child, dependsOn: [ns] });
-    const deployment = deploymentManifest(settings, app);
-    const service = app.port === undefined ? undefined : serviceManifest({ ...app, port: app.port });
-    const workload: pulumi.Resource[] = [registerManifest(`${name}-deployment`, deployment, { ...child, dependsOn: [ns, sa, ...policyResources] })];
-    if (service) {
-      const svc = registerManifest(`${name}-service`, service, { ...child, dependsOn: [ns] }) as k8s.core.v1.Service;
-      workload.push(svc);
-      this.host = pulumi.interpolate`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`;
+    const registered = new Map<string, pulumi.CustomResource>();
+    let namespace: k8s.core.v1.Namespace | undefined;
+    let service: k8s.core.v1.Service | undefined;
+    for (const o of args.objects) {
+      const after = o.dependsOn.map((d) => registered.get(d)!);
+      // The plan's roots (the namespace) wait for the cluster check; everything else waits for them.
+      const dependsOn = o.dependsOn.length === 0 ? args.clusterVerified : after;
+      const resource = registerManifest(o.name, o.manifest, { parent: this, provider: args.provider, dependsOn, ...(o.keep ? { retainOnDelete: true } : {}) });
+      registered.set(o.name, resource);
+      if (o.manifest.kind === "Namespace") namespace = resource as k8s.core.v1.Namespace;
+      if (o.manifest.kind === "Service") service = resource as k8s.core.v1.Service;
     }
-    this.namespaceResource = ns;
-    this.checkedSpecs = [...policies, ...(waypoint ? [waypoint] : []), deployment, ...(service ? [service] : [])];
-    this.applied = [...policyResources, ...workload];
-    this.namespace = ns.metadata.name;
+    if (!namespace) throw new Error(`MeshApp "${name}": the plan has no Namespace for it`);
+    if (service) this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    const checked = CHECKED_KINDS.flatMap((kind) => args.objects.filter((o) => o.manifest.kind === kind));
+    this.policyNames = args.objects.filter((o) => o.manifest.kind === "AuthorizationPolicy").map((o) => o.manifest.metadata.name);
+    this.namespaceResource = namespace;
+    this.checkedSpecs = checked.map((o) => o.manifest);
+    this.applied = checked.filter((o) => o.manifest.kind !== "Gateway").map((o) => registered.get(o.name)!);
+    this.namespace = namespace.metadata.name;
     this.registerOutputs({ namespace: this.namespace, host: this.host, policyNames: this.policyNames });
   }
 }

@@ -1,27 +1,25 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/settings";
+import { MeshPlan } from "../plan/types";
 import { clusterIdentityProblems, WrongClusterError } from "./cluster-identity";
 import { MeshApp } from "./mesh-app";
 import { PolicyCheck } from "./policy-check";
 import { registerManifest } from "./register";
-import { probeNamespaceManifest } from "./specs/verify-job";
-
-/**
- * `deploy`: the real thing (`pulumi up`/`preview`): the cluster behind the context is checked before anything
- * is applied, and policies are proven on it when the stack asks. `render`: the mesh config only, no cluster
- * reads and no checks, for the GitOps tree, which has no cluster to talk to.
- */
-export type ProgramMode = "deploy" | "render";
+import { probeNamespaceManifest } from "./verify-job-spec";
 
 export interface MeshClusterArgs {
-  readonly settings: MeshSettings;
+  /** What the stack deploys, from `buildPlan`. */
+  readonly plan: MeshPlan;
   /** Kubeconfig content or path, as a secret. @default - $KUBECONFIG or ~/.kube/config */
   readonly kubeconfig?: pulumi.Output<string>;
-  readonly mode: ProgramMode;
 }
 
-/** Istio ambient mesh config for one cluster: one explicit provider, one MeshApp per tenant. */
+/**
+ * Istio ambient mesh config for one cluster: one explicit provider, one MeshApp per tenant registering its part
+ * of the plan. What only a deploy does is added here, not in the plan: the cluster behind the context is checked
+ * before anything is applied, and policies are proven on it when the stack asks.
+ */
 export class MeshCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly apps: Readonly<Record<string, MeshApp>>;
@@ -29,7 +27,7 @@ export class MeshCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshCluster", name, {}, opts);
-    const { settings } = args;
+    const { settings } = args.plan;
     const provider = new k8s.Provider(
       `${name}-k8s`,
       {
@@ -42,14 +40,15 @@ export class MeshCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.provider = provider;
-    const clusterVerified = args.mode === "deploy" ? this.verifyCluster(name, settings) : undefined;
+    const clusterVerified = this.verifyCluster(name, settings);
 
     const apps: Record<string, MeshApp> = {};
     for (const app of settings.apps) {
-      apps[app.name] = new MeshApp(app.name, { settings, app, provider, clusterVerified }, { parent: this });
+      const objects = args.plan.objects.filter((o) => o.app === app.name);
+      apps[app.name] = new MeshApp(app.name, { objects, provider, clusterVerified }, { parent: this });
     }
     this.apps = apps;
-    if (args.mode === "deploy" && settings.verifyPolicies) this.checkPolicies(name, settings);
+    if (settings.verifyPolicies) this.checkPolicies(name, settings);
     this.namespaces = pulumi.all(Object.values(apps).map((a) => a.namespace));
     this.registerOutputs({ namespaces: this.namespaces });
   }

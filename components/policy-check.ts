@@ -2,15 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AppSettings, MeshSettings } from "../config/settings";
-import { Manifest } from "./specs/manifest";
-import { PROBE_NAMESPACE, verifyJobManifest } from "./specs/verify-job";
-import { serviceHost } from "./specs/workload";
+import { serviceHost } from "../plan/specs/workload";
+import { KubeManifest } from "../plan/types";
+import { sdkArgs } from "./register";
+import { PROBE_NAMESPACE, verifyJobManifest } from "./verify-job-spec";
 
 export interface PolicyCheckArgs {
   readonly settings: MeshSettings;
   readonly app: AppSettings & { readonly port: number };
   /** The specs the verdict depends on: a change to any of them re-runs the check. */
-  readonly specs: readonly Manifest[];
+  readonly specs: readonly KubeManifest[];
   /** The applied policies, workload and probe namespace the Jobs must wait for. */
   readonly after: pulumi.Input<pulumi.Resource>[];
   readonly provider: k8s.Provider;
@@ -36,8 +37,8 @@ export class PolicyCheck extends pulumi.ComponentResource {
     const jobs = checks.map((c) => {
       const manifest = verifyJobManifest(settings, { name: `verify-${app.name}-${c.role}`, namespace: c.namespace, url, expect: c.expect });
       // The logical name is frozen; the Kubernetes name carries the run id, so new specs mean a new Job.
-      const jobArgs = { ...manifest, metadata: { ...manifest.metadata, name: pulumi.interpolate`${manifest.metadata.name}-${run.hex}` } };
-      return new k8s.batch.v1.Job(`${name}-${c.role}`, jobArgs as unknown as k8s.batch.v1.JobArgs, { parent: this, provider, dependsOn: args.after });
+      const jobArgs: k8s.batch.v1.JobArgs = { ...sdkArgs<k8s.batch.v1.JobArgs>(manifest), metadata: { ...manifest.metadata, name: pulumi.interpolate`${manifest.metadata.name}-${run.hex}` } };
+      return new k8s.batch.v1.Job(`${name}-${c.role}`, jobArgs, { parent: this, provider, dependsOn: args.after });
     });
     this.jobNames = pulumi.all(jobs.map((j) => j.metadata.name));
     this.registerOutputs({ jobNames: this.jobNames });

@@ -1,4 +1,4 @@
-import { tagExpressionProblem } from "./cel/tag-problem";
+import { tagExpressionProblem } from "./tag-expression-problem";
 import { show } from "./problems";
 import { isObject, Reader } from "./readers";
 import { METRICS, MetricOverride, MODES, OPERATIONS, TagOverride, TelemetrySettings } from "./settings";

@@ -1,4 +1,6 @@
-import { closest, distance } from "fastest-levenshtein";
+import { didYouMean } from "../envoy-cel/nearest-name";
+
+export { didYouMean };
 
 /** The config namespace of this project: every key in a stack file starts with it. */
 export const NAMESPACE = "mesh-lab";
@@ -22,14 +24,6 @@ export function show(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** The nearest candidate to `word`, when it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const best = closest(word, candidates as string[]);
-  const limit = Math.max(2, Math.floor(best.length / 3));
-  return distance(word, best) <= limit ? best : undefined;
 }
 
 /**

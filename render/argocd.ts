@@ -1,4 +1,4 @@
-import { GITOPS_DIR } from "./tree";
+import { GITOPS_DIR } from "./files";
 
 /** The namespace Argo CD is installed in, by its own install manifests. */
 export const ARGOCD_NAMESPACE = "argocd";

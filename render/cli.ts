@@ -1,15 +1,17 @@
 import * as path from "path";
+import { parseArgs as parseNodeArgs } from "util";
 import { listStacks } from "../config/project-files";
-import { diffTrees } from "./check";
 import { ConfigProblems, RenderError, UsageError } from "./errors";
-import { readTree, replaceable, WriteHooks, writeTreeAtomically } from "./fs-tree";
-import { renderProject } from "./render";
-import { GITOPS_DIR, stackPart } from "./tree";
+import { GITOPS_DIR, stackPart } from "./files";
+import { findKubectl, kustomizeProblems } from "./kustomize-build";
+import { renderProject } from "./pipeline";
+import { diffTrees } from "./tree-diff";
+import { readTree, replaceable, WriteHooks, writeTreeAtomically } from "./tree-writer";
 
 export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--check]
 
-Renders every stack (Pulumi.<stack>.yaml over the Pulumi.yaml defaults) into ${GITOPS_DIR}/ by running the
-Pulumi program in-process: no Pulumi CLI, backend or cluster.
+Renders every stack (Pulumi.<stack>.yaml over the Pulumi.yaml defaults) into ${GITOPS_DIR}/ from the same plan
+pulumi up deploys: no Pulumi CLI, backend or cluster.
 
   --stack NAME  only the part of the tree stack NAME uses: base/, the apps/ it runs, clusters/NAME/,
                 argocd/NAME.yaml (and README.md). Where objects go still depends on every stack.
@@ -17,8 +19,10 @@ Pulumi program in-process: no Pulumi CLI, backend or cluster.
   --check       write nothing; print a unified diff and exit 1 when the tree on disk is stale
   --help        this text
 
+Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written.
+
 exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, nothing written;
-3 the program registered something that cannot be rendered (invalid, secret, unnamed), nothing written`;
+3 the plan cannot be rendered (schema-invalid, an overlay that does not build to its stack), nothing written`;
 
 export interface RenderArgs {
   readonly stack?: string;
@@ -27,25 +31,31 @@ export interface RenderArgs {
   readonly help: boolean;
 }
 
+/** The render's flags, parsed by Node's own parser (`--flag value` and `--flag=value`). */
 export function parseArgs(argv: readonly string[]): RenderArgs {
-  const args: { stack?: string; out?: string; check: boolean; help: boolean } = { check: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
-    if (flag === "--check" || flag === "--help" || flag === "-h") {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      if (flag === "--check") args.check = true;
-      else args.help = true;
-    } else if (flag === "--stack" || flag === "--out") {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      const field = flag === "--stack" ? "stack" : "out";
-      if (args[field] !== undefined) throw new UsageError(`${flag} given twice`);
-      args[field] = value;
-    } else {
-      throw new UsageError(`unknown argument "${argv[i]}"`);
-    }
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+      options: { stack: { type: "string" }, out: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return args;
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== "option") continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} given twice`);
+    seen.add(t.name);
+  }
+  const { stack, out, check, help } = parsed.values;
+  for (const [flag, value] of [["--stack", stack], ["--out", out]] as const) {
+    if (value !== undefined && (value === "" || value.startsWith("-"))) throw new UsageError(`${flag} needs a value`);
+  }
+  return { stack, out, check: check ?? false, help: help ?? false };
 }
 
 export interface CliOptions {
@@ -56,6 +66,8 @@ export interface CliOptions {
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
   readonly hooks?: WriteHooks;
+  /** The environment `kubectl` is looked up in. @default - process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 function only(tree: ReadonlyMap<string, string>, keep: (p: string) => boolean): Map<string, string> {
@@ -86,6 +98,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
     for (const s of rendered) {
+      for (const w of s.warnings) stderr(`warning: stack "${s.stack}": ${w}\n`);
       if (s.secureKeys.length === 0) continue;
       const keys = s.secureKeys.map((k) => `"${k}"`).join(", ");
       stderr(`note: stack "${s.stack}": ${keys} ${s.secureKeys.length === 1 ? "is" : "are"} encrypted (secure:); the render does not need ${s.secureKeys.length === 1 ? "it" : "them"}, and neither reads nor prints encrypted values\n`);
@@ -94,23 +107,36 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
     const wanted = only(tree, part);
     const scope = args.stack === undefined ? `stacks ${layout.stacks.join(", ")}` : `stack ${args.stack}`;
+    // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
+    const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+    const kubectl = findKubectl(opts.env ?? process.env);
+    let built = "";
+    if (kubectl === undefined) {
+      stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
+    } else {
+      const checked = args.check ? tree : next;
+      // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
+      const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
+      const problems = await kustomizeProblems(kubectl, checked, present);
+      if (problems.length > 0) throw new RenderError(problems);
+      built = `, ${present.length} overlay(s) built with kubectl kustomize`;
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
     if (args.check) {
       const diff = diffTrees(only(onDisk, part), wanted, label);
       if (diff.changed.length === 0) {
-        stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}, ${seconds}s)\n`);
+        stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
         return 0;
       }
       stdout(diff.patch);
       stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
       return 1;
     }
-    // With --stack, the other stacks' files stay as they are; the whole directory is still swapped at once.
-    const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const changed = diffTrees(onDisk, next, label).changed.length;
     writeTreeAtomically(outDir, next, opts.hooks);
-    stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed (${seconds}s)\n`);
+    stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -122,7 +148,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       return 2;
     }
     if (e instanceof RenderError) {
-      stderr(`render: the program's objects cannot be rendered, nothing written:\n${e.problems.map((p) => `  - ${p}\n`).join("")}`);
+      stderr(`render: the plan cannot be rendered, nothing written:\n${e.problems.map((p) => `  - ${p}\n`).join("")}`);
       return 3;
     }
     stderr(`render: failed, nothing written: ${(e as Error).stack ?? String(e)}\n`);

@@ -1,6 +1,6 @@
 import { ARGOCD_NAMESPACE } from "./argocd";
-import { Layout } from "./layout";
-import { GITOPS_DIR, HEADER } from "./tree";
+import { Layout } from "./placement";
+import { GITOPS_DIR, HEADER } from "./files";
 
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

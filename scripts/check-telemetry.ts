@@ -5,10 +5,11 @@
 //
 // Exit code: 0 all stacks fine (warnings allowed), 1 a stack has config problems, 2 usage error.
 import * as path from "path";
+import { parseArgs as parseNodeArgs } from "util";
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { listStacks, loadStackConfig } from "../config/project-files";
-import { telemetryWarnings } from "../config/telemetry-warnings";
+import { buildPlan } from "../plan/mesh-plan";
 
 const USAGE = "usage: check-telemetry [--stack NAME]... [--dir PROJECT_DIR]";
 
@@ -18,18 +19,14 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args | string {
-  let dir = path.resolve(__dirname, "..");
-  const stacks: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if ((flag === "--stack" || flag === "--dir") && (value === undefined || value.startsWith("--"))) return `${flag} needs a value`;
-    if (flag === "--stack") stacks.push(value);
-    else if (flag === "--dir") dir = path.resolve(value);
-    else return `unknown argument "${flag}"`;
-    i++;
+  try {
+    const { values } = parseNodeArgs({ args: [...argv], strict: true, allowPositionals: false, options: { stack: { type: "string", multiple: true }, dir: { type: "string" } } });
+    const given = [...(values.stack ?? []), ...(values.dir === undefined ? [] : [values.dir])];
+    if (given.some((v) => v === "" || v.startsWith("-"))) return `--${values.dir !== undefined && (values.dir === "" || values.dir.startsWith("-")) ? "dir" : "stack"} needs a value`;
+    return { dir: values.dir === undefined ? path.resolve(__dirname, "..") : path.resolve(values.dir), stacks: values.stack ?? [] };
+  } catch (e) {
+    return (e as Error).message;
   }
-  return { dir, stacks };
 }
 
 function main(argv: readonly string[]): number {
@@ -56,7 +53,7 @@ function main(argv: readonly string[]): number {
       const settings = parseSettings(stack, loadStackConfig(args.dir, stack).raw);
       const expressions = settings.telemetry.overrides.flatMap((o) => Object.values(o.tagOverrides)).filter((t) => t.value !== undefined).length;
       console.log(`stack "${stack}": ok, ${expressions} tag expression(s) checked`);
-      for (const warning of telemetryWarnings(settings)) console.log(`warning: ${warning}`);
+      for (const warning of buildPlan(settings).warnings) console.log(`warning: ${warning}`);
     } catch (e) {
       if (!(e instanceof ConfigError) && !(e instanceof Error)) throw e;
       console.error(e instanceof ConfigError ? e.message : `stack "${stack}": ${e.message}`);

@@ -2,12 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { captureProgram, CaptureError } from "../capture/capture-program";
+import { CaptureError, runProgram } from "./support/run-program";
 import { ConfigError } from "../config/problems";
-import { readStackInputs } from "../config/stack-config";
-import { meshProgram } from "../program";
+import { readStackInputs } from "../config/pulumi-config";
 import { renderCli, tempProject } from "./support/render-project";
-import { defaultApps, withConfig } from "./support/stacks";
+import { defaultApps, program, withConfig } from "./support/stacks";
 
 const [a, f] = defaultApps();
 const tel = (o: unknown) => ({ telemetry: { overrides: [o] } });
@@ -70,7 +69,7 @@ describe(`bad input matrix (${rows.length} malformed stack configs)`, () => {
         pulumi.runtime.setAllConfig({ ...withConfig("cluster-1", changes) });
         try {
           // when the program's entry point runs
-          const failed = await captureProgram(undefined, () => meshProgram(readStackInputs())).catch((e: unknown) => e);
+          const failed = await runProgram(() => program(readStackInputs())()).catch((e: unknown) => e);
           // then exactly that problem, and no resource at all
           assert.ok(failed instanceof CaptureError, `expected a failure, got ${String(failed)}`);
           assert.ok(failed.cause instanceof ConfigError, String(failed.cause));

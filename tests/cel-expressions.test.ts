@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { checkTagExpression, TagCheck } from "../config/cel/check-expression";
-import { ENVOY_ATTRIBUTES, ENVOY_ATTRIBUTES_DOC } from "../config/cel/envoy-attributes";
-import { celEnvironment } from "../config/cel/environment";
-import { tagExpressionProblem } from "../config/cel/tag-problem";
+import { checkTagExpression, TagCheck } from "../envoy-cel/check-expression";
+import { ENVOY_ATTRIBUTES, ENVOY_ATTRIBUTES_DOC } from "../envoy-cel/envoy-attributes";
+import { celEnvironment } from "../envoy-cel/environment";
+import { tagExpressionProblem } from "../config/tag-expression-problem";
 
 const SCALAR_RULE = "a tag value must be a scalar (string, int, uint, double, bool, bytes, duration or timestamp)";
 const CALLER_NAMESPACE = "filter_state.downstream_peer.namespace (string: the caller's namespace; the standard label source_workload_namespace already carries it)";

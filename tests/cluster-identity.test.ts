@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { CaptureError } from "../capture/capture-program";
+import { CaptureError } from "./support/run-program";
 import { clusterIdentityProblems } from "../components/cluster-identity";
-import { clusterOf, render, run, stackSettings, T } from "./support/stacks";
+import { clusterOf, run, stackSettings, T } from "./support/stacks";
 
 describe("the right cluster, always", () => {
   const settings = stackSettings("cluster-1");
@@ -40,11 +40,5 @@ describe("the right cluster, always", () => {
     assert.match((failed.cause as Error).message, /stack "cluster-1" refuses to deploy to this cluster:\n {2}- kube context "k3d-cluster-1" reaches Istio cluster "cluster-2", but mesh-lab:clusterName is "cluster-1"/);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type === T.provider).length, 1);
-  });
-
-  it("reads nothing in render mode, which has no cluster", async () => {
-    const capture = await render(settings);
-    assert.deepStrictEqual(capture.reads, []);
-    assert.ok(capture.resources.some((r) => r.type === T.namespace));
   });
 });

@@ -1,11 +1,10 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { captureProgram, CaptureError } from "../capture/capture-program";
+import { CaptureError, runProgram } from "./support/run-program";
 import { ConfigError } from "../config/problems";
 import { parseSettings } from "../config/parse-settings";
-import { readStackInputs } from "../config/stack-config";
-import { meshProgram } from "../program";
-import { clusterOf, defaultApps, stackRaw, stackSettings, withConfig } from "./support/stacks";
+import { readStackInputs } from "../config/pulumi-config";
+import { clusterOf, defaultApps, program, stackRaw, stackSettings, withConfig } from "./support/stacks";
 
 const [accounts, finance] = defaultApps();
 
@@ -72,7 +71,7 @@ describe("config errors (one clear error naming the key, the value and what is a
     pulumi.runtime.setAllConfig({ ...withConfig("cluster-1", { apps: [accounts, { ...finance, name: "accounts" }] }) });
     try {
       // when the program's entry point runs
-      const failed = await captureProgram(undefined, () => meshProgram(readStackInputs())).catch((e: unknown) => e);
+      const failed = await runProgram(() => program(readStackInputs())()).catch((e: unknown) => e);
       // then it fails with the config problem and nothing was registered
       assert.ok(failed instanceof CaptureError, String(failed));
       assert.ok(failed.cause instanceof ConfigError);
@@ -86,7 +85,7 @@ describe("config errors (one clear error naming the key, the value and what is a
   it("runs the same entry point to completion on the real stack config", async () => {
     pulumi.runtime.setAllConfig({ ...stackRaw("cluster-1") });
     try {
-      const capture = await captureProgram(undefined, () => meshProgram(readStackInputs()), clusterOf(stackSettings("cluster-1")));
+      const capture = await runProgram(() => program(readStackInputs())(), clusterOf(stackSettings("cluster-1")));
       assert.strictEqual(capture.outputs.kubeContext, "k3d-cluster-1");
     } finally {
       pulumi.runtime.setAllConfig({});

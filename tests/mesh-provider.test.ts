@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { captureProgram } from "../capture/capture-program";
-import { meshProgram } from "../program";
-import { find, run, stackSettings, STACKS, T } from "./support/stacks";
+import { runProgram } from "./support/run-program";
+import { clusterOf, find, program, run, stackSettings, STACKS, T } from "./support/stacks";
 
 describe("MeshCluster provider", () => {
   for (const stack of STACKS) {
@@ -32,17 +31,18 @@ describe("MeshCluster provider", () => {
     const settings = stackSettings("cluster-1");
     const without = await run(settings);
     assert.strictEqual(find(without, T.provider, "mesh-k8s").inputs.kubeconfig, undefined);
-    const withIt = await captureProgram({ settings, kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
+    const withIt = await runProgram(program({ settings, kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") }), clusterOf(settings));
     const provider = find(withIt, T.provider, "mesh-k8s");
     assert.deepStrictEqual(provider.secretInputs, ["kubeconfig"]);
   });
 
   it("records a Kubernetes resource created without a provider as a violation", async () => {
     // given a program that forgets the provider on one resource
-    const capture = await captureProgram(undefined, () => {
+    const settings = stackSettings("cluster-1");
+    const capture = await runProgram(() => {
       new k8s.core.v1.ConfigMap("stray", { metadata: { name: "stray" } });
-      return meshProgram({ settings: stackSettings("cluster-1") }, "render");
-    });
+      return program({ settings })();
+    }, clusterOf(settings));
     // then the recording mock reports exactly that resource
     assert.deepStrictEqual(capture.violations, ['kubernetes:core/v1:ConfigMap "stray" has no explicit provider and would use the default one']);
   });

@@ -25,7 +25,7 @@ describe("npm run render", () => {
       assert.deepStrictEqual([...snapshot(path.join(dir, "gitops")).keys()], [...COMMITTED.keys()]);
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
       assert.deepStrictEqual(leftovers(dir), []);
-      assert.match(result.stderr, /^render: wrote gitops\/ for stacks cluster-1, cluster-2: 26 files, 26 changed \(\d+\.\d+s\)\n$/m);
+      assert.match(result.stderr, /^render: wrote gitops\/ for stacks cluster-1, cluster-2: 26 files, 26 changed, 2 overlay\(s\) built with kubectl kustomize \(\d+\.\d+s\)\n$/m);
     });
 
     it("is deterministic: a second render changes nothing", async () => {
@@ -79,7 +79,7 @@ describe("npm run render", () => {
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 0, result.stdout + result.stderr);
       assert.strictEqual(result.stdout, "");
-      assert.match(result.stderr, /^render --check: gitops\/ is up to date \(26 files, stacks cluster-1, cluster-2, \d+\.\d+s\)\n$/);
+      assert.match(result.stderr, /^render --check: gitops\/ is up to date \(26 files, stacks cluster-1, cluster-2, 2 overlay\(s\) built with kubectl kustomize, \d+\.\d+s\)\n$/);
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
     });
 
@@ -161,8 +161,10 @@ describe("npm run render", () => {
     });
 
     const usage: [string, string[], string][] = [
-      ["an unknown flag", ["--stacks", "cluster-1"], 'render: unknown argument "--stacks"'],
-      ["a flag without its value", ["--stack"], "render: --stack needs a value"],
+      ["an unknown flag", ["--stacks", "cluster-1"], "render: Unknown option '--stacks'"],
+      ["a flag without its value", ["--stack"], "render: Option '--stack <value>' argument missing"],
+      ["a flag followed by another flag instead of its value", ["--stack", "--check"], "render: Option '--stack' argument is ambiguous"],
+      ["an empty value", ["--stack="], "render: --stack needs a value"],
       ["a stack that does not exist", ["--stack", "cluster-9"], 'render: --stack "cluster-9" is not a stack of this project; stacks: cluster-1, cluster-2 (from Pulumi.<stack>.yaml)'],
       ["an --out that is not a rendered tree", ["--out", "."], "render: --out "],
     ];
@@ -181,7 +183,7 @@ describe("npm run render", () => {
     it("parses --flag=value and refuses a flag given twice", () => {
       assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), { check: true, help: false, stack: "cluster-1", out: "x" });
       assert.throws(() => parseArgs(["--out", "a", "--out=b"]), new UsageError("--out given twice"));
-      assert.throws(() => parseArgs(["--check=yes"]), new UsageError("--check takes no value"));
+      assert.throws(() => parseArgs(["--check=yes"]), new UsageError("Option '--check' does not take an argument"));
     });
   });
 
@@ -219,7 +221,7 @@ describe("npm run render", () => {
       this.timeout(120000);
       const result = npm(["--bogus"], ROOT);
       assert.strictEqual(result.status, 2);
-      assert.match(result.stderr, /render: unknown argument "--bogus"/);
+      assert.match(result.stderr, /render: Unknown option '--bogus'/);
     });
   });
 });

@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import { RenderError } from "../render/errors";
-import { kubeObject } from "../render/objects";
-import { renderStacks } from "../render/render";
-import { captureStacks, loadStacks } from "../render/stacks";
-import { schemaProblems } from "../render/validate";
+import { kubeObject } from "../render/kube-object";
+import { renderStacks } from "../render/pipeline";
+import { planStacks } from "../render/load-stacks";
+import { schemaProblems } from "../render/schema-check";
 import { ROOT, STACKS } from "./support/stacks";
 
 describe("render: schema validation", () => {
   it("finds every object of every stack, and each Argo CD Application, valid against its schema", async () => {
-    const stacks = await captureStacks(loadStacks(ROOT, STACKS));
+    const stacks = planStacks(ROOT, STACKS);
     const kinds = new Set(stacks.flatMap((s) => s.objects.map((o) => `${o.apiVersion} ${o.kind}`)));
     assert.deepStrictEqual([...kinds].sort(), [
       "apps/v1 Deployment",
@@ -49,8 +49,8 @@ describe("render: schema validation", () => {
   });
 
   it("refuses to render a stack with an invalid object: RenderError, no tree", async () => {
-    const [s] = await captureStacks(loadStacks(ROOT, ["cluster-1"]));
-    const bad = kubeObject({ apiVersion: "v1", kind: "Service", metadata: { name: "x", namespace: "accounts" }, spec: { ports: [{ port: "eighty" }] } }, "accounts");
+    const [s] = planStacks(ROOT, ["cluster-1"]);
+    const bad = kubeObject({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "x", namespace: "accounts" }, spec: { ports: [{ port: "eighty" }] } } as never, app: "accounts", layer: "app" });
     await assert.rejects(renderStacks([{ ...s, objects: [...s.objects, bad] }]), (e: unknown) => {
       assert.ok(e instanceof RenderError);
       assert.deepStrictEqual(e.problems, ["cluster-1: v1 Service accounts/x is not schema-valid: data/spec/ports/0/port must be integer"]);

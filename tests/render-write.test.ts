@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../render/cli";
-import { readTree, replaceable, writeTreeAtomically } from "../render/fs-tree";
+import { readTree, replaceable, writeTreeAtomically } from "../render/tree-writer";
 import { ROOT } from "./support/stacks";
 import { snapshot, tempProject } from "./support/render-project";
 

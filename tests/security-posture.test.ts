@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Capture } from "../capture/capture-program";
+import { Capture } from "./support/run-program";
 import { parseSettings } from "../config/parse-settings";
 import { defaultApps, find, ROOT, run, STACKS, T, withConfig } from "./support/stacks";
 
@@ -69,9 +69,9 @@ describe("security posture", () => {
 
   it("reads the kubeconfig only as a secret, and never prints it in a config error", () => {
     // the only place that reads it asks for a secret
-    const reader = fs.readFileSync(path.join(ROOT, "config", "stack-config.ts"), "utf8");
+    const reader = fs.readFileSync(path.join(ROOT, "config", "pulumi-config.ts"), "utf8");
     assert.match(reader, /\.getSecret\("kubeconfig"\)/);
-    for (const dir of ["config", "components", "capture", "render", "scripts"]) {
+    for (const dir of ["config", "envoy-cel", "plan", "components", "render", "scripts"]) {
       for (const file of fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]) {
         if (!file.endsWith(".ts")) continue;
         const text = fs.readFileSync(path.join(ROOT, dir, file), "utf8");

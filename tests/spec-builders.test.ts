@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { authorizationManifests, waypointPrincipal } from "../components/specs/authorization";
-import { namespaceManifest } from "../components/specs/namespace";
-import { telemetryManifest } from "../components/specs/telemetry";
-import { callLoop } from "../components/specs/workload";
+import { authorizationManifests, waypointPrincipal } from "../plan/specs/authorization";
+import { namespaceManifest } from "../plan/specs/namespace";
+import { telemetryManifest } from "../plan/specs/telemetry";
+import { callLoop } from "../plan/specs/workload";
 import { AppSettings, MeshSettings } from "../config/settings";
 import { stackSettings } from "./support/stacks";
 

@@ -4,13 +4,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { captureProgram, CaptureError } from "../capture/capture-program";
+import { CaptureError, runProgram } from "./support/run-program";
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
-import { readStackInputs } from "../config/stack-config";
-import { telemetryWarnings } from "../config/telemetry-warnings";
-import { meshProgram } from "../program";
-import { defaultApps, ROOT, STACKS, stackSettings, withConfig } from "./support/stacks";
+import { readStackInputs } from "../config/pulumi-config";
+import { telemetryWarnings } from "../plan/telemetry-warnings";
+import { defaultApps, program, ROOT, STACKS, stackSettings, withConfig } from "./support/stacks";
 
 const WORKSHOP = {
   error_type: "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')",
@@ -67,7 +66,7 @@ describe("telemetry config: tag expressions are refused at config load", () => {
     pulumi.runtime.setAllConfig({ ...withConfig("cluster-1", { telemetry: requestCount(upsert(WORKSHOP)) }) });
     try {
       // when the program's entry point runs
-      const failed = await captureProgram(undefined, () => meshProgram(readStackInputs())).catch((e: unknown) => e);
+      const failed = await runProgram(() => program(readStackInputs())()).catch((e: unknown) => e);
       // then it fails with the CEL problems and registered nothing
       assert.ok(failed instanceof CaptureError, String(failed));
       assert.ok(failed.cause instanceof ConfigError, String(failed.cause));

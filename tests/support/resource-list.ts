@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Capture } from "../../capture/capture-program";
+import { Capture } from "./run-program";
 import { ROOT } from "./stacks";
 
 /** Where the committed list of a stack's resources lives. */

@@ -1,10 +1,11 @@
 import * as path from "path";
-import { captureProgram, Capture } from "../../capture/capture-program";
+import { Capture, runProgram } from "./run-program";
 import { parseSettings, RawConfig } from "../../config/parse-settings";
 import { listStacks, loadStackConfig } from "../../config/project-files";
 import { MeshSettings } from "../../config/settings";
-import { RecordedResource } from "../../capture/recorder";
-import { meshProgram } from "../../program";
+import { RecordedResource } from "./recorder";
+import { meshProgram } from "../../components/mesh-program";
+import { StackInputs } from "../../config/pulumi-config";
 
 /** The project root: tests read the real Pulumi.yaml and stack files from here. */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -55,14 +56,18 @@ export function clusterOf(settings: Pick<MeshSettings, "clusterName" | "network"
   };
 }
 
-/** Runs the program as `pulumi up` would (deploy mode) against a cluster that is the stack's own, unless given another. */
-export function run(settings: MeshSettings, cluster: ClusterObjects = clusterOf(settings)): Promise<Capture> {
-  return captureProgram({ settings }, () => meshProgram({ settings }, "deploy"), cluster);
+/** Warnings the last program run sent to its hook (pulumi.log.warn under the CLI). */
+export const warnings: string[] = [];
+
+/** The program as index.ts runs it, with its warnings collected in `warnings`. */
+export function program(inputs: StackInputs): () => object {
+  return () => meshProgram(inputs, { warn: (w) => void warnings.push(w) });
 }
 
-/** Runs the program as the GitOps renderer does: no cluster reads, no checks. */
-export function render(settings: MeshSettings): Promise<Capture> {
-  return captureProgram({ settings });
+/** Runs the program as `pulumi up` would, against a cluster that is the stack's own, unless given another. */
+export function run(settings: MeshSettings, cluster: ClusterObjects = clusterOf(settings)): Promise<Capture> {
+  warnings.length = 0;
+  return runProgram(program({ settings }), cluster);
 }
 
 /** The one resource of this type and logical name; fails the test when it is missing. */

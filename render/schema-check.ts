@@ -1,4 +1,4 @@
-import { describe as name } from "./objects";
+import { describe as name } from "./kube-object";
 
 /**
  * The model packages, each generated from real schemas (Kubernetes OpenAPI, Istio, Gateway API and Argo CD

@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackInputs } from "../config/stack-config";
-import { MeshOutputs, meshProgram } from "../program";
-import { RecordedResource, Recorder } from "./recorder";
+import { MockMonitor, RecordedResource, Recorder } from "./recorder";
 
 export interface Capture {
   readonly resources: readonly RecordedResource[];
@@ -11,10 +9,6 @@ export interface Capture {
   readonly outputs: Record<string, unknown>;
 }
 
-// Internal to @pulumi/pulumi but stable for years: resolves once every outstanding registration is done.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-
 const recorder = new Recorder();
 let ready: Promise<void> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
@@ -23,7 +17,7 @@ let queue: Promise<unknown> = Promise.resolve();
 function install(): Promise<void> {
   ready ??= (async () => {
     await pulumi.runtime.setMocks(recorder, "mesh-lab", "capture", false);
-    recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
+    recorder.attach(pulumi.runtime.getMonitor() as unknown as MockMonitor);
   })();
   return ready;
 }
@@ -36,6 +30,20 @@ function settle(value: unknown): Promise<unknown> {
     return Promise.all(entries.map(([, v]) => settle(v))).then((vs) => Object.fromEntries(entries.map(([k], i) => [k, vs[i]])));
   }
   return Promise.resolve(value);
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Resolves once the monitor has answered everything and no new request arrived for a few event-loop turns:
+ * the SDK prepares a registration asynchronously before it reaches the monitor, so one quiet turn is not enough.
+ */
+async function idle(): Promise<void> {
+  for (let quiet = 0; quiet < 5; ) {
+    const before = recorder.requests;
+    await tick();
+    quiet = recorder.pending === 0 && recorder.requests === before ? quiet + 1 : 0;
+  }
 }
 
 /** A program that failed: what it registered before failing is kept, to prove bad input registers nothing. */
@@ -51,21 +59,16 @@ export class CaptureError extends Error {
 
 /**
  * Runs a program in-process, against the recording mock, and returns every resource it registered with its
- * inputs and options, plus its outputs. No CLI, backend or cluster involved. Without a program it runs the
- * real one in render mode, `meshProgram(inputs, "render")`, which reads nothing from a cluster. `cluster`
- * holds the objects a deploy-mode program may read, by `<type>|<id>`.
+ * inputs and options, plus its outputs. No CLI, backend or cluster involved. `cluster` holds the objects the
+ * program may read, by `<type>|<id>`; any other read fails.
  */
-export function captureProgram(
-  inputs: StackInputs | undefined,
-  program: () => MeshOutputs | object = () => meshProgram(inputs!, "render"),
-  cluster: Readonly<Record<string, Record<string, unknown>>> = {},
-): Promise<Capture> {
+export function runProgram(program: () => object, cluster: Readonly<Record<string, Record<string, unknown>>> = {}): Promise<Capture> {
   const run = queue.then(async () => {
     await install();
     recorder.reset();
     recorder.cluster = cluster;
     // A failure inside the program after it returned (a throwing apply, a refused read) reaches Pulumi as an
-    // unhandled rejection, which fails `pulumi up`. Here it fails the capture, with what was registered so far.
+    // unhandled rejection, which fails `pulumi up`. Here it fails the run, with what was registered so far.
     let fail: (e: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);
@@ -73,9 +76,9 @@ export function captureProgram(
     process.on("unhandledRejection", onRejection);
     try {
       const outputs = program();
-      await Promise.race([waitForRPCs(), failed]);
+      await Promise.race([idle(), failed]);
       const settled = (await Promise.race([settle(outputs), failed])) as Record<string, unknown>;
-      await Promise.race([waitForRPCs(), failed]);
+      await Promise.race([idle(), failed]);
       return { resources: [...recorder.resources], reads: [...recorder.reads], violations: [...recorder.violations], outputs: settled };
     } catch (e) {
       throw new CaptureError(e, [...recorder.resources]);

@@ -1,5 +1,5 @@
-import { Layout } from "./layout";
-import { groupOf, KubeObject, versionOf } from "./objects";
+import { Layout } from "./placement";
+import { groupOf, KubeObject, versionOf } from "./kube-object";
 import { toYaml } from "./yaml";
 
 /** The tree's directory under the repository root; the Argo CD Applications point into it. */

@@ -1,7 +1,7 @@
 import * as path from "path";
-import { applyPatch, PatchOp } from "./json-patch";
-import { Tree } from "./tree";
-import { fromYaml } from "./yaml";
+import { applyPatch, Operation } from "rfc6902";
+import { Tree } from "../../render/files";
+import { fromYaml } from "../../render/yaml";
 
 interface Kustomization {
   resources?: string[];
@@ -25,10 +25,10 @@ function matches(target: NonNullable<Kustomization["patches"]>[number]["target"]
 }
 
 /**
- * What `kubectl kustomize <dir>` yields for a rendered tree, for the subset of kustomize the render writes
- * (resources, directories, JSON patches with a target). The render runs it on every stack before writing,
- * so a tree whose build differs from the program is never written; the kustomize test checks it agrees with
- * the real kustomize.
+ * A test oracle: what `kubectl kustomize <dir>` yields for a rendered tree, for the subset of kustomize the
+ * render writes (resources, directories, JSON patches with a target). Unit and property tests of the layout
+ * use it where spawning kubectl thousands of times would be too slow; tests/kustomize-invariant.test.ts checks
+ * that it agrees with the real kustomize.
  */
 export function buildKustomization(tree: Tree, dir: string): Record<string, unknown>[] {
   const k = read(tree, `${dir}/kustomization.yaml`) as Kustomization;
@@ -39,10 +39,13 @@ export function buildKustomization(tree: Tree, dir: string): Record<string, unkn
     else objects.push(read(tree, ref) as Record<string, unknown>);
   }
   for (const p of k.patches ?? []) {
-    const ops = read(tree, path.posix.normalize(`${dir}/${p.path}`)) as PatchOp[];
+    const ops = read(tree, path.posix.normalize(`${dir}/${p.path}`)) as Operation[];
     const hits = objects.map((m, i) => [m, i] as const).filter(([m]) => matches(p.target, m));
     if (hits.length !== 1) throw new Error(`${dir}: patch ${p.path} matches ${hits.length} objects, expected 1`);
-    objects[hits[0][1]] = applyPatch(hits[0][0], ops) as Record<string, unknown>;
+    const patched = structuredClone(hits[0][0]);
+    const failed = applyPatch(patched, ops).find((r) => r !== null);
+    if (failed) throw new Error(`${dir}: patch ${p.path}: ${failed.message}`);
+    objects[hits[0][1]] = patched;
   }
   return objects;
 }

@@ -2,8 +2,8 @@
 // removed or renamed line is a resource Pulumi will delete (or replace) in that cluster. Rename with `aliases`.
 import * as fs from "fs";
 import { listStacks } from "../config/project-files";
-import { listDifferences, readResourceList, resourceList, resourceListFile } from "../tests/support/resource-list";
-import { ROOT, run, stackSettings } from "../tests/support/stacks";
+import { listDifferences, readResourceList, resourceList, resourceListFile } from "./support/resource-list";
+import { ROOT, run, stackSettings } from "./support/stacks";
 
 (async () => {
   for (const stack of listStacks(ROOT)) {

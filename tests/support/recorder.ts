@@ -23,6 +23,16 @@ export interface RecordedResource {
   readonly dependsOn: readonly string[];
 }
 
+type Callback = (err: unknown, resp: unknown) => void;
+
+/** The parts of the SDK's mock monitor (`pulumi.runtime.getMonitor()` under `setMocks`) the recorder wraps. */
+export interface MockMonitor {
+  registerResource(req: RegisterRequest, cb: Callback): unknown;
+  readResource(req: unknown, cb: Callback): unknown;
+  invoke(req: unknown, cb: Callback): unknown;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -60,16 +70,31 @@ export class Recorder implements pulumi.runtime.Mocks {
   private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
 
   reset(): void {
+    this.pending = 0;
+    this.requests = 0;
     this.resources = [];
     this.violations = [];
     this.reads = [];
     this.options.clear();
   }
 
-  /** Wraps the mock monitor so the full registration request (parent, options) is recorded too. */
-  attach(monitor: { registerResource(req: RegisterRequest, cb: unknown): unknown; newUrn(parent: string, type: string, name: string): string }): void {
+  /** Registrations, reads and invokes the monitor has been asked for and not yet answered. */
+  public pending = 0;
+  /** Counts every request the monitor received, so a caller can tell "idle" from "not started yet". */
+  public requests = 0;
+
+  /** Wraps the mock monitor so the full registration request (parent, options) is recorded too, and counted. */
+  attach(monitor: MockMonitor): void {
+    const counted = <R>(call: (req: R, cb: Callback) => unknown) => (req: R, cb: Callback) => {
+      this.pending++;
+      this.requests++;
+      return call(req, (err, resp) => {
+        this.pending--;
+        cb(err, resp);
+      });
+    };
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+    monitor.registerResource = counted((req: RegisterRequest, cb: Callback) => {
       this.options.set(`${req.getType()}|${req.getName()}`, {
         urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
         parent: req.getParent(),
@@ -80,7 +105,9 @@ export class Recorder implements pulumi.runtime.Mocks {
         dependsOn: [...req.getDependenciesList()].sort(),
       });
       return register(req, cb);
-    };
+    });
+    monitor.readResource = counted(monitor.readResource.bind(monitor));
+    monitor.invoke = counted(monitor.invoke.bind(monitor));
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {

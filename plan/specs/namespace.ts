@@ -1,13 +1,15 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
 import { hasWaypoint } from "../../config/parse-settings";
-import { KEEP_ON_DELETE, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import { Named } from "../types";
+import { KEEP_ON_DELETE, PART_OF, WAYPOINT_NAME } from "./marks";
 
 /**
  * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
  * audits `restricted`: Istio's generated waypoint pod sets no seccompProfile on a default install, so
  * enforcing `restricted` rejects it (istio/istio#56383) unless the install was told otherwise.
  */
-export function namespaceManifest(settings: MeshSettings, app: AppSettings): Manifest {
+export function namespaceManifest(settings: MeshSettings, app: AppSettings): Named<INamespace> {
   return {
     apiVersion: "v1",
     kind: "Namespace",

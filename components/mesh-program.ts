@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MeshCluster, ProgramMode } from "./components/mesh-cluster";
-import { StackInputs } from "./config/stack-config";
-import { telemetryWarnings } from "./config/telemetry-warnings";
+import { StackInputs } from "../config/pulumi-config";
+import { buildPlan } from "../plan/mesh-plan";
+import { MeshCluster } from "./mesh-cluster";
 
 /** The stack outputs: what a user or another stack reads back after `pulumi up`. */
 export interface MeshOutputs {
@@ -23,23 +23,26 @@ export interface MeshOutputs {
   readonly keptOnDelete: string[];
 }
 
-/**
- * The whole program for one stack. index.ts calls it once with the stack's config; tests and the GitOps
- * renderer call it once per stack with settings loaded from the stack files.
- */
-export function meshProgram(inputs: StackInputs, mode: ProgramMode = "deploy"): MeshOutputs {
-  const { settings } = inputs;
-  for (const warning of telemetryWarnings(settings)) pulumi.log.warn(warning);
+export interface ProgramHooks {
+  /** Where the plan's warnings go: `pulumi.log.warn` under the CLI, the test's own list in tests. */
+  readonly warn: (message: string) => void;
+}
+
+/** The whole deploy for one stack: the plan from its settings, registered through the stack's own provider. */
+export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutputs {
+  const plan = buildPlan(inputs.settings);
+  for (const warning of plan.warnings) hooks.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
-  const mesh = new MeshCluster("mesh", { settings, kubeconfig: inputs.kubeconfig, mode });
+  const mesh = new MeshCluster("mesh", { plan, kubeconfig: inputs.kubeconfig });
   const hosts: Record<string, pulumi.Output<string>> = {};
   const policyNames: Record<string, string[]> = {};
-  for (const app of settings.apps) {
+  for (const app of plan.settings.apps) {
     const deployed = mesh.apps[app.name];
     if (deployed.host) hosts[app.name] = deployed.host;
     policyNames[app.namespace] = deployed.policyNames;
   }
+  const { settings } = plan;
   return {
     kubeContext: settings.kubeContext,
     clusterName: settings.clusterName,
@@ -48,6 +51,6 @@ export function meshProgram(inputs: StackInputs, mode: ProgramMode = "deploy"): 
     serviceHosts: pulumi.output(hosts),
     accountsHost: hosts["accounts"],
     policyNames,
-    keptOnDelete: settings.apps.map((a) => a.namespace),
+    keptOnDelete: plan.objects.filter((o) => o.keep && o.manifest.kind === "Namespace").map((o) => o.manifest.metadata.name),
   };
 }

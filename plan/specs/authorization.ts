@@ -1,10 +1,14 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
 import { hasWaypoint } from "../../config/parse-settings";
-import { BEFORE_WORKLOADS, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import { Named } from "../types";
+import { BEFORE_WORKLOADS, PART_OF, WAYPOINT_NAME } from "./marks";
+
+type Policy = Named<IAuthorizationPolicy>;
 
 const WAYPOINT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: WAYPOINT_NAME };
 
-function policy(app: AppSettings, name: string, spec: Record<string, unknown>): Manifest {
+function policy(app: AppSettings, name: string, spec: NonNullable<IAuthorizationPolicy["spec"]>): Policy {
   return {
     apiVersion: "security.istio.io/v1",
     kind: "AuthorizationPolicy",
@@ -25,7 +29,7 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
  *   not the caller's, so the caller check moves to the waypoint (`targetRefs`); without one it stays L4.
  * - `allow-waypoint` (waypoint only): lets the waypoint through the ztunnel's deny-all, or every call dies there.
  */
-export function authorizationManifests(settings: MeshSettings, app: AppSettings): Manifest[] {
+export function authorizationManifests(settings: MeshSettings, app: AppSettings): Policy[] {
   const waypoint = hasWaypoint(settings, app);
   const policies = [policy(app, "deny-all", {})];
   for (const caller of app.allowFrom) {

@@ -1,12 +1,14 @@
 import { AppSettings, TelemetrySettings } from "../../config/settings";
-import { Manifest, PART_OF } from "./manifest";
+import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
+import { Named } from "../types";
+import { PART_OF } from "./marks";
 
 /**
  * `<app>-telemetry` in the app's namespace. With no selector it applies to the namespace's waypoint,
  * which is where ambient produces request metrics and access logs (ztunnel ignores the Telemetry API).
  */
-export function telemetryManifest(app: AppSettings, telemetry: TelemetrySettings): Manifest {
-  const spec: Record<string, unknown> = {};
+export function telemetryManifest(app: AppSettings, telemetry: TelemetrySettings): Named<ITelemetry> {
+  const spec: NonNullable<ITelemetry["spec"]> = {};
   if (telemetry.overrides.length > 0) {
     spec.metrics = [
       {

@@ -1,20 +1,28 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
-import { KEEP_ON_DELETE, Manifest, PART_OF } from "./manifest";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
+import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { Named } from "../types";
+import { KEEP_ON_DELETE, PART_OF } from "./marks";
 
 // An unprivileged uid/gid: the images' own users are not numeric or not set, and runAsNonRoot needs one.
 const RUN_AS = 65532;
 
-export const RESOURCES = {
+export const RESOURCES: IResourceRequirements = {
   requests: { cpu: "10m", memory: "16Mi" },
   limits: { cpu: "100m", memory: "64Mi" },
 };
 
 /** Pod-level security for every pod the project runs: Pod Security `restricted`. */
-export function podSecurityContext(): Record<string, unknown> {
+export function podSecurityContext(): IPodSecurityContext {
   return { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, seccompProfile: { type: "RuntimeDefault" } };
 }
 
-export function containerSecurityContext(): Record<string, unknown> {
+export function containerSecurityContext(): ISecurityContext {
   return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
 }
 
@@ -23,7 +31,7 @@ export function serviceHost(app: AppSettings): string {
   return `${app.name}.${app.namespace}.svc.cluster.local`;
 }
 
-export function serviceAccountManifest(app: AppSettings): Manifest {
+export function serviceAccountManifest(app: AppSettings): Named<IServiceAccount> {
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
@@ -43,7 +51,7 @@ export function callLoop(settings: MeshSettings, app: AppSettings): string {
   return `while true; do ${calls}; sleep ${app.callIntervalSeconds}; done`;
 }
 
-function container(settings: MeshSettings, app: AppSettings): Record<string, unknown> {
+function container(settings: MeshSettings, app: AppSettings): IContainer {
   const base = {
     name: app.name,
     image: app.image,
@@ -63,7 +71,7 @@ function container(settings: MeshSettings, app: AppSettings): Record<string, unk
 }
 
 /** A Deployment whose pods meet Pod Security `restricted` and mount no service-account token. */
-export function deploymentManifest(settings: MeshSettings, app: AppSettings): Manifest {
+export function deploymentManifest(settings: MeshSettings, app: AppSettings): Named<IDeployment> {
   const labels = { ...PART_OF, app: app.name };
   return {
     apiVersion: "apps/v1",
@@ -86,7 +94,7 @@ export function deploymentManifest(settings: MeshSettings, app: AppSettings): Ma
 }
 
 /** The app's Service; `istio.io/global` makes it reachable from the mesh's other clusters. */
-export function serviceManifest(app: AppSettings & { readonly port: number }): Manifest {
+export function serviceManifest(app: AppSettings & { readonly port: number }): Named<IService> {
   return {
     apiVersion: "v1",
     kind: "Service",

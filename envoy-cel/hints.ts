@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import { didYouMean } from "../problems";
+import { didYouMean } from "./nearest-name";
 import { ALL_NODES, ATTRIBUTE_ROOTS, AttributeNode, LEAF_PATHS, lookupAttribute } from "./attribute-tree";
 import { PEER_OF } from "./envoy-attributes";
 

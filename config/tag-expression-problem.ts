@@ -1,4 +1,4 @@
-import { checkTagExpression, TagCheckFailure, TagCheckKind } from "./check-expression";
+import { checkTagExpression, TagCheckFailure, TagCheckKind } from "../envoy-cel/check-expression";
 
 const KIND: Readonly<Record<TagCheckKind, string>> = {
   parse: "syntax error",

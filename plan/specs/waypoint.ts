@@ -1,8 +1,10 @@
 import { AppSettings } from "../../config/settings";
-import { Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
+import { Named } from "../types";
+import { PART_OF, WAYPOINT_NAME } from "./marks";
 
 /** The namespace's waypoint: without it ambient has no L7, so no HTTP policy and no request metrics. */
-export function waypointManifest(app: AppSettings): Manifest {
+export function waypointManifest(app: AppSettings): Named<IGateway> {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",

@@ -1,6 +1,6 @@
-import { hasWaypoint } from "./parse-settings";
-import { NAMESPACE } from "./problems";
-import { Metric, MeshSettings } from "./settings";
+import { hasWaypoint } from "../config/parse-settings";
+import { NAMESPACE } from "../config/problems";
+import { Metric, MeshSettings } from "../config/settings";
 
 // Every metric a waypoint produces and ztunnel does not: all but istio_tcp_*. ALL_METRICS includes them.
 const WAYPOINT_METRICS: ReadonlySet<Metric> = new Set<Metric>([

@@ -1,11 +1,14 @@
-import { MeshSettings } from "../../config/settings";
-import { Manifest, PART_OF } from "./manifest";
-import { podSecurityContext, containerSecurityContext, RESOURCES } from "./workload";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import { MeshSettings } from "../config/settings";
+import { PART_OF } from "../plan/specs/marks";
+import { containerSecurityContext, podSecurityContext, RESOURCES } from "../plan/specs/workload";
+import { Named } from "../plan/types";
 
 /** The namespace the policy check creates to call from: enrolled in the mesh, allowed by no app. */
 export const PROBE_NAMESPACE = "mesh-lab-probe";
 
-export function probeNamespaceManifest(): Manifest {
+export function probeNamespaceManifest(): Named<INamespace> {
   return {
     apiVersion: "v1",
     kind: "Namespace",
@@ -43,7 +46,7 @@ export interface VerifyJob {
 }
 
 /** A one-shot Job meeting Pod Security restricted; Kubernetes deletes it ten minutes after it finishes. */
-export function verifyJobManifest(settings: MeshSettings, job: VerifyJob): Manifest {
+export function verifyJobManifest(settings: MeshSettings, job: VerifyJob): Named<IJob> {
   return {
     apiVersion: "batch/v1",
     kind: "Job",

@@ -1,5 +1,5 @@
-import { diffPatch, PatchOp } from "./json-patch";
-import { groupOf, KubeObject } from "./objects";
+import { createPatch, Operation } from "rfc6902";
+import { KubeObject } from "./kube-object";
 import { fingerprint } from "./yaml";
 
 /** One stack's objects, as the program registers them. */
@@ -12,7 +12,7 @@ export interface StackObjects {
 export interface Patch {
   /** The shared copy the operations apply to. */
   readonly target: KubeObject;
-  readonly ops: readonly PatchOp[];
+  readonly ops: readonly Operation[];
 }
 
 export interface ClusterOverlay {
@@ -34,18 +34,13 @@ export interface Layout {
   readonly clusters: ReadonlyMap<string, ClusterOverlay>;
 }
 
-/** Groups whose objects are traffic rules: reviewed per cluster, in `clusters/<stack>/`, like the workshop's policies. */
-const CLUSTER_GROUPS = new Set(["security.istio.io", "networking.istio.io", "gateway.networking.k8s.io", "policy.networking.k8s.io"]);
-
 /**
- * The layer an object belongs to when every stack that could have it has it: `base` for what is mesh-wide
- * (namespaces, telemetry), `cluster` for policies and the waypoint, `app:<name>` for the rest of an app.
+ * The layer an object belongs to when every stack that could have it has it, as the plan says: `base` for
+ * what is mesh-wide (namespaces, telemetry), `cluster` for policies and the waypoint, `app:<name>` for the
+ * rest of an app.
  */
 export function homeOf(o: KubeObject): string {
-  const group = groupOf(o.apiVersion);
-  if ((group === "" && o.kind === "Namespace") || group === "telemetry.istio.io") return "base";
-  if (CLUSTER_GROUPS.has(group) || (group === "networking.k8s.io" && o.kind === "NetworkPolicy")) return "cluster";
-  return o.app === undefined ? "base" : `app:${o.app}`;
+  return o.layer === "app" ? `app:${o.app}` : o.layer;
 }
 
 function sortObjects(list: KubeObject[]): KubeObject[] {
@@ -105,7 +100,7 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
       apps.get(app)!.push(shared);
     }
     for (const n of present) {
-      const ops = diffPatch(shared.manifest, byStack.get(n)!.manifest);
+      const ops = createPatch(shared.manifest, byStack.get(n)!.manifest);
       if (ops.length > 0) patches.get(n)!.push({ target: shared, ops });
     }
   }

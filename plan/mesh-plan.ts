@@ -1,0 +1,46 @@
+import { hasWaypoint } from "../config/parse-settings";
+import { AppSettings, MeshSettings } from "../config/settings";
+import { authorizationManifests } from "./specs/authorization";
+import { namespaceManifest } from "./specs/namespace";
+import { telemetryManifest } from "./specs/telemetry";
+import { waypointManifest } from "./specs/waypoint";
+import { deploymentManifest, serviceAccountManifest, serviceManifest } from "./specs/workload";
+import { telemetryWarnings } from "./telemetry-warnings";
+import { KubeManifest, Layer, MeshPlan, PlannedObject } from "./types";
+
+/**
+ * One app's objects, in the order `pulumi up` registers them. Logical names are `<app>-<role>` and frozen:
+ * renaming one deletes and recreates the object in every cluster; move one only with an alias.
+ */
+export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObject[] {
+  const objects: PlannedObject[] = [];
+  const add = (role: string, layer: Layer, keep: boolean, manifest: KubeManifest, dependsOn: readonly string[]): string => {
+    const name = `${app.name}-${role}`;
+    objects.push({ name, app: app.name, layer, keep, dependsOn, manifest });
+    return name;
+  };
+  // Namespaces and workloads outlive the stack: removing an app from config, or `pulumi destroy`, leaves them
+  // running, since deleting a namespace takes everything in it. Policies, waypoint and Telemetry are not kept:
+  // a removed allow must really be revoked.
+  const ns = add("namespace", "base", true, namespaceManifest(settings, app), []);
+  if (hasWaypoint(settings, app)) add("waypoint", "cluster", false, waypointManifest(app), [ns]);
+  if (app.port !== undefined) add("telemetry", "base", false, telemetryManifest(app, settings.telemetry), [ns]);
+  // Policies go in before the workload, so it never serves a moment without deny-by-default.
+  const policies = authorizationManifests(settings, app).map((p) => add(p.metadata.name, "cluster", false, p, [ns]));
+  const sa = add("serviceaccount", "app", true, serviceAccountManifest(app), [ns]);
+  add("deployment", "app", true, deploymentManifest(settings, app), [ns, sa, ...policies]);
+  if (app.port !== undefined) add("service", "app", true, serviceManifest({ ...app, port: app.port }), [ns]);
+  return objects;
+}
+
+/**
+ * Everything a stack deploys, from its validated settings: pure data, no Pulumi runtime, no I/O. `pulumi up`
+ * registers it through the stack's provider (components/) and `npm run render` writes it to Git (render/).
+ */
+export function buildPlan(settings: MeshSettings): MeshPlan {
+  return {
+    settings,
+    objects: settings.apps.flatMap((app) => appObjects(settings, app)),
+    warnings: telemetryWarnings(settings),
+  };
+}

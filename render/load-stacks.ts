@@ -1,0 +1,47 @@
+import { parseSettings } from "../config/parse-settings";
+import { ConfigError } from "../config/problems";
+import { loadStackConfig } from "../config/project-files";
+import { MeshSettings } from "../config/settings";
+import { buildPlan } from "../plan/mesh-plan";
+import { ConfigProblems } from "./errors";
+import { KubeObject, kubeObjects } from "./kube-object";
+
+export interface PlannedStack {
+  readonly stack: string;
+  readonly settings: MeshSettings;
+  /** Keys whose value is `secure:` ciphertext: left out, never decrypted, never printed. */
+  readonly secureKeys: readonly string[];
+  /** Everything the stack deploys, as `pulumi up` registers it. */
+  readonly objects: readonly KubeObject[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Every stack's plan, from its stack file and the Pulumi.yaml defaults, validated. All stacks are read before
+ * any fails, so one run reports every bad key of every stack (ConfigProblems).
+ */
+export function planStacks(root: string, stacks: readonly string[]): PlannedStack[] {
+  const problems: string[] = [];
+  const planned: PlannedStack[] = [];
+  for (const stack of stacks) {
+    let secureKeys: readonly string[] = [];
+    try {
+      const config = loadStackConfig(root, stack);
+      secureKeys = config.secureKeys;
+      const plan = buildPlan(parseSettings(stack, config.raw));
+      planned.push({ stack, settings: plan.settings, secureKeys, objects: kubeObjects(plan.objects), warnings: plan.warnings });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) {
+        problems.push(`stack "${stack}": ${(e as Error).message}`);
+        continue;
+      }
+      for (const p of e.problems) {
+        const secure = secureKeys.find((k) => p.startsWith(`key "${k}"`));
+        // A key that is set but encrypted reads as missing: say why rather than let "missing" mislead.
+        problems.push(`stack "${stack}": ${p}${secure ? ` (it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets)` : ""}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigProblems(problems);
+  return planned;
+}

@@ -1,0 +1,38 @@
+import { listStacks } from "../config/project-files";
+import { argoApplication } from "./argocd";
+import { ConfigProblems, RenderError } from "./errors";
+import { buildTree, Tree } from "./files";
+import { PlannedStack, planStacks } from "./load-stacks";
+import { Layout, planLayout } from "./placement";
+import { gitopsReadme } from "./readme";
+import { schemaProblems } from "./schema-check";
+
+export interface Rendered {
+  readonly tree: Tree;
+  readonly layout: Layout;
+  readonly stacks: readonly PlannedStack[];
+}
+
+/**
+ * Lays out, validates and serialises planned stacks. Throws RenderError when an object is not schema-valid:
+ * a tree is complete and valid, or not produced.
+ */
+export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Rendered> {
+  const layout = planLayout(stacks);
+  const argocd = new Map(stacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]));
+  const readme = gitopsReadme(layout, new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext }])));
+  const tree = buildTree(layout, { argocd, readme });
+  const problems = await schemaProblems([
+    ...stacks.flatMap((s) => s.objects.map((o) => ({ where: s.stack, manifest: o.manifest }))),
+    ...[...argocd].map(([stack, app]) => ({ where: `argocd/${stack}.yaml`, manifest: app })),
+  ]);
+  if (problems.length > 0) throw new RenderError(problems);
+  return { tree, layout, stacks };
+}
+
+/** Renders every stack of the project at `root`: config from its stack files, objects from the plan. */
+export async function renderProject(root: string): Promise<Rendered> {
+  const stacks = listStacks(root);
+  if (stacks.length === 0) throw new ConfigProblems([`no stack file (Pulumi.<stack>.yaml) beside ${root}/Pulumi.yaml`]);
+  return renderStacks(planStacks(root, stacks));
+}
