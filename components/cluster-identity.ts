@@ -1,4 +1,4 @@
-import { MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
 
 export interface EnvVar {
   readonly name: string;

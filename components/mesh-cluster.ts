@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
 import { MeshPlan } from "../plan/types";
 import { clusterIdentityProblems, WrongClusterError } from "./cluster-identity";
 import { MeshApp } from "./mesh-app";

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AppSettings, MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
+import { AppSettings } from "../config/parse-apps";
 import { serviceHost } from "../plan/specs/workload";
 import { KubeManifest } from "../plan/types";
 import { sdkArgs } from "./register";

@@ -1,6 +1,6 @@
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
-import { MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
 import { PART_OF } from "../plan/specs/marks";
 import { containerSecurityContext, podSecurityContext, RESOURCES } from "../plan/specs/workload";
 import { Named } from "../plan/types";

@@ -1,54 +1,69 @@
 import { Reader } from "./readers";
-import { AppSettings } from "./settings";
 
-const APP_KEYS = [
-  "name",
-  "namespace",
-  "image",
-  "args",
-  "port",
-  "replicas",
-  "waypoint",
-  "global",
-  "allowFrom",
-  "calls",
-  "callIntervalSeconds",
-] as const;
+/** One key of an `apps[i]` entry: its type, what it does, its default and its reader. */
+export interface AppField<T> {
+  readonly type: "string" | "integer" | "boolean" | "array";
+  readonly description: string;
+  /** The value when an app sets none; a function of the app's other keys where it depends on them. */
+  readonly default?: T | ((app: Record<string, unknown>) => T);
+  /** How docs show a default that is not a plain value. */
+  readonly defaultText?: string;
+  /** The app must set it; this says what a missing one should have been. */
+  readonly required?: string;
+  readonly read: (r: Reader, key: string, value: unknown) => T | undefined;
+}
+
+const field = <T>(f: AppField<T>): AppField<T> => f;
+const strings = (r: Reader, k: string, x: unknown, nonEmpty: boolean, what: string, item: (ik: string, s: unknown) => string | undefined) => r.list(k, x, item, nonEmpty, what);
+
+/** The keys of an app, declared once: the reader, the type of AppSettings and docs/config.md come from here. */
+export const APP_FIELDS = {
+  name: field({ type: "string", required: "a DNS-1123 label naming the app", description: "DNS-1123 label; names the Deployment, ServiceAccount and Service.", read: (r, k, v) => r.dnsLabel(k, v) }),
+  namespace: field({ type: "string", default: (a) => a.name as string, defaultText: "the app's name", description: "The namespace the app owns; one app per namespace.", read: (r, k, v) => r.dnsLabel(k, v) }),
+  image: field({ type: "string", required: "an image reference with a tag or a digest", description: "Container image with a tag or a digest (repo:tag, repo@sha256:...).", read: (r, k, v) => r.image(k, v) }),
+  args: field<readonly string[]>({ type: "array", default: [], description: "Container args.", read: (r, k, v) => strings(r, k, v, false, "strings", (ik, s) => (typeof s === "string" ? s : r.problems.add(ik, s, "a string"))) }),
+  port: field<number | undefined>({ type: "integer", defaultText: "none: a client only", description: "Port the app serves HTTP on; gives it a Service, probes and telemetry.", read: (r, k, v) => r.integer(k, v, 1, 65535) }),
+  replicas: field({ type: "integer", default: 1, description: "Pod replicas (0 scales it down, keeping everything else).", read: (r, k, v) => r.integer(k, v, 0, 100) }),
+  waypoint: field({ type: "boolean", default: false, description: "Route the namespace through a waypoint for L7 policy and request metrics.", read: (r, k, v) => r.boolean(k, v) }),
+  global: field({ type: "boolean", default: false, description: "Label the Service istio.io/global so the mesh's other clusters can reach it.", read: (r, k, v) => r.boolean(k, v) }),
+  allowFrom: field<readonly string[]>({ type: "array", default: [], defaultText: "nobody", description: "Namespaces (of other apps) allowed to call this app.", read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)) }),
+  calls: field<readonly string[]>({ type: "array", default: [], description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).", read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)) }),
+  callIntervalSeconds: field({ type: "integer", default: 5, description: "Seconds between two rounds of calls.", read: (r, k, v) => r.integer(k, v, 1, 3600) }),
+} satisfies Record<string, AppField<unknown>>;
+
+type FieldValue<F> = F extends AppField<infer T> ? T : never;
+
+/** One tenant: a namespace enrolled in ambient, its workload, and who may call it. */
+export type AppSettings = { readonly [K in keyof typeof APP_FIELDS]: FieldValue<(typeof APP_FIELDS)[K]> };
+
+const APP_KEYS = Object.keys(APP_FIELDS);
 
 /** Reads one `apps[i]` entry; cross-app rules (duplicates, unknown callers) are checked by `checkAppGraph`. */
 export function readApp(r: Reader, key: string, v: unknown): AppSettings | undefined {
   const o = r.object(key, v, APP_KEYS);
   if (!o) return undefined;
-  const field = (k: string) => `${key}.${k}`;
-  const optional = <T>(k: string, read: (key: string, x: unknown) => T | undefined, fallback: T): T | undefined =>
-    o[k] === undefined ? fallback : read(field(k), o[k]);
-
-  const name = o.name === undefined ? r.problems.missing(field("name"), "a DNS-1123 label naming the app") : r.dnsLabel(field("name"), o.name);
-  const namespace = o.namespace === undefined ? name : r.dnsLabel(field("namespace"), o.namespace);
-  const image = o.image === undefined ? r.problems.missing(field("image"), "an image reference with a tag or a digest") : r.image(field("image"), o.image);
-  const args = optional("args", (k, x) => r.list(k, x, (ik, s) => (typeof s === "string" ? s : r.problems.add(ik, s, "a string")), false, "strings"), [] as string[]);
-  const port = o.port === undefined ? undefined : r.integer(field("port"), o.port, 1, 65535);
-  const replicas = optional("replicas", (k, x) => r.integer(k, x, 0, 100), 1);
-  const waypoint = optional("waypoint", (k, x) => r.boolean(k, x), false);
-  const global = optional("global", (k, x) => r.boolean(k, x), false);
-  const allowFrom = optional("allowFrom", (k, x) => r.list(k, x, (ik, s) => r.dnsLabel(ik, s), true, "namespaces"), [] as string[]);
-  const calls = optional("calls", (k, x) => r.list(k, x, (ik, s) => r.dnsLabel(ik, s), true, "app names"), [] as string[]);
-  const callIntervalSeconds = optional("callIntervalSeconds", (k, x) => r.integer(k, x, 1, 3600), 5);
-
+  const before = r.problems.list.length;
+  const app: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(APP_FIELDS) as [string, AppField<unknown>][]) {
+    if (o[k] !== undefined) app[k] = f.read(r, `${key}.${k}`, o[k]);
+    else if (f.required) r.problems.missing(`${key}.${k}`, f.required);
+    else app[k] = typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
+  }
+  const calls = app.calls as readonly string[] | undefined;
   if (calls && calls.length > 0 && o.port !== undefined) {
-    r.problems.add(field("port"), o.port, `no port on an app with "calls": a traffic client serves nothing`);
+    r.problems.add(`${key}.port`, o.port, `no port on an app with "calls": a traffic client serves nothing`);
   }
   if (calls && calls.length > 0 && o.args !== undefined) {
-    r.problems.add(field("args"), o.args, `no args on an app with "calls": its command is the generated call loop`);
+    r.problems.add(`${key}.args`, o.args, `no args on an app with "calls": its command is the generated call loop`);
   }
-  if (
-    name === undefined || namespace === undefined || image === undefined || args === undefined || replicas === undefined ||
-    waypoint === undefined || global === undefined || allowFrom === undefined || calls === undefined ||
-    callIntervalSeconds === undefined || (o.port !== undefined && port === undefined)
-  ) {
-    return undefined;
-  }
-  return { name, namespace, image, args, port, replicas, waypoint, global, allowFrom, calls, callIntervalSeconds };
+  return r.problems.list.length > before ? undefined : (app as AppSettings);
+}
+
+/** Reads `apps`: a non-empty list of apps, then the rules that span them. */
+export function readApps(r: Reader, key: string, v: unknown): readonly AppSettings[] | undefined {
+  const apps = r.list(key, v, (k, x) => readApp(r, k, x), true, "apps");
+  if (apps) checkAppGraph(r, key, apps);
+  return apps;
 }
 
 /** Rules that span apps: unique names and namespaces, callers and callees that exist. */

@@ -1,7 +1,7 @@
 import { tagExpressionProblem } from "./tag-expression-problem";
 import { show } from "./problems";
 import { isObject, Reader } from "./readers";
-import { METRICS, MetricOverride, MODES, OPERATIONS, TagOverride, TelemetrySettings } from "./settings";
+import { METRICS, MetricOverride, MODES, OPERATIONS, TagOverride, TelemetrySettings } from "./telemetry-types";
 
 const TELEMETRY_KEYS = ["metricsProvider", "accessLogging", "overrides"] as const;
 const OVERRIDE_KEYS = ["match", "tagOverrides"] as const;

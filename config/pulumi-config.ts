@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseSettings } from "./parse-settings";
 import { NAMESPACE } from "./problems";
-import { MeshSettings } from "./settings";
+import { MeshSettings } from "./schema";
 
 export interface StackInputs {
   readonly settings: MeshSettings;

@@ -1,5 +1,6 @@
 import { hasWaypoint } from "../config/parse-settings";
-import { AppSettings, MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
+import { AppSettings } from "../config/parse-apps";
 import { authorizationManifests } from "./specs/authorization";
 import { namespaceManifest } from "./specs/namespace";
 import { telemetryManifest } from "./specs/telemetry";

@@ -1,6 +1,7 @@
 import { hasWaypoint } from "../config/parse-settings";
 import { NAMESPACE } from "../config/problems";
-import { Metric, MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
+import { Metric } from "../config/telemetry-types";
 
 // Every metric a waypoint produces and ztunnel does not: all but istio_tcp_*. ALL_METRICS includes them.
 const WAYPOINT_METRICS: ReadonlySet<Metric> = new Set<Metric>([

@@ -6,7 +6,7 @@ import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { MeshSettings } from "../config/settings";
+import type { MeshSettings } from "../config/schema";
 
 /** Object metadata with the name every planned object must have: GitOps needs fixed names. */
 export type Named<T extends { metadata?: IObjectMeta }> = Omit<T, "metadata"> & { metadata: IObjectMeta & { name: string } };

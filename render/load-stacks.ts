@@ -1,7 +1,7 @@
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { loadStackConfig } from "../config/project-files";
-import { MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
 import { buildPlan } from "../plan/mesh-plan";
 import { ConfigProblems } from "./errors";
 import { KubeObject, kubeObjects } from "./kube-object";

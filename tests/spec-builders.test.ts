@@ -3,7 +3,8 @@ import { authorizationManifests, waypointPrincipal } from "../plan/specs/authori
 import { namespaceManifest } from "../plan/specs/namespace";
 import { telemetryManifest } from "../plan/specs/telemetry";
 import { callLoop } from "../plan/specs/workload";
-import { AppSettings, MeshSettings } from "../config/settings";
+import { MeshSettings } from "../config/schema";
+import { AppSettings } from "../config/parse-apps";
 import { stackSettings } from "./support/stacks";
 
 // Pure functions from settings to manifests: tested directly, no mocks.

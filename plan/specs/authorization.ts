@@ -1,4 +1,5 @@
-import { AppSettings, MeshSettings } from "../../config/settings";
+import { MeshSettings } from "../../config/schema";
+import { AppSettings } from "../../config/parse-apps";
 import { hasWaypoint } from "../../config/parse-settings";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import { Named } from "../types";

@@ -1,4 +1,5 @@
-import { AppSettings, TelemetrySettings } from "../../config/settings";
+import { AppSettings } from "../../config/parse-apps";
+import { TelemetrySettings } from "../../config/telemetry-types";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
 import { Named } from "../types";
 import { PART_OF } from "./marks";

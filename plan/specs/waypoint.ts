@@ -1,4 +1,4 @@
-import { AppSettings } from "../../config/settings";
+import { AppSettings } from "../../config/parse-apps";
 import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
 import { Named } from "../types";
 import { PART_OF, WAYPOINT_NAME } from "./marks";

@@ -1,4 +1,5 @@
-import { AppSettings, MeshSettings } from "../../config/settings";
+import { MeshSettings } from "../../config/schema";
+import { AppSettings } from "../../config/parse-apps";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";

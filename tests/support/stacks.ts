@@ -2,7 +2,7 @@ import * as path from "path";
 import { Capture, runProgram } from "./run-program";
 import { parseSettings, RawConfig } from "../../config/parse-settings";
 import { listStacks, loadStackConfig } from "../../config/project-files";
-import { MeshSettings } from "../../config/settings";
+import { MeshSettings } from "../../config/schema";
 import { RecordedResource } from "./recorder";
 import { meshProgram } from "../../components/mesh-program";
 import { StackInputs } from "../../config/pulumi-config";

@@ -1,0 +1,140 @@
+import { DEFAULT_GITOPS_REPO_URL, readGitUrl } from "./git-url";
+import { readApps } from "./parse-apps";
+import { readTelemetry } from "./parse-telemetry";
+import { Reader } from "./readers";
+
+/** The types Pulumi.yaml can declare for a config key; the Pulumi CLI checks stack values against them. */
+export type PulumiType = "string" | "integer" | "boolean" | "array" | "object";
+
+/** One stack setting: everything the project knows about it, in one place. */
+export interface Setting<T> {
+  readonly type: PulumiType;
+  /** Pulumi.yaml's description and the config reference's text. */
+  readonly description: string;
+  /** The value when a stack sets none, as it appears in Pulumi.yaml. Absent: the key is required (or optional without a value). */
+  readonly default?: unknown;
+  /** Read only as a Pulumi secret (`pulumi config set --secret`), never by `parseSettings`. */
+  readonly secret?: boolean;
+  /** Without a default, a stack must set it; this says what a missing one should have been. */
+  readonly required?: string;
+  /** Validates and converts the (decoded) value, recording problems that name `key`. */
+  readonly read: (r: Reader, key: string, value: unknown) => T | undefined;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The curl image: the policy-check Jobs' default, and the workshop's finance client. */
+export const CURL_IMAGE = "curlimages/curl:8.11.1";
+
+/** The workshop's two tenants: accounts serves behind a waypoint and is global; finance calls it. */
+export const DEFAULT_APPS = [
+  { name: "accounts", image: "hashicorp/http-echo:1.0", args: ["-text=accounts", "-listen=:8080"], port: 8080, waypoint: true, global: true, allowFrom: ["finance"] },
+  { name: "finance", image: CURL_IMAGE, calls: ["accounts"], callIntervalSeconds: 5 },
+];
+
+/** The workshop's Telemetry, with its broken tags fixed (see docs/telemetry-expressions.md). */
+export const DEFAULT_TELEMETRY = {
+  metricsProvider: "prometheus",
+  accessLogging: true,
+  overrides: [
+    {
+      match: { metric: "REQUEST_COUNT" },
+      tagOverrides: {
+        error_type: { operation: "UPSERT", value: "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')" },
+        slow_request: { operation: "UPSERT", value: "request.duration > duration('1s') ? 'true' : 'false'" },
+      },
+    },
+  ],
+};
+
+/**
+ * The config contract, declared once. `parseSettings` reads stacks by it, `scripts/gen-config.ts` writes
+ * Pulumi.yaml's `config:` block and docs/config.md from it, and `MeshSettings` is its type.
+ */
+export const SETTINGS = {
+  kubeContext: setting({
+    type: "string",
+    required: "a kubeconfig context name (non-empty string)",
+    description: "The kubeconfig context of this stack's cluster (k3d-cluster-1).",
+    read: (r, k, v) => r.string(k, v, "a kubeconfig context name (non-empty string)"),
+  }),
+  kubeconfig: setting<never>({
+    type: "string",
+    secret: true,
+    description: "Kubeconfig content or path, set with `pulumi config set --secret`. Unset, the provider reads $KUBECONFIG or ~/.kube/config.",
+    read: () => undefined,
+  }),
+  clusterName: setting({
+    type: "string",
+    required: "the Istio cluster name, a DNS-1123 label",
+    description: "The Istio cluster name of this cluster (values.global.multiCluster.clusterName, istiod's CLUSTER_ID).",
+    read: (r, k, v) => r.dnsLabel(k, v),
+  }),
+  network: setting({
+    type: "string",
+    required: "the Istio network name, a Kubernetes label value",
+    description: "The Istio network of this cluster (the topology.istio.io/network label of istio-system).",
+    read: (r, k, v) => (typeof v === "string" && LABEL_VALUE.test(v) ? v : r.problems.add(k, v, "a Kubernetes label value (alphanumeric, '-', '_', '.', at most 63 characters)")),
+  }),
+  trustDomain: setting({
+    type: "string",
+    default: "cluster.local",
+    description: "The mesh's trust domain, used in the SPIFFE principals of authorization policies.",
+    read: (r, k, v) => (typeof v === "string" && DOMAIN.test(v) ? v : r.problems.add(k, v, "a DNS domain such as cluster.local")),
+  }),
+  waypoints: setting({
+    type: "boolean",
+    default: true,
+    description: "Deploy a waypoint for every app with `waypoint: true`. false deploys none: policies fall back to L4 (ztunnel) and no request metrics are produced.",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  podSecurity: setting({
+    type: "string",
+    default: "baseline",
+    description: "The Pod Security level enforced on app namespaces, baseline or restricted (restricted is always warned and audited). restricted needs Istio installed with gateways.seccompProfile.type=RuntimeDefault, or the waypoint pod is rejected.",
+    read: (r, k, v) => r.oneOf(k, v, ["baseline", "restricted"] as const),
+  }),
+  apps: setting({
+    type: "array",
+    default: DEFAULT_APPS,
+    description: "The tenants: one namespace each, enrolled in ambient, with a workload and the namespaces allowed to call it (docs/config.md, section Apps).",
+    read: (r, k, v) => readApps(r, k, v),
+  }),
+  telemetry: setting({
+    type: "object",
+    default: DEFAULT_TELEMETRY,
+    description: "The Istio Telemetry of every serving app's namespace: metrics provider, Envoy access logging, and metric tag overrides whose values are CEL over Envoy attributes (docs/telemetry-expressions.md).",
+    read: (r, k, v) => readTelemetry(r, k, v),
+  }),
+  verifyPolicies: setting({
+    type: "boolean",
+    default: false,
+    description: "After pulumi up applies the policies, run Jobs that call each app from every allowed namespace (must succeed) and from a probe namespace (must be refused); pulumi up fails when one fails.",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  verifyImage: setting({
+    type: "string",
+    default: CURL_IMAGE,
+    description: "Image of the policy-check Jobs; it needs sh and curl. Pin it by digest if you like.",
+    read: (r, k, v) => r.image(k, v),
+  }),
+  gitopsRepoUrl: setting({
+    type: "string",
+    default: DEFAULT_GITOPS_REPO_URL,
+    description: "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder.",
+    read: (r, k, v) => readGitUrl(r.problems, k, v),
+  }),
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+type Value<S> = S extends Setting<infer T> ? T : never;
+
+/**
+ * The validated, typed config of one stack, as the schema declares it. Built only by `parseSettings`; everything
+ * downstream (the plan, the components, the render) reads these and never the raw config.
+ */
+export type MeshSettings = { readonly stack: string } & { readonly [K in Exclude<SettingKey, "kubeconfig">]: Value<(typeof SETTINGS)[K]> };
