@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { adoptionWarnings } from "./components/adoption";
 import { MeshCluster, ProgramMode } from "./components/mesh-cluster";
 import { StackInputs } from "./config/stack-config";
 import { telemetryWarnings } from "./config/telemetry-warnings";
@@ -30,6 +31,8 @@ export interface MeshOutputs {
 export function meshProgram(inputs: StackInputs, mode: ProgramMode = "deploy"): MeshOutputs {
   const { settings } = inputs;
   for (const warning of telemetryWarnings(settings)) pulumi.log.warn(warning);
+  // The render adopts nothing; only a deploy run is told to switch adoption off again.
+  if (mode === "deploy") for (const warning of adoptionWarnings(settings)) pulumi.log.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
   const mesh = new MeshCluster("mesh", { settings, kubeconfig: inputs.kubeconfig, mode });

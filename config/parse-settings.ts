@@ -25,7 +25,13 @@ export const SETTING_KEYS = [
   "gitopsRepoUrl",
   "verifyPolicies",
   "verifyImage",
+  "adoptExisting",
+  "istioRevision",
+  "istiodNamespace",
 ] as const;
+
+/** Where a default Istio install runs istiod. */
+export const DEFAULT_ISTIOD_NAMESPACE = "istio-system";
 
 /** The image of the policy-check Jobs: it needs `sh` and `curl`. */
 export const DEFAULT_VERIFY_IMAGE = "curlimages/curl:8.11.1";
@@ -80,6 +86,11 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
   const verifyPolicies = flag("verifyPolicies", false);
   const verifyImage = ours.verifyImage === undefined ? DEFAULT_VERIFY_IMAGE : r.image(key("verifyImage"), ours.verifyImage);
 
+  const adoptExisting = flag("adoptExisting", false);
+  // Empty is the default revision: Pulumi.yaml must give every key a default, or the CLI calls it missing.
+  const istioRevision = ours.istioRevision === undefined || ours.istioRevision === "" ? undefined : r.dnsLabel(key("istioRevision"), ours.istioRevision);
+  const istiodNamespace = ours.istiodNamespace === undefined ? DEFAULT_ISTIOD_NAMESPACE : r.dnsLabel(key("istiodNamespace"), ours.istiodNamespace);
+
   const gitopsRepoUrl = ours.gitopsRepoUrl === undefined ? DEFAULT_GITOPS_REPO_URL : readGitUrl(problems, key("gitopsRepoUrl"), ours.gitopsRepoUrl);
 
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
@@ -96,6 +107,9 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     gitopsRepoUrl: gitopsRepoUrl!,
     verifyPolicies: verifyPolicies!,
     verifyImage: verifyImage!,
+    adoptExisting: adoptExisting!,
+    ...(istioRevision === undefined ? {} : { istioRevision }),
+    istiodNamespace: istiodNamespace!,
   };
 }
 

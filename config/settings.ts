@@ -26,6 +26,19 @@ export interface MeshSettings {
   readonly verifyPolicies: boolean;
   /** Image of the policy-check Jobs (needs `sh` and `curl`). @default - curlimages/curl:8.11.1 */
   readonly verifyImage: string;
+  /**
+   * Take over objects that already exist in the cluster (applied by hand) on the next `pulumi up`: the provider
+   * upserts, and every object is applied with force. Meant for one `pulumi up`, then false again.
+   * @default false - creating an object that already exists fails with AlreadyExists
+   */
+  readonly adoptExisting: boolean;
+  /**
+   * The Istio revision the app namespaces and waypoints are bound to (`istio.io/rev`); istiod is then
+   * `istiod-<rev>`. @default - the default revision: no `istio.io/rev` label, istiod is `istiod`
+   */
+  readonly istioRevision?: string;
+  /** The namespace istiod runs in (a Helm release namespace), whose network label Istio reads. @default - `istio-system` */
+  readonly istiodNamespace: string;
 }
 
 export type PodSecurityLevel = "baseline" | "restricted";

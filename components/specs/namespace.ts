@@ -1,6 +1,6 @@
 import { AppSettings, MeshSettings } from "../../config/settings";
 import { hasWaypoint } from "../../config/parse-settings";
-import { KEEP_ON_DELETE, Manifest, PART_OF, WAYPOINT_NAME } from "./manifest";
+import { KEEP_ON_DELETE, Manifest, PART_OF, revisionLabel, WAYPOINT_NAME } from "./manifest";
 
 /**
  * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
@@ -17,6 +17,7 @@ export function namespaceManifest(settings: MeshSettings, app: AppSettings): Man
         ...PART_OF,
         "istio.io/dataplane-mode": "ambient",
         ...(hasWaypoint(settings, app) ? { "istio.io/use-waypoint": WAYPOINT_NAME } : {}),
+        ...revisionLabel(settings),
         "pod-security.kubernetes.io/enforce": settings.podSecurity,
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
