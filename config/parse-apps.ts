@@ -13,7 +13,11 @@ const APP_KEYS = [
   "allowFrom",
   "calls",
   "callIntervalSeconds",
+  "healthPath",
 ] as const;
+
+// An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /** Reads one `apps[i]` entry; cross-app rules (duplicates, unknown callers) are checked by `checkAppGraph`. */
 export function readApp(r: Reader, key: string, v: unknown): AppSettings | undefined {
@@ -34,6 +38,7 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   const allowFrom = optional("allowFrom", (k, x) => r.list(k, x, (ik, s) => r.dnsLabel(ik, s), true, "namespaces"), [] as string[]);
   const calls = optional("calls", (k, x) => r.list(k, x, (ik, s) => r.dnsLabel(ik, s), true, "app names"), [] as string[]);
   const callIntervalSeconds = optional("callIntervalSeconds", (k, x) => r.integer(k, x, 1, 3600), 5);
+  const healthPath = optional("healthPath", (k, x) => (typeof x === "string" && HTTP_PATH.test(x) ? x : r.problems.add(k, x, "an absolute HTTP path such as /health")), "/");
 
   if (calls && calls.length > 0 && o.port !== undefined) {
     r.problems.add(field("port"), o.port, `no port on an app with "calls": a traffic client serves nothing`);
@@ -44,11 +49,11 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   if (
     name === undefined || namespace === undefined || image === undefined || args === undefined || replicas === undefined ||
     waypoint === undefined || global === undefined || allowFrom === undefined || calls === undefined ||
-    callIntervalSeconds === undefined || (o.port !== undefined && port === undefined)
+    callIntervalSeconds === undefined || healthPath === undefined || (o.port !== undefined && port === undefined)
   ) {
     return undefined;
   }
-  return { name, namespace, image, args, port, replicas, waypoint, global, allowFrom, calls, callIntervalSeconds };
+  return { name, namespace, image, args, port, replicas, waypoint, global, allowFrom, calls, callIntervalSeconds, healthPath };
 }
 
 /** Rules that span apps: unique names and namespaces, callers and callees that exist. */

@@ -67,6 +67,8 @@ export interface AppSettings {
   readonly calls: readonly string[];
   /** Seconds between two rounds of calls. @default 5 */
   readonly callIntervalSeconds: number;
+  /** The path the readiness and liveness probes request (http-echo 1.0 serves `/health`). @default - `/` */
+  readonly healthPath: string;
 }
 
 export const METRICS = [
