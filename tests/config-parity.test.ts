@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { declaredTypeProblem, fullTypeName } from "../config/declared-types";
@@ -110,5 +111,24 @@ describe("config parity with the Pulumi CLI", () => {
     it("accepts both committed stacks and every Pulumi.yaml default", () => {
       for (const stack of ["cluster-1", "cluster-2"]) assert.doesNotThrow(() => loadStackConfig(path.resolve(__dirname, ".."), stack));
     });
+  });
+});
+
+describe("check:telemetry refuses what pulumi up refuses", () => {
+  it("exits 1 on a value of the wrong declared type and on an ESC import, naming each", function () {
+    this.timeout(120000);
+    const dir = tempProject({ "cluster-1": { kubeContext: [1, 2] } });
+    try {
+      const file = path.join(dir, "Pulumi.cluster-2.yaml");
+      fs.writeFileSync(file, `environment: [mesh/cluster-2]\n${fs.readFileSync(file, "utf8")}`);
+      // the real script, as `npm run check:telemetry` runs it (under the Node running these tests)
+      const script = path.resolve(__dirname, "..", "scripts", "check-telemetry.ts");
+      const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--dir", dir], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+      assert.strictEqual(run.status, 1, run.stderr);
+      assert.ok(run.stderr.includes(`key "mesh-lab:kubeContext" is [1,2]; expected a string`), run.stderr);
+      assert.ok(run.stderr.includes("Pulumi.cluster-2.yaml imports Pulumi ESC environment(s)"), run.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
