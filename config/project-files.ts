@@ -100,11 +100,17 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
       } else values[key] = v;
     }
   }
-  // What the CLI refuses before the program starts: a value (stack or default) not of the declared type.
+  // What the CLI refuses before the program starts: a value (stack or default) not of the declared type, and a
+  // key declared secret given in plain text (pkg/workspace/config.go, validateStackConfigValue). The plain
+  // value is never shown: it was meant to be secret.
   const typeProblems = new Map<string, string>();
   for (const [k, v] of Object.entries(values)) {
     const decl = project.config[k];
-    const problem = isDeclaration(decl) ? declaredTypeProblem(stack, k, decl, v) : undefined;
+    if (!isDeclaration(decl)) continue;
+    const declared = k.slice(k.indexOf(":") + 1);
+    const problem = decl.secret
+      ? `key "${k}" is set in plain text; expected a secret value (pulumi config set --secret ${k} ...); pulumi up refuses the stack: "Stack '${stack}' with configuration key '${declared}' must be encrypted as it's secret"`
+      : declaredTypeProblem(stack, k, decl, v);
     if (problem !== undefined) typeProblems.set(k, problem);
   }
   const raw: Record<string, string> = {};

@@ -73,6 +73,19 @@ describe("config parity with the Pulumi CLI", () => {
     it("refuses an object where a boolean is declared, with parseSettings' own message for that key", () =>
       refused({ adoptExisting: { on: true } }, 'key "mesh-lab:adoptExisting" is "{\\"on\\":true}"; expected true or false'));
 
+    it("refuses a key declared secret given in plain text, without printing it", async () => {
+      const problem =
+        `key "mesh-lab:kubeconfig" is set in plain text; expected a secret value (pulumi config set --secret mesh-lab:kubeconfig ...); ` +
+        `pulumi up refuses the stack: "Stack 'cluster-1' with configuration key 'kubeconfig' must be encrypted as it's secret"`;
+      await refused({ kubeconfig: "apiVersion: v1\nusers: [{token: SECRET-TOKEN}]" }, problem);
+      const dir = tempProject({ "cluster-1": { kubeconfig: "token: SECRET-TOKEN" } });
+      try {
+        assert.throws(() => loadStackConfig(dir, "cluster-1"), (e: unknown) => e instanceof Error && !e.message.includes("SECRET-TOKEN"));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("lists the type problem beside the stack's other problems", async () => {
       const dir = tempProject({ "cluster-1": { kubeContext: [1], network: "net work" } });
       try {
