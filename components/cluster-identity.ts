@@ -6,11 +6,21 @@ export interface EnvVar {
 }
 
 /**
+ * Where the stack expects istiod: `istiod`, or `istiod-<rev>` for a revisioned install (the istio-discovery
+ * chart names its Deployment so), in the namespace it was installed to.
+ */
+export function istiodLocation(settings: Pick<MeshSettings, "istioRevision" | "istiodNamespace">): { namespace: string; name: string; id: string } {
+  const name = settings.istioRevision === "" ? "istiod" : `istiod-${settings.istioRevision}`;
+  return { namespace: settings.istiodNamespace, name, id: `${settings.istiodNamespace}/${name}` };
+}
+
+/**
  * What the cluster behind the stack's kube context says about itself, against what the stack declares.
  * istiod's CLUSTER_ID is Istio's cluster name (`global.multiCluster.clusterName`); the network is the
- * `topology.istio.io/network` label on istio-system. Empty when they match.
+ * `topology.istio.io/network` label on istiod's own namespace, which istiod reads as its system namespace
+ * (POD_NAMESPACE). Empty when they match.
  */
-export function clusterIdentityProblems(settings: MeshSettings, istiodEnv: readonly EnvVar[], istioSystemLabels: Readonly<Record<string, string>>): string[] {
+export function clusterIdentityProblems(settings: MeshSettings, istiodEnv: readonly EnvVar[], istiodNamespaceLabels: Readonly<Record<string, string>>): string[] {
   const where = `kube context "${settings.kubeContext}"`;
   const problems: string[] = [];
   const clusterId = istiodEnv.find((e) => e.name === "CLUSTER_ID")?.value;
@@ -20,10 +30,10 @@ export function clusterIdentityProblems(settings: MeshSettings, istiodEnv: reado
         `but mesh-lab:clusterName is "${settings.clusterName}"`,
     );
   }
-  const network = istioSystemLabels["topology.istio.io/network"];
+  const network = istiodNamespaceLabels["topology.istio.io/network"];
   if (network !== settings.network) {
     problems.push(
-      `${where}: istio-system is on network ${network === undefined ? "(no topology.istio.io/network label)" : `"${network}"`}, ` +
+      `${where}: ${settings.istiodNamespace} is on network ${network === undefined ? "(no topology.istio.io/network label)" : `"${network}"`}, ` +
         `but mesh-lab:network is "${settings.network}"`,
     );
   }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeManifest, PlannedObject } from "../plan/types";
 import { registerManifest } from "./register";
+import { DeployMarks, NO_MARKS, withDeployMarks } from "./deploy-marks";
 
 export interface MeshAppArgs {
   /** The app's objects from the plan, in registration order. */
@@ -10,6 +11,8 @@ export interface MeshAppArgs {
   readonly provider: k8s.Provider;
   /** Resolves once the cluster is known to be the stack's own; the namespace, and so everything, waits for it. @default - no wait */
   readonly clusterVerified?: pulumi.Input<pulumi.Resource[]>;
+  /** Deploy-only annotations (adoption, waiting for the waypoint). @default - none, as the render needs */
+  readonly marks?: DeployMarks;
 }
 
 // The kinds a policy check's verdict depends on, in the order their specs key its run id: a change to any
@@ -26,11 +29,12 @@ export class MeshApp extends pulumi.ComponentResource {
   public readonly namespaceResource: k8s.core.v1.Namespace;
   /** The specs a policy check's verdict depends on: policies, waypoint, Deployment, Service. */
   public readonly checkedSpecs: readonly KubeManifest[];
-  /** The applied policies and workload, which a policy check must wait for. */
+  /** The applied policies, waypoint and workload, which a policy check must wait for. */
   public readonly applied: readonly pulumi.Resource[];
 
   constructor(name: string, args: MeshAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshApp", name, {}, opts);
+    const marks = args.marks ?? NO_MARKS;
     const registered = new Map<string, pulumi.CustomResource>();
     let namespace: k8s.core.v1.Namespace | undefined;
     let service: k8s.core.v1.Service | undefined;
@@ -38,7 +42,7 @@ export class MeshApp extends pulumi.ComponentResource {
       const after = o.dependsOn.map((d) => registered.get(d)!);
       // The plan's roots (the namespace) wait for the cluster check; everything else waits for them.
       const dependsOn = o.dependsOn.length === 0 ? args.clusterVerified : after;
-      const resource = registerManifest(o.name, o.manifest, { parent: this, provider: args.provider, dependsOn, ...(o.keep ? { retainOnDelete: true } : {}) });
+      const resource = registerManifest(o.name, withDeployMarks(o.manifest, marks), { parent: this, provider: args.provider, dependsOn, ...(o.keep ? { retainOnDelete: true } : {}) });
       registered.set(o.name, resource);
       if (o.manifest.kind === "Namespace") namespace = resource as k8s.core.v1.Namespace;
       if (o.manifest.kind === "Service") service = resource as k8s.core.v1.Service;
@@ -49,7 +53,8 @@ export class MeshApp extends pulumi.ComponentResource {
     this.policyNames = args.objects.filter((o) => o.manifest.kind === "AuthorizationPolicy").map((o) => o.manifest.metadata.name);
     this.namespaceResource = namespace;
     this.checkedSpecs = checked.map((o) => o.manifest);
-    this.applied = checked.filter((o) => o.manifest.kind !== "Gateway").map((o) => registered.get(o.name)!);
+    // The waypoint too: with `pulumi.com/waitFor` it counts as created only once Programmed.
+    this.applied = checked.map((o) => registered.get(o.name)!);
     this.namespace = namespace.metadata.name;
     this.registerOutputs({ namespace: this.namespace, host: this.host, policyNames: this.policyNames });
   }

@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
 import { MeshPlan } from "../plan/types";
-import { clusterIdentityProblems, WrongClusterError } from "./cluster-identity";
+import { adoptionProviderArgs } from "./adoption";
+import { clusterIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
+import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
 import { MeshApp } from "./mesh-app";
 import { PolicyCheck } from "./policy-check";
 import { registerManifest } from "./register";
@@ -36,28 +38,34 @@ export class MeshCluster extends pulumi.ComponentResource {
         // Replacement follows the Istio cluster name only: renaming the kube context (or moving the
         // kubeconfig) updates the provider instead of replacing every resource behind it.
         clusterIdentifier: settings.clusterName,
+        ...adoptionProviderArgs(settings),
       },
       { parent: this },
     );
     this.provider = provider;
     const clusterVerified = this.verifyCluster(name, settings);
+    const marks = deployMarks(settings);
 
     const apps: Record<string, MeshApp> = {};
     for (const app of settings.apps) {
       const objects = args.plan.objects.filter((o) => o.app === app.name);
-      apps[app.name] = new MeshApp(app.name, { objects, provider, clusterVerified }, { parent: this });
+      apps[app.name] = new MeshApp(app.name, { objects, provider, clusterVerified, marks }, { parent: this });
     }
     this.apps = apps;
-    if (settings.verifyPolicies) this.checkPolicies(name, settings);
+    if (settings.verifyPolicies) this.checkPolicies(name, settings, marks);
     this.namespaces = pulumi.all(Object.values(apps).map((a) => a.namespace));
     this.registerOutputs({ namespaces: this.namespaces });
   }
 
-  /** Reads istiod and istio-system through the stack's provider and refuses a cluster that is not the declared one. */
+  /**
+   * Reads istiod and its namespace through the stack's provider and refuses a cluster that is not the declared
+   * one. A missing istiod fails the run with the engine's "resource '<ns>/<name>' does not exist" (README,
+   * Troubleshooting, maps it to istiodNamespace/istioRevision). Logical names stay as they were.
+   */
   private verifyCluster(name: string, settings: MeshSettings): pulumi.Output<pulumi.Resource[]> {
     const read = { parent: this, provider: this.provider };
-    const istiod = k8s.apps.v1.Deployment.get(`${name}-istiod`, "istio-system/istiod", read);
-    const istioSystem = k8s.core.v1.Namespace.get(`${name}-istio-system`, "istio-system", read);
+    const istiod = k8s.apps.v1.Deployment.get(`${name}-istiod`, istiodLocation(settings).id, read);
+    const istioSystem = k8s.core.v1.Namespace.get(`${name}-istio-system`, settings.istiodNamespace, read);
     return pulumi.all([istiod.spec, istioSystem.metadata]).apply(([spec, meta]) => {
       const env = spec.template.spec?.containers.find((c) => c.name === "discovery")?.env ?? spec.template.spec?.containers[0]?.env ?? [];
       const problems = clusterIdentityProblems(settings, env, meta.labels ?? {});
@@ -66,10 +74,10 @@ export class MeshCluster extends pulumi.ComponentResource {
     });
   }
 
-  private checkPolicies(name: string, settings: MeshSettings): void {
+  private checkPolicies(name: string, settings: MeshSettings, marks: DeployMarks): void {
     const child = { parent: this, provider: this.provider };
     const namespaces = Object.values(this.apps).map((a) => a.namespaceResource);
-    const probe = registerManifest(`${name}-probe-namespace`, probeNamespaceManifest(), { ...child, dependsOn: namespaces });
+    const probe = registerManifest(`${name}-probe-namespace`, withDeployMarks(probeNamespaceManifest(settings), marks), { ...child, dependsOn: namespaces });
     for (const app of settings.apps) {
       if (app.port === undefined) continue;
       const deployed = this.apps[app.name];

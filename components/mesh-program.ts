@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackInputs } from "../config/pulumi-config";
 import { buildPlan } from "../plan/mesh-plan";
 import { MeshCluster } from "./mesh-cluster";
+import { adoptionWarnings } from "./adoption";
 
 /** The stack outputs: what a user or another stack reads back after `pulumi up`. */
 export interface MeshOutputs {
@@ -32,6 +33,8 @@ export interface ProgramHooks {
 export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutputs {
   const plan = buildPlan(inputs.settings);
   for (const warning of plan.warnings) hooks.warn(warning);
+  // Adoption is a deploy concern, so its warning comes from here, not from the plan.
+  for (const warning of adoptionWarnings(inputs.settings)) hooks.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
   const mesh = new MeshCluster("mesh", { plan, kubeconfig: inputs.kubeconfig });

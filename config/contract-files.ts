@@ -11,6 +11,7 @@ export function pulumiYaml(): string {
     "pulumi:disable-default-providers": { value: ["kubernetes"] },
   };
   for (const [name, s] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
+    if (s.secret) continue;
     config[name] = {
       type: s.type,
       ...(s.type === "array" ? { items: { type: "object" } } : {}),

@@ -1,5 +1,8 @@
 import { Reader } from "./readers";
 
+// An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+
 /** One key of an `apps[i]` entry: its type, what it does, its default and its reader. */
 export interface AppField<T> {
   readonly type: "string" | "integer" | "boolean" | "array";
@@ -29,6 +32,12 @@ export const APP_FIELDS = {
   allowFrom: field<readonly string[]>({ type: "array", default: [], defaultText: "nobody", description: "Namespaces (of other apps) allowed to call this app.", read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)) }),
   calls: field<readonly string[]>({ type: "array", default: [], description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).", read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)) }),
   callIntervalSeconds: field({ type: "integer", default: 5, description: "Seconds between two rounds of calls.", read: (r, k, v) => r.integer(k, v, 1, 3600) }),
+  healthPath: field({
+    type: "string",
+    default: "/",
+    description: "The path the readiness and liveness probes request (http-echo 1.0 serves /health).",
+    read: (r, k, v) => (typeof v === "string" && HTTP_PATH.test(v) ? v : r.problems.add(k, v, "an absolute HTTP path such as /health")),
+  }),
 } satisfies Record<string, AppField<unknown>>;
 
 type FieldValue<F> = F extends AppField<infer T> ? T : never;
@@ -37,6 +46,7 @@ type FieldValue<F> = F extends AppField<infer T> ? T : never;
 export type AppSettings = { readonly [K in keyof typeof APP_FIELDS]: FieldValue<(typeof APP_FIELDS)[K]> };
 
 const APP_KEYS = Object.keys(APP_FIELDS);
+
 
 /** Reads one `apps[i]` entry; cross-app rules (duplicates, unknown callers) are checked by `checkAppGraph`. */
 export function readApp(r: Reader, key: string, v: unknown): AppSettings | undefined {

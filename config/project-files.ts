@@ -2,7 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { isObject } from "./readers";
-import { RawConfig } from "./parse-settings";
+import { parseSettings, RawConfig } from "./parse-settings";
+import { declaredTypeProblem } from "./declared-types";
+import { ConfigError, NAMESPACE } from "./problems";
+import { SETTINGS, Setting } from "./schema";
+
+/** Keys read only as Pulumi secrets: a plain value in a stack file is refused. */
+const SECRET_KEYS = new Set((Object.entries(SETTINGS) as [string, Setting<unknown>][]).filter(([, s]) => s.secret).map(([k]) => `${NAMESPACE}:${k}`));
 
 /** The fields of a typed config declaration in Pulumi.yaml (`config: {key: {type, default, ...}}`). */
 const DECLARATION_FIELDS = ["type", "items", "description", "secret", "default", "value"];
@@ -17,6 +23,7 @@ export interface StackConfig {
 
 export interface ConfigDeclaration {
   readonly type?: string;
+  readonly items?: unknown;
   readonly description?: string;
   readonly secret?: boolean;
   readonly default?: unknown;
@@ -78,6 +85,15 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
     else if (v.default !== undefined) values[k] = v.default;
   }
   const stackDoc = readYaml(stackFile);
+  // Pulumi ESC environments are resolved by the CLI from Pulumi Cloud: offline, their values are unknown, and
+  // rendering without them would not be what pulumi up deploys.
+  if (stackDoc.environment !== undefined && stackDoc.environment !== null) {
+    throw new ConfigError(stack, [
+      `${path.basename(stackFile)} imports Pulumi ESC environment(s) (environment: ${JSON.stringify(stackDoc.environment)}); ` +
+        `only the Pulumi CLI can resolve them, so the render, the tests and check:telemetry refuse this stack. ` +
+        `Put the values under config: in the stack file instead`,
+    ]);
+  }
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {
     for (const [k, v] of Object.entries(stackDoc.config)) {
@@ -88,7 +104,44 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
       } else values[key] = v;
     }
   }
+  // What the CLI refuses before the program starts: a value (stack or default) not of the declared type, and a
+  // key declared secret given in plain text (pkg/workspace/config.go, validateStackConfigValue). The plain
+  // value is never shown: it was meant to be secret.
+  const typeProblems = new Map<string, string>();
+  for (const [k, v] of Object.entries(values)) {
+    if (SECRET_KEYS.has(k)) {
+      // Not declared in Pulumi.yaml (the CLI would then demand it of every stack), so the CLI does not refuse a
+      // plain value; the program reads it only as a secret, and so refuses it here.
+      typeProblems.set(k, `key "${k}" is set in plain text; expected a secret value (pulumi config set --secret ${k} ...); mesh-lab reads it only as a secret, so that it is encrypted in the stack file and in state`);
+      continue;
+    }
+    const decl = project.config[k];
+    if (!isDeclaration(decl)) continue;
+    const declared = k.slice(k.indexOf(":") + 1);
+    const problem = decl.secret
+      ? `key "${k}" is set in plain text; expected a secret value (pulumi config set --secret ${k} ...); pulumi up refuses the stack: "Stack '${stack}' with configuration key '${declared}' must be encrypted as it's secret"`
+      : declaredTypeProblem(stack, k, decl, v);
+    if (problem !== undefined) typeProblems.set(k, problem);
+  }
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) raw[k] = toConfigString(v);
+  if (typeProblems.size > 0) throw new ConfigError(stack, withTypeProblems(stack, raw, typeProblems));
   return { stack, raw, secureKeys };
+}
+
+/**
+ * Every problem of the stack in one list, as the other config errors: parseSettings' own (more specific) ones,
+ * plus the type problem of each key parseSettings accepted, such as a list given for a string.
+ */
+function withTypeProblems(stack: string, raw: RawConfig, typeProblems: ReadonlyMap<string, string>): string[] {
+  let parsed: readonly string[] = [];
+  try {
+    parseSettings(stack, raw);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    parsed = e.problems;
+  }
+  const about = (problem: string, key: string) => [`"${key}"`, `"${key}[`, `"${key}.`].some((p) => problem.startsWith(`key ${p}`));
+  const extra = [...typeProblems].filter(([k]) => !parsed.some((p) => about(p, k))).map(([, p]) => p);
+  return [...parsed, ...extra];
 }

@@ -13,7 +13,11 @@ export interface Setting<T> {
   readonly description: string;
   /** The value when a stack sets none, as it appears in Pulumi.yaml. Absent: the key is required (or optional without a value). */
   readonly default?: unknown;
-  /** Read only as a Pulumi secret (`pulumi config set --secret`), never by `parseSettings`. */
+  /**
+   * Read only as a Pulumi secret (`pulumi config set --secret`), never by `parseSettings`. Not declared in
+   * Pulumi.yaml: the CLI demands a value for every declared key without a default, and a default of a secret
+   * key would be plain text, which it refuses (pulumi/pulumi pkg/workspace/config.go, mergeConfig).
+   */
   readonly secret?: boolean;
   /** Without a default, a stack must set it; this says what a missing one should have been. */
   readonly required?: string;
@@ -31,7 +35,7 @@ export const CURL_IMAGE = "curlimages/curl:8.11.1";
 
 /** The workshop's two tenants: accounts serves behind a waypoint and is global; finance calls it. */
 export const DEFAULT_APPS = [
-  { name: "accounts", image: "hashicorp/http-echo:1.0", args: ["-text=accounts", "-listen=:8080"], port: 8080, waypoint: true, global: true, allowFrom: ["finance"] },
+  { name: "accounts", image: "hashicorp/http-echo:1.0", args: ["-text=accounts", "-listen=:8080"], port: 8080, waypoint: true, global: true, allowFrom: ["finance"], healthPath: "/health" },
   { name: "finance", image: CURL_IMAGE, calls: ["accounts"], callIntervalSeconds: 5 },
 ];
 
@@ -120,6 +124,24 @@ export const SETTINGS = {
     default: CURL_IMAGE,
     description: "Image of the policy-check Jobs; it needs sh and curl. Pin it by digest if you like.",
     read: (r, k, v) => r.image(k, v),
+  }),
+  adoptExisting: setting({
+    type: "boolean",
+    default: false,
+    description: "Take over objects that already exist in the cluster (the workshop's, applied with kubectl apply): the provider upserts (upsertExistingObjects) and every object is applied with force (pulumi.com/patchForce). Meant for the first pulumi up only (docs/adoption.md).",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  istioRevision: setting({
+    type: "string",
+    default: "",
+    description: "The Istio revision app namespaces and waypoints are bound to (istio.io/rev); the cluster check then reads istiod-<rev>. Empty: the default revision, no label, istiod is named istiod.",
+    read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
+  }),
+  istiodNamespace: setting({
+    type: "string",
+    default: "istio-system",
+    description: "The namespace istiod runs in (its Helm release namespace). The cluster check reads istiod and the topology.istio.io/network label there: istiod reads its network from its own namespace.",
+    read: (r, k, v) => r.dnsLabel(k, v),
   }),
   gitopsRepoUrl: setting({
     type: "string",

@@ -24,7 +24,7 @@ export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObj
   // running, since deleting a namespace takes everything in it. Policies, waypoint and Telemetry are not kept:
   // a removed allow must really be revoked.
   const ns = add("namespace", "base", true, namespaceManifest(settings, app), []);
-  if (hasWaypoint(settings, app)) add("waypoint", "cluster", false, waypointManifest(app), [ns]);
+  if (hasWaypoint(settings, app)) add("waypoint", "cluster", false, waypointManifest(app, settings), [ns]);
   if (app.port !== undefined) add("telemetry", "base", false, telemetryManifest(app, settings.telemetry), [ns]);
   // Policies go in before the workload, so it never serves a moment without deny-by-default.
   const policies = authorizationManifests(settings, app).map((p) => add(p.metadata.name, "cluster", false, p, [ns]));

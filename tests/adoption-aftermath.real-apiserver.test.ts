@@ -1,11 +1,10 @@
 import * as assert from "assert";
 import { AdoptionCluster, objectId, providerFieldManager } from "./support/adoption-cluster";
 import { KubeObject } from "./support/kube-api";
+import { CLIENT_SIDE_MANAGER as CSA, LAST_APPLIED, releaseOps } from "../components/adoption";
 
 // Opt-in (MESH_LAB_TEST_KUBECONFIG): what a forced adoption leaves for later: kubectl-client-side-apply's
 // managed fields and its last-applied-configuration annotation, and what each does to the next apply.
-const CSA = "kubectl-client-side-apply";
-const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFIG)", function () {
   this.timeout(180000);
@@ -28,11 +27,10 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
   };
   /** Removes the workshop's managedFields entry (guarded by a test op) and its annotation. */
   async function forgetWorkshop(o: KubeObject): Promise<void> {
-    const index = (await live(o)).metadata.managedFields.findIndex((m: { manager: string }) => m.manager === CSA);
-    const ops = [{ op: "test", path: `/metadata/managedFields/${index}/manager`, value: CSA }, { op: "remove", path: `/metadata/managedFields/${index}` }];
+    // The very operations `npm run adopt:release` sends (components/adoption.ts).
+    const ops = releaseOps(await live(o));
+    assert.ok(ops.length > 0);
     assert.strictEqual((await cluster.api.request("PATCH", await cluster.api.path(o), JSON.stringify(ops), "application/json-patch+json")).status, 200);
-    const drop = { metadata: { annotations: { [LAST_APPLIED]: null } } };
-    assert.strictEqual((await cluster.api.request("PATCH", await cluster.api.path(o), JSON.stringify(drop), "application/merge-patch+json")).status, 200);
   }
 
   it("a later mesh-lab change to a field the workshop also set conflicts without force", async () => {

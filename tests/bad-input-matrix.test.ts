@@ -53,6 +53,10 @@ const rows: [string, Record<string, unknown>, string][] = [
   ["a tag name Prometheus cannot take", tel({ match: { metric: "REQUEST_COUNT" }, tagOverrides: { "error-type": { value: "'x'" } } }), "key \"mesh-lab:telemetry.overrides[0].tagOverrides.error-type\" is \"error-type\"; expected a tag name usable as a Prometheus label ([a-zA-Z_][a-zA-Z0-9_]*)"],
   ["policy checks given as a word", { verifyPolicies: "maybe" }, "key \"mesh-lab:verifyPolicies\" is \"maybe\"; expected true or false"],
   ["a check image without a tag", { verifyImage: "curlimages/curl" }, "key \"mesh-lab:verifyImage\" is \"curlimages/curl\"; expected an image reference with a tag or a digest (repo:tag or repo@sha256:<64 hex>)"],
+  ["adoption given as a word", { adoptExisting: "yes" }, "key \"mesh-lab:adoptExisting\" is \"yes\"; expected true or false"],
+  ["an Istio revision with a dot", { istioRevision: "1.28" }, "key \"mesh-lab:istioRevision\" is \"1.28\"; expected a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)"],
+  ["an istiod namespace that is not a DNS label", { istiodNamespace: "Istio_System" }, "key \"mesh-lab:istiodNamespace\" is \"Istio_System\"; expected a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)"],
+  ["a health path that is not absolute", { apps: [{ ...a, healthPath: "health" }, f] }, "key \"mesh-lab:apps[0].healthPath\" is \"health\"; expected an absolute HTTP path such as /health"],
   ["structured config that is not YAML/JSON", { apps: "[{" }, "key \"mesh-lab:apps\" is \"[{\"; expected structured YAML/JSON (set it as an object or list in the stack file)"],
 ];
 

@@ -38,8 +38,16 @@ describe("workloads", () => {
     assert.deepStrictEqual(c.ports, [{ name: "http", containerPort: 8080 }]);
     assert.deepStrictEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
     assert.deepStrictEqual(c.resources, { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
+    // http-echo 1.0 serves /health (hashicorp/http-echo main.go); Pulumi.yaml's accounts sets healthPath to it.
+    assert.deepStrictEqual((c.readinessProbe as { httpGet: unknown }).httpGet, { path: "/health", port: "http" });
+    assert.deepStrictEqual((c.livenessProbe as { httpGet: unknown }).httpGet, { path: "/health", port: "http" });
+  });
+
+  it("probes / for an app that names no healthPath", async () => {
+    const apps = defaultApps().map((a) => ({ ...a, healthPath: undefined }));
+    const capture = await run(parseSettings("cluster-1", withConfig("cluster-1", { apps })));
+    const [c] = podSpec(find(capture, T.deployment, "accounts-deployment").inputs).containers;
     assert.deepStrictEqual((c.readinessProbe as { httpGet: unknown }).httpGet, { path: "/", port: "http" });
-    assert.deepStrictEqual((c.livenessProbe as { httpGet: unknown }).httpGet, { path: "/", port: "http" });
   });
 
   it("waits for the ServiceAccount and the namespace's policies before rolling the Deployment out", async () => {

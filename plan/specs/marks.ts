@@ -15,3 +15,11 @@ export const BEFORE_WORKLOADS = { "argocd.argoproj.io/sync-wave": "-1" } as cons
 
 /** The name every waypoint Gateway gets; its pods run as a service account of the same name. */
 export const WAYPOINT_NAME = "waypoint";
+
+/**
+ * `istio.io/rev` for a stack bound to an Istio revision: a revisioned install only manages namespaces and
+ * waypoints that carry it (or a tag). Nothing for the default revision, so default stacks render as before.
+ */
+export function revisionLabel(settings: { readonly istioRevision: string }): Record<string, string> {
+  return settings.istioRevision === "" ? {} : { "istio.io/rev": settings.istioRevision };
+}

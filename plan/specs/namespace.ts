@@ -3,7 +3,7 @@ import { AppSettings } from "../../config/parse-apps";
 import { hasWaypoint } from "../../config/parse-settings";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import { Named } from "../types";
-import { KEEP_ON_DELETE, PART_OF, WAYPOINT_NAME } from "./marks";
+import { KEEP_ON_DELETE, PART_OF, revisionLabel, WAYPOINT_NAME } from "./marks";
 
 /**
  * The app's namespace, enrolled in ambient. Pod Security enforces the stack's level and always warns and
@@ -20,6 +20,7 @@ export function namespaceManifest(settings: MeshSettings, app: AppSettings): Nam
         ...PART_OF,
         "istio.io/dataplane-mode": "ambient",
         ...(hasWaypoint(settings, app) ? { "istio.io/use-waypoint": WAYPOINT_NAME } : {}),
+        ...revisionLabel(settings),
         "pod-security.kubernetes.io/enforce": settings.podSecurity,
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",

@@ -61,7 +61,7 @@ function container(settings: MeshSettings, app: AppSettings): IContainer {
   };
   if (app.calls.length > 0) return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
   if (app.port === undefined) return { ...base, ...(app.args.length > 0 ? { args: [...app.args] } : {}) };
-  const probe = { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
+  const probe = { httpGet: { path: app.healthPath, port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
   return {
     ...base,
     ...(app.args.length > 0 ? { args: [...app.args] } : {}),

@@ -6,6 +6,7 @@ import { MeshSettings } from "../../config/schema";
 import { RecordedResource } from "./recorder";
 import { meshProgram } from "../../components/mesh-program";
 import { StackInputs } from "../../config/pulumi-config";
+import { buildPlan } from "../../plan/mesh-plan";
 
 /** The project root: tests read the real Pulumi.yaml and stack files from here. */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -68,6 +69,18 @@ export function program(inputs: StackInputs): () => object {
 export function run(settings: MeshSettings, cluster: ClusterObjects = clusterOf(settings)): Promise<Capture> {
   warnings.length = 0;
   return runProgram(program({ settings }), cluster);
+}
+
+/** The Pulumi type token the SDK registers a manifest under (`kubernetes:core/v1:Namespace`). */
+export function typeToken(manifest: { apiVersion: string; kind: string }): string {
+  const apiVersion = manifest.apiVersion.includes("/") ? manifest.apiVersion : `core/${manifest.apiVersion}`;
+  return `kubernetes:${apiVersion}:${manifest.kind}`;
+}
+
+/** The stack's plan, shaped like a program run's records (type, logical name, inputs), so the same helpers read it. */
+export function planned(settings: MeshSettings): Capture {
+  const resources = buildPlan(settings).objects.map((o) => ({ type: typeToken(o.manifest), name: o.name, inputs: o.manifest as unknown as Record<string, unknown> }) as RecordedResource);
+  return { resources, reads: [], violations: [], outputs: {} };
 }
 
 /** The one resource of this type and logical name; fails the test when it is missing. */

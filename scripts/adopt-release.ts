@@ -1,0 +1,77 @@
+// Ends a forced adoption (mesh-lab:adoptExisting): removes kubectl-client-side-apply's managedFields entries and
+// its last-applied annotation from every object the stack plans, so the stack's later unforced applies no longer
+// conflict on fields the workshop also set. Runs kubectl against the stack's kube context.
+//
+//   npm run adopt:release -- --stack cluster-1            # dry run: say what would be removed, change nothing
+//   npm run adopt:release -- --stack cluster-1 --apply    # remove it
+//
+// Exit code: 0 done (or nothing to do), 1 a kubectl call failed, 2 usage or config error.
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { parseArgs } from "util";
+import { LiveObject, releaseOps } from "../components/adoption";
+import { planStacks } from "../render/load-stacks";
+import { describe, groupOf, KubeObject, versionOf } from "../render/kube-object";
+
+const USAGE = "usage: npm run adopt:release -- --stack NAME [--apply] [--kubeconfig FILE]";
+
+/** kubectl's resource name, qualified by version and group (`deployment.v1.apps`) so no short name is ambiguous. */
+function resourceOf(o: KubeObject): string {
+  const group = groupOf(o.apiVersion);
+  return group === "" ? o.kind.toLowerCase() : `${o.kind.toLowerCase()}.${versionOf(o.apiVersion)}.${group}`;
+}
+
+function main(argv: string[]): number {
+  let values;
+  try {
+    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { stack: { type: "string" }, apply: { type: "boolean" }, kubeconfig: { type: "string" } } }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (!values.stack) {
+    console.error(`--stack is required\n${USAGE}`);
+    return 2;
+  }
+  let stack;
+  try {
+    [stack] = planStacks(path.resolve(__dirname, ".."), [values.stack]);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const kubectl = process.env.KUBECTL ?? "kubectl";
+  const base = ["--context", stack.settings.kubeContext, ...(values.kubeconfig ? ["--kubeconfig", values.kubeconfig] : [])];
+  let failed = false;
+  for (const o of stack.objects) {
+    const target = [resourceOf(o), o.name, ...(o.namespace ? ["-n", o.namespace] : [])];
+    let live: LiveObject;
+    try {
+      live = JSON.parse(execFileSync(kubectl, [...base, "get", ...target, "-o", "json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+    } catch (e) {
+      console.error(`${describe(o)}: cannot read it: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+      failed = true;
+      continue;
+    }
+    const ops = releaseOps(live);
+    if (ops.length === 0) {
+      console.log(`${describe(o)}: nothing to release`);
+      continue;
+    }
+    const what = `${ops.filter((op) => op.op === "remove").length} removal(s)`;
+    if (!values.apply) {
+      console.log(`${describe(o)}: would apply ${what}`);
+      continue;
+    }
+    try {
+      execFileSync(kubectl, [...base, "patch", ...target, "--type=json", "-p", JSON.stringify(ops)], { stdio: ["ignore", "pipe", "pipe"] });
+      console.log(`${describe(o)}: released (${what})`);
+    } catch (e) {
+      console.error(`${describe(o)}: patch failed: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+      failed = true;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
