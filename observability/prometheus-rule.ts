@@ -76,10 +76,11 @@ function alerts(cluster: ObservedCluster, app: ObservedApp): IRule[] {
 /** `AvailabilityBudgetBurn`, `LatencyBudgetBurn`: one name per SLI; severity and app tell the rest. */
 export const alertName = (sli: Sli) => `${sli.slo[0].toUpperCase()}${sli.slo.slice(1)}BudgetBurn`;
 
-// Prometheus expands `query` in alert templates at firing time: the budget left in the alert's own cluster.
+// Prometheus expands `query` in alert templates at firing time: the budget left in the alert's own cluster, in
+// percent (negative once overspent; templates have no arithmetic, hence 100 * in the query).
 function budgetTemplate(app: ObservedApp, sli: Sli): string {
   const q = appQueries(app);
   const series = rec(CLUSTER_LEVEL, sli.metric, "error_budget_remaining");
-  const sel = `${series}{${q.service.replace(/"/g, '\\"')},${CLUSTER_BY[0]}=%q}`;
-  return `{{ with printf "${sel}" $labels.destination_cluster | query }}{{ . | first | value | humanizePercentage }}{{ else }}unknown{{ end }}`;
+  const sel = `100 * ${series}{${q.service.replace(/"/g, '\\"')},${CLUSTER_BY[0]}=%q}`;
+  return `{{ with printf "${sel}" $labels.destination_cluster | query }}{{ . | first | value | printf "%.1f%%" }}{{ else }}unknown{{ end }}`;
 }
