@@ -1,7 +1,7 @@
 import { NAMESPACE } from "../config/problems";
 import { dashboardModel, dashboardQueries } from "./dashboard";
 import { hasSloRule, prometheusRule, ruleName } from "./prometheus-rule";
-import { ISTIO_STANDARD_LABELS, promqlProblems } from "./promql-check";
+import { checkPromql, ISTIO_STANDARD_LABELS } from "./promql-check";
 import { ObservedApp, ObservedCluster } from "./settings";
 import { SLIS } from "./slo-queries";
 
@@ -17,33 +17,38 @@ const appKey = (app: ObservedApp) => (app.index === undefined ? `app "${app.name
  */
 export function observabilityProblems(cluster: ObservedCluster): string[] {
   const known = new Set<string>([...ISTIO_STANDARD_LABELS, ...cluster.requestTags.map((t) => t.name)]);
-  const declared = cluster.requestTags.length === 0 ? "none" : cluster.requestTags.map((t) => `${t.name} (${t.key})`).join(", ");
-  const unknown = (label: string) => {
-    const sli = SLIS.find((s) => s.tag === label);
-    const why = `is neither a standard Istio label nor a tag of REQUEST_COUNT or ALL_METRICS in ${NAMESPACE}:telemetry.overrides (tags there: ${declared})`;
-    return sli ? `${why}; the ${sli.slo} SLO counts ${label}="${sli.badValue}" as bad: UPSERT tag "${label}" there again` : why;
-  };
-  const sources: { where: string; expr: string }[] = [];
+  const sources: { reader: string; where: string; expr: string }[] = [];
   if (deploysRules(cluster)) {
     for (const app of cluster.apps.filter(hasSloRule)) {
+      const reader = `PrometheusRule ${ruleName(app)} (SLO of ${appKey(app)})`;
       for (const rule of prometheusRule(cluster, app).spec.groups?.flatMap((g) => g.rules ?? []) ?? []) {
-        sources.push({ where: `stack "${cluster.stack}": PrometheusRule ${ruleName(app)} (SLO of ${appKey(app)}), ${rule.record ? `record ${rule.record}` : `alert ${rule.alert}`}`, expr: String(rule.expr) });
+        sources.push({ reader, where: rule.record ? `record ${rule.record}` : `alert ${rule.alert}`, expr: String(rule.expr) });
       }
     }
   }
   if (deploysDashboards(cluster)) {
-    for (const q of dashboardQueries(dashboardModel(cluster))) sources.push({ where: `stack "${cluster.stack}": dashboard panel "${q.panel}"`, expr: q.expr });
+    for (const q of dashboardQueries(dashboardModel(cluster))) sources.push({ reader: `dashboard panel "${q.panel}"`, where: "", expr: q.expr });
   }
-  // One message per missing label and kind of source: seventy rules reading one renamed tag are one mistake.
   const out: string[] = [];
-  const reported = new Set<string>();
+  // Readers per missing label: seventy rules reading one renamed tag are one mistake, told once.
+  const readers = new Map<string, string[]>();
   for (const s of sources) {
-    for (const p of promqlProblems(s.where, s.expr, known, unknown)) {
-      const label = /reads label "([^"]+)"/.exec(p)?.[1];
-      const dedupe = label === undefined ? p : `${s.where.split(",")[0]}|${label}`;
-      if (!reported.has(dedupe)) out.push(p);
-      reported.add(dedupe);
+    const { syntax, unknownLabels } = checkPromql(s.expr, known);
+    out.push(...syntax.map((e) => `stack "${cluster.stack}": ${s.reader}${s.where ? `, ${s.where}` : ""}: ${e}`));
+    for (const label of unknownLabels) {
+      const list = readers.get(label) ?? [];
+      if (!list.includes(s.reader)) list.push(s.reader);
+      readers.set(label, list);
     }
+  }
+  const declared = cluster.requestTags.length === 0 ? "none" : cluster.requestTags.map((t) => `${t.name} at ${t.key}`).join(", ");
+  for (const [label, list] of readers) {
+    const sli = SLIS.find((s) => s.tag === label);
+    out.push(
+      `stack "${cluster.stack}": label "${label}" is read by ${list.join(", ")}, but it is neither a standard Istio label nor a tag ` +
+        `UPSERTed on REQUEST_COUNT or ALL_METRICS in ${NAMESPACE}:telemetry.overrides (tags there: ${declared})` +
+        (sli ? `; the ${sli.slo} SLO counts ${label}="${sli.badValue}" as bad: UPSERT a tag named "${label}" there` : ""),
+    );
   }
   return out;
 }

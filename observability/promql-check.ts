@@ -59,18 +59,10 @@ export function position(text: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-/**
- * Problems of one expression: syntax errors with their position, and labels not in `known`.
- * `where` names the expression (`PrometheusRule accounts-slo, record ...`); `unknown(label)` explains a miss.
- */
-export function promqlProblems(where: string, expr: string, known: ReadonlySet<string>, unknown: (label: string) => string): string[] {
+/** Syntax errors of one expression (with their position) and the labels it reads that are not in `known`. */
+export function checkPromql(expr: string, known: ReadonlySet<string>): { syntax: string[]; unknownLabels: string[] } {
   const { errors, labels } = readPromql(expr);
-  const problems = errors.map((e) => `${where}: PromQL syntax error at ${position(expr, e.offset)} near ${JSON.stringify(e.text.slice(0, 20))}`);
-  const seen = new Set<string>();
-  for (const l of labels) {
-    if (known.has(l.name) || seen.has(l.name)) continue;
-    seen.add(l.name);
-    problems.push(`${where}: reads label "${l.name}" (${position(expr, l.offset)}), which ${unknown(l.name)}`);
-  }
-  return problems;
+  const syntax = errors.map((e) => `PromQL syntax error at ${position(expr, e.offset)} ${e.text === "" ? "(end of expression)" : `near ${JSON.stringify(e.text.slice(0, 20))}`}`);
+  const unknownLabels = [...new Set(labels.map((l) => l.name).filter((n) => !known.has(n)))];
+  return { syntax, unknownLabels };
 }
