@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
@@ -31,7 +32,7 @@ export function dashboardModel(cluster: ObservedCluster): dashboard.Dashboard {
   let id = 0;
   const add = (b: { build(): dashboard.Panel }, x: number, y: number, w: number, h: number) => panels.push({ ...b.build(), id: ++id, gridPos: { x, y, w, h } });
   const q = (expr: string, legend: string, refId = "A") => new prometheus.DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).datasource(DS);
-  const ts = (title: string, unit: string) => new timeseries.PanelBuilder().title(title).unit(unit).datasource(DS).fillOpacity(10).lineWidth(2);
+  const ts = (title: string, unit: string) => timeseriesPanel(title, unit);
 
   add(ts("Request rate", "reqps").withTarget(q(`sum by (${by}) (${rate()})`, "{{destination_service_name}}.{{destination_service_namespace}}")), 0, 0, 12, 8);
   add(
@@ -77,18 +78,35 @@ function sloPanels(app: ObservedApp): [{ build(): dashboard.Panel }, number, num
         .title(`${app.name}: ${sli.slo} budget left (${sli.objective(o)}% / ${o.windowDays}d)`)
         .unit("percentunit")
         .datasource(DS)
+        .colorMode(common.BigValueColorMode.Background)
+        .thresholds(steps([null, "red"], [0, "orange"], [0.25, "green"]))
         .withTarget(new prometheus.DataqueryBuilder().expr(`1 - (${ratio(`${o.windowDays}d`, sli)}) / ${budget}`).refId("A").datasource(DS)),
       i * 6,
       6,
     ]);
   });
-  const burn = new timeseries.PanelBuilder().title(`${app.name}: burn rate over 1h (page at ${PAGE_FAST.burnFactor(o.windowDays)}x, ${PAGE_SLOW.burnFactor(o.windowDays)}x over 6h)`).unit("x").datasource(DS).lineWidth(2);
+  const burn = timeseriesPanel(`${app.name}: burn rate over 1h (page at ${PAGE_FAST.burnFactor(o.windowDays)}x, ${PAGE_SLOW.burnFactor(o.windowDays)}x over 6h)`, "x")
+    .thresholds(steps([null, "green"], [PAGE_SLOW.burnFactor(o.windowDays), "orange"], [PAGE_FAST.burnFactor(o.windowDays), "red"]))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   SLIS.forEach((sli, i) =>
     burn.withTarget(new prometheus.DataqueryBuilder().expr(`(${ratio("1h", sli)}) / ${budgetRatio(sli.objective(o))}`).legendFormat(sli.slo).refId("AB"[i]).datasource(DS)),
   );
   out.push([burn, 12, 12]);
   return out;
 }
+
+function timeseriesPanel(title: string, unit: string): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(DS)
+    .fillOpacity(10)
+    .lineWidth(2)
+    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]));
+}
+
+const steps = (...s: [number | null, string][]) =>
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(s.map(([value, color]) => ({ value, color })));
 
 /** Every PromQL of the dashboard, with Grafana's `$__rate_interval` as 5m so that a PromQL parser reads it. */
 export function dashboardQueries(d: dashboard.Dashboard): { panel: string; expr: string }[] {

@@ -4,9 +4,9 @@ import { ObservedApp, ObservedCluster } from "./settings";
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/-/g, "_")}`;
 
 function nodeLabel(app: ObservedApp): string {
-  const traits = [app.serves ? "serves" : "client", app.waypoint ? "waypoint" : "no waypoint (L4 only)"];
+  const traits = app.serves ? ["serves", app.waypoint ? "waypoint" : "no waypoint: L4 policy only"] : ["client"];
   if (app.global) traits.push("global Service");
-  return `"${app.name}<br/><small>${traits.join(" · ")}</small>"`;
+  return `"${app.name}<br/>${traits.join(" · ")}"`;
 }
 
 /**
