@@ -4,6 +4,7 @@ import { Reader } from "../config/readers";
 import { checkAppSlos, readAppSlo, readObservability } from "../observability/read-settings";
 import { DEFAULT_OBSERVABILITY } from "../observability/settings";
 import { BURN_PAIRS, budgetRatio } from "../observability/slo-math";
+import { observed } from "./support/observability";
 
 const KEY = "mesh-lab:observability";
 function read(raw: unknown) {
@@ -88,5 +89,25 @@ describe("observability settings: mesh-lab:observability and apps[i].slo", () =>
     ]);
     assert.deepEqual(BURN_PAIRS.map((p) => p.burnFactor(28)), [13.44, 5.6, 2.8, 0.933333]);
     assert.deepEqual([99.9, 99, 99.95].map(budgetRatio), [0.001, 0.01, 0.0005]);
+  });
+});
+
+describe("observability: the builders' input from validated settings", () => {
+  it("derives apps, waypoints, objectives and request tags from the default stack", () => {
+    const c = observed("cluster-1");
+    assert.deepEqual(c.apps, [
+      { name: "accounts", namespace: "accounts", serves: true, waypoint: true, global: true, allowFrom: ["finance"], calls: [], index: 0, slo: { availability: 99.9, latency: 99, windowDays: 30 } },
+      { name: "finance", namespace: "finance", serves: false, waypoint: false, global: false, allowFrom: [], calls: ["accounts"], index: 1 },
+    ]);
+    assert.deepEqual(c.requestTags, [
+      { name: "error_type", key: "mesh-lab:telemetry.overrides[0].tagOverrides.error_type" },
+      { name: "slow_request", key: "mesh-lab:telemetry.overrides[0].tagOverrides.slow_request" },
+    ]);
+    assert.deepEqual([c.stack, c.clusterName, c.network], ["cluster-1", "cluster-1", "network1"]);
+  });
+
+  it("merges an app's own objectives over the stack's and drops them with slo: false", () => {
+    assert.deepEqual(observed("cluster-1", { slos: [{ latency: 95 }] }).apps[0].slo, { availability: 99.9, latency: 95, windowDays: 30 });
+    assert.equal(observed("cluster-1", { slos: [false] }).apps[0].slo, undefined);
   });
 });
