@@ -8,15 +8,15 @@ import { AppSloSetting, ObservabilitySettings, ObservedCluster, RequestTag } fro
  * REMOVEd by a later override of those metrics. Each comes with the config key that declares it.
  */
 export function requestTagsOf(telemetry: TelemetrySettings): RequestTag[] {
-  const tags = new Map<string, string>();
+  const tags = new Map<string, RequestTag>();
   telemetry.overrides.forEach((o, i) => {
     if (o.metric !== "REQUEST_COUNT" && o.metric !== "ALL_METRICS") return;
     for (const [name, t] of Object.entries(o.tagOverrides)) {
       if (t.operation === "REMOVE") tags.delete(name);
-      else tags.set(name, `${NAMESPACE}:telemetry.overrides[${i}].tagOverrides.${name}`);
+      else tags.set(name, { name, key: `${NAMESPACE}:telemetry.overrides[${i}].tagOverrides.${name}`, ...(t.value === undefined ? {} : { value: t.value }) });
     }
   });
-  return [...tags].map(([name, key]) => ({ name, key }));
+  return [...tags.values()];
 }
 
 /**

@@ -60,6 +60,10 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
  */
 export function sloWarnings(cluster: ObservedCluster): string[] {
   if (cluster.settings.deploy === "none") return [];
+  return [...noWaypointWarnings(cluster), ...badValueWarnings(cluster)];
+}
+
+function noWaypointWarnings(cluster: ObservedCluster): string[] {
   return cluster.apps
     .filter((a) => a.serves && a.slo !== undefined && !a.waypoint)
     .map(
@@ -68,4 +72,20 @@ export function sloWarnings(cluster: ObservedCluster): string[] {
         `come only from a waypoint (ztunnel emits istio_tcp_* only); no PrometheusRule or budget panel is generated for it: ` +
         `set waypoint: true on app "${a.name}", or slo: false to say so`,
     );
+}
+
+/**
+ * A tag whose CEL never spells the bad value (`'server_error'`, `'true'`) as a string literal likely never
+ * yields it, and the SLO would count every request good. A warning: CEL could build the string otherwise.
+ */
+function badValueWarnings(cluster: ObservedCluster): string[] {
+  if (!deploysRules(cluster) || !cluster.apps.some(hasSloRule)) return [];
+  return SLIS.flatMap((sli) => {
+    const tag = cluster.requestTags.find((t) => t.name === sli.tag);
+    if (tag?.value === undefined || tag.value.includes(`'${sli.badValue}'`) || tag.value.includes(`"${sli.badValue}"`)) return [];
+    return [
+      `stack "${cluster.stack}": key "${tag.key}.value" has no string literal '${sli.badValue}', and the ${sli.slo} SLO counts ` +
+        `${sli.tag}="${sli.badValue}" as bad: if the expression never yields it, every request counts as good and no alert can fire`,
+    ];
+  });
 }

@@ -61,6 +61,8 @@ export interface RequestTag {
   readonly name: string;
   /** `mesh-lab:telemetry.overrides[0].tagOverrides.error_type` */
   readonly key: string;
+  /** The CEL expression that computes it. @default - unknown: its values are not checked */
+  readonly value?: string;
 }
 
 /** Everything the builders need about one stack's cluster. */

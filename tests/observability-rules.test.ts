@@ -126,3 +126,17 @@ describe("observability: an SLO where no waypoint produces request metrics", () 
     assert.deepEqual(sloWarnings(observed("cluster-2")), []);
   });
 });
+
+describe("observability: a tag expression that never yields the value an SLO counts as bad", () => {
+  it("warns, naming the value's key, when the CEL has no such literal; says nothing for the default tags", () => {
+    const telemetry = { overrides: [{ match: { metric: "REQUEST_COUNT" }, tagOverrides: {
+      error_type: { value: "response.code >= 500 ? 'server' : 'ok'" },
+      slow_request: { value: "request.duration > duration('1s') ? 'true' : 'false'" },
+    } }] };
+    assert.deepEqual(sloWarnings(observed("cluster-1", { config: { telemetry } })), [
+      "stack \"cluster-1\": key \"mesh-lab:telemetry.overrides[0].tagOverrides.error_type.value\" has no string literal 'server_error', and the availability SLO " +
+        'counts error_type="server_error" as bad: if the expression never yields it, every request counts as good and no alert can fire',
+    ]);
+    assert.deepEqual(sloWarnings(observed("cluster-1", { config: { telemetry }, observability: { deploy: "dashboards" } })), []);
+  });
+});

@@ -100,8 +100,8 @@ describe("observability: the builders' input from validated settings", () => {
       { name: "finance", namespace: "finance", serves: false, waypoint: false, global: false, allowFrom: [], calls: ["accounts"], index: 1 },
     ]);
     assert.deepEqual(c.requestTags, [
-      { name: "error_type", key: "mesh-lab:telemetry.overrides[0].tagOverrides.error_type" },
-      { name: "slow_request", key: "mesh-lab:telemetry.overrides[0].tagOverrides.slow_request" },
+      { name: "error_type", key: "mesh-lab:telemetry.overrides[0].tagOverrides.error_type", value: "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')" },
+      { name: "slow_request", key: "mesh-lab:telemetry.overrides[0].tagOverrides.slow_request", value: "request.duration > duration('1s') ? 'true' : 'false'" },
     ]);
     assert.deepEqual([c.stack, c.clusterName, c.network], ["cluster-1", "cluster-1", "network1"]);
   });
