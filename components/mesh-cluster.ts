@@ -52,6 +52,10 @@ export class MeshCluster extends pulumi.ComponentResource {
       apps[app.name] = new MeshApp(app.name, { objects, provider, clusterVerified, marks }, { parent: this });
     }
     this.apps = apps;
+    // What belongs to no app (the cluster's dashboard) is this component's own child; logical names are the plan's.
+    for (const o of args.plan.objects.filter((p) => p.app === undefined)) {
+      registerManifest(o.name, withDeployMarks(o.manifest, marks), { parent: this, provider, dependsOn: clusterVerified, ...(o.keep ? { retainOnDelete: true } : {}) });
+    }
     if (settings.verifyPolicies) this.checkPolicies(name, settings, marks);
     this.namespaces = pulumi.all(Object.values(apps).map((a) => a.namespace));
     this.registerOutputs({ namespaces: this.namespaces });

@@ -1,3 +1,5 @@
+import { checkAppSlos, readAppSlo } from "./parse-observability";
+import { AppSloSetting } from "./observability-settings";
 import { Reader } from "./readers";
 
 // An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
@@ -5,7 +7,7 @@ const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /** One key of an `apps[i]` entry: its type, what it does, its default and its reader. */
 export interface AppField<T> {
-  readonly type: "string" | "integer" | "boolean" | "array";
+  readonly type: "string" | "integer" | "boolean" | "array" | "object";
   readonly description: string;
   /** The value when an app sets none; a function of the app's other keys where it depends on them. */
   readonly default?: T | ((app: Record<string, unknown>) => T);
@@ -32,6 +34,12 @@ export const APP_FIELDS = {
   allowFrom: field<readonly string[]>({ type: "array", default: [], defaultText: "nobody", description: "Namespaces (of other apps) allowed to call this app.", read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)) }),
   calls: field<readonly string[]>({ type: "array", default: [], description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).", read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)) }),
   callIntervalSeconds: field({ type: "integer", default: 5, description: "Seconds between two rounds of calls.", read: (r, k, v) => r.integer(k, v, 1, 3600) }),
+  slo: field<AppSloSetting | undefined>({
+    type: "object",
+    defaultText: "the stack's observability.slo",
+    description: "This app's objectives, overriding the stack's ({availability, latency} in percent), or false for no SLO (docs/observability.md).",
+    read: (r, k, v) => readAppSlo(r, k, v),
+  }),
   healthPath: field({
     type: "string",
     default: "/",
@@ -73,6 +81,7 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
 export function readApps(r: Reader, key: string, v: unknown): readonly AppSettings[] | undefined {
   const apps = r.list(key, v, (k, x) => readApp(r, k, x), true, "apps");
   if (apps) checkAppGraph(r, key, apps);
+  if (apps) checkAppSlos(r, key, apps, apps.map((a) => a.slo));
   return apps;
 }
 

@@ -1,6 +1,8 @@
 import { DEFAULT_GITOPS_REPO_URL, readGitUrl } from "./git-url";
 import { readApps } from "./parse-apps";
 import { readTelemetry } from "./parse-telemetry";
+import { DEFAULT_OBSERVABILITY } from "./observability-settings";
+import { readObservability } from "./parse-observability";
 import { Reader } from "./readers";
 
 /** The types Pulumi.yaml can declare for a config key; the Pulumi CLI checks stack values against them. */
@@ -142,6 +144,12 @@ export const SETTINGS = {
     default: "istio-system",
     description: "The namespace istiod runs in (its Helm release namespace). The cluster check reads istiod and the topology.istio.io/network label there: istiod reads its network from its own namespace.",
     read: (r, k, v) => r.dnsLabel(k, v),
+  }),
+  observability: setting({
+    type: "object",
+    default: DEFAULT_OBSERVABILITY,
+    description: "SLOs, burn-rate alerts and a Grafana dashboard from the Telemetry tags: deploy (none, dashboards, rules, all), namespace, ruleLabels, slo {availability, latency, windowDays} (docs/observability.md).",
+    read: (r, k, v) => readObservability(r, k, v),
   }),
   gitopsRepoUrl: setting({
     type: "string",

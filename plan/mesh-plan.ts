@@ -6,6 +6,10 @@ import { namespaceManifest } from "./specs/namespace";
 import { telemetryManifest } from "./specs/telemetry";
 import { waypointManifest } from "./specs/waypoint";
 import { deploymentManifest, serviceAccountManifest, serviceManifest } from "./specs/workload";
+import { ConfigError } from "../config/problems";
+import { observedCluster } from "./observability/observed";
+import { observabilityObjects } from "./observability/plan";
+import { observabilityProblems, sloWarnings } from "./observability/problems";
 import { telemetryWarnings } from "./telemetry-warnings";
 import { KubeManifest, Layer, MeshPlan, PlannedObject } from "./types";
 
@@ -39,9 +43,17 @@ export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObj
  * registers it through the stack's provider (components/) and `npm run render` writes it to Git (render/).
  */
 export function buildPlan(settings: MeshSettings): MeshPlan {
+  const observed = observedCluster(settings);
+  // The rules and dashboards read the Telemetry's tags: a PromQL expression that does not parse, or a label no
+  // tag provides (a tag renamed in config), is a config problem, refused before anything is registered.
+  const problems = observabilityProblems(observed);
+  if (problems.length > 0) throw new ConfigError(settings.stack, problems);
+  const observability = observabilityObjects(observed).map(
+    (o): PlannedObject => ({ name: o.logicalName, ...(o.app === undefined ? {} : { app: o.app }), layer: "observability", keep: false, dependsOn: [], manifest: o.object }),
+  );
   return {
     settings,
-    objects: settings.apps.flatMap((app) => appObjects(settings, app)),
-    warnings: telemetryWarnings(settings),
+    objects: [...settings.apps.flatMap((app) => appObjects(settings, app)), ...observability],
+    warnings: [...telemetryWarnings(settings), ...sloWarnings(observed)],
   };
 }

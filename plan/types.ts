@@ -2,7 +2,9 @@ import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/O
 import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -22,21 +24,24 @@ export type KubeManifest =
   | Named<IDeployment>
   | Named<IGateway>
   | Named<ITelemetry>
-  | Named<IAuthorizationPolicy>;
+  | Named<IAuthorizationPolicy>
+  | Named<IPrometheusRule>
+  | Named<IConfigMap>;
 
 /**
  * Where an object belongs in the GitOps tree when every stack that could have it has it: `base` (mesh-wide:
  * namespaces, Telemetry), `app` (an app's workload, in `apps/<app>/`), `cluster` (traffic rules, reviewed per
- * cluster in `clusters/<stack>/`).
+ * cluster in `clusters/<stack>/`), `observability` (SLO rules and dashboards, `observability/<stack>/`, a layer of
+ * their own, since they name the cluster).
  */
-export type Layer = "base" | "app" | "cluster";
+export type Layer = "base" | "app" | "cluster" | "observability";
 
 /** One Kubernetes object of the plan, with what both consumers (`pulumi up` and the render) need to know. */
 export interface PlannedObject {
   /** The Pulumi logical name, `<app>-<role>`. Frozen: renaming one replaces the object in every cluster. */
   readonly name: string;
-  /** The app it belongs to: its MeshApp component registers it and the render files it under that app. */
-  readonly app: string;
+  /** The app it belongs to: its MeshApp component registers it. None for cluster-wide objects (the dashboard). */
+  readonly app?: string;
   readonly layer: Layer;
   /** Outlives its removal from config: `pulumi up` retains it on delete and GitOps tools must not prune it. */
   readonly keep: boolean;

@@ -27,7 +27,7 @@ export function fileNames(layout: Layout): Map<string, string> {
   for (const o of layout.base) all.set(o.key, o);
   for (const list of layout.apps.values()) for (const o of list) all.set(o.key, o);
   for (const c of layout.clusters.values()) {
-    for (const o of c.objects) all.set(o.key, o);
+    for (const o of [...c.objects, ...c.observability]) all.set(o.key, o);
     for (const p of c.patches) all.set(p.target.key, p.target);
   }
   const buckets = new Map<string, string[]>();
@@ -73,6 +73,9 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
     layer(`apps/${app}`, objects, `The ${app} app, in every cluster that runs it (the overlays that include this directory).`);
   }
   for (const [stack, c] of layout.clusters) {
+    if (c.observability.length > 0) {
+      layer(`observability/${stack}`, c.observability, `The SLO rules and dashboard of ${stack} (mesh-lab:observability.deploy), included by clusters/${stack}.`);
+    }
     const dir = `clusters/${stack}`;
     for (const o of c.objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o));
     const patches = c.patches
@@ -82,7 +85,12 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
         return { path, target: patchTarget(p.target) };
       })
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const resources = [...(c.base ? ["../../base"] : []), ...c.apps.map((a) => `../../apps/${a}`), ...c.objects.map((o) => names.get(o.key)!).sort()];
+    const resources = [
+      ...(c.base ? ["../../base"] : []),
+      ...c.apps.map((a) => `../../apps/${a}`),
+      ...(c.observability.length > 0 ? [`../../observability/${stack}`] : []),
+      ...c.objects.map((o) => names.get(o.key)!).sort(),
+    ];
     const kustomization = { ...KUSTOMIZATION, resources, ...(patches.length > 0 ? { patches } : {}) };
     const comment = `${HEADER}\nEverything stack ${stack} deploys: kubectl kustomize ${GITOPS_DIR}/${dir} is exactly what pulumi up -s ${stack} applies.`;
     files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true }));
@@ -95,6 +103,6 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
 /** The part of the tree one stack's build reads, and its Application: what `--stack` writes and checks. */
 export function stackPart(layout: Layout, stack: string): (path: string) => boolean {
   const c = layout.clusters.get(stack)!;
-  const prefixes = [...(c.base ? ["base/"] : []), ...c.apps.map((a) => `apps/${a}/`), `clusters/${stack}/`];
+  const prefixes = [...(c.base ? ["base/"] : []), ...c.apps.map((a) => `apps/${a}/`), `clusters/${stack}/`, `observability/${stack}/`];
   return (path) => path === "README.md" || path === `argocd/${stack}.yaml` || prefixes.some((p) => path.startsWith(p));
 }

@@ -11,8 +11,8 @@ export interface KubeObject {
   readonly key: string;
   /** The manifest exactly as planned (a deep copy). */
   readonly manifest: Record<string, unknown>;
-  /** The app it belongs to. */
-  readonly app: string;
+  /** The app it belongs to; none for cluster-wide objects. */
+  readonly app?: string;
   readonly layer: Layer;
 }
 

@@ -1,4 +1,6 @@
 import { listStacks } from "../config/project-files";
+import { observedCluster } from "../plan/observability/observed";
+import { meshMapMarkdown } from "../plan/observability/plan";
 import { argoApplication } from "./argocd";
 import { ConfigProblems, RenderError } from "./errors";
 import { buildTree, Tree } from "./files";
@@ -20,7 +22,10 @@ export interface Rendered {
 export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Rendered> {
   const layout = planLayout(stacks);
   const argocd = new Map(stacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]));
-  const readme = gitopsReadme(layout, new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext }])));
+  const readme = gitopsReadme(
+    layout,
+    new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext, meshMap: meshMapMarkdown(observedCluster(s.settings)) }])),
+  );
   const tree = buildTree(layout, { argocd, readme });
   const problems = await schemaProblems([
     ...stacks.flatMap((s) => s.objects.map((o) => ({ where: s.stack, manifest: o.manifest }))),

@@ -24,6 +24,8 @@ export interface ClusterOverlay {
   /** Objects written in full in this overlay: only in this stack (or only in some), or policies. */
   readonly objects: readonly KubeObject[];
   readonly patches: readonly Patch[];
+  /** Its SLO rules and dashboard, written to `observability/<stack>/` (they name the cluster, so never shared). */
+  readonly observability: readonly KubeObject[];
 }
 
 /** Where every object of every stack goes. Pure: no files, no YAML. */
@@ -57,8 +59,13 @@ function sortObjects(list: KubeObject[]): KubeObject[] {
 export function planLayout(stacks: readonly StackObjects[]): Layout {
   const names = stacks.map((s) => s.stack);
   const versions = new Map<string, Map<string, KubeObject>>();
+  const observability = new Map<string, KubeObject[]>(names.map((n) => [n, []]));
   for (const s of stacks) {
     for (const o of s.objects) {
+      if (o.layer === "observability") {
+        observability.get(s.stack)!.push(o);
+        continue;
+      }
       if (!versions.has(o.key)) versions.set(o.key, new Map());
       versions.get(o.key)!.set(s.stack, o);
     }
@@ -66,6 +73,7 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
   const appStacks = new Map<string, Set<string>>();
   for (const s of stacks) {
     for (const o of s.objects) {
+      if (o.layer === "observability") continue;
       const home = homeOf(o);
       if (!home.startsWith("app:")) continue;
       if (!appStacks.has(home)) appStacks.set(home, new Set());
@@ -113,6 +121,7 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
       apps: [...apps.keys()].filter((a) => appStacks.get(`app:${a}`)!.has(n)).sort(),
       objects: sortObjects(own.get(n)!),
       patches: patches.get(n)!,
+      observability: sortObjects(observability.get(n)!),
     });
   }
   const sortedApps = new Map([...apps.keys()].sort().map((a) => [a, sortObjects(apps.get(a)!)]));

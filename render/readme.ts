@@ -10,6 +10,8 @@ function count(n: number, one: string, many = `${one}s`): string {
 export interface ReadmeStack {
   readonly repoUrl: string;
   readonly kubeContext: string;
+  /** The cluster's mesh map (Mermaid, in Markdown), rendered from the same settings. */
+  readonly meshMap: string;
 }
 
 /** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
@@ -25,6 +27,9 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
     ...[...layout.clusters.values()].map(
       (c) => `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | Argo CD or Flux on \`${c.stack}\` (\`argocd/${c.stack}.yaml\`) |`,
     ),
+    ...[...layout.clusters.values()]
+      .filter((c) => c.observability.length > 0)
+      .map((c) => `| \`observability/${c.stack}/\` | ${count(c.observability.length, "object")} | \`clusters/${c.stack}/\` (\`mesh-lab:observability.deploy\`) |`),
   ];
   const apps = [...layout.clusters.values()].map((c) => `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`mesh-lab-${c.stack}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`);
   return `<!-- ${HEADER} -->
@@ -137,5 +142,11 @@ The program marks its objects so both paths leave the cluster in the same state:
 
 What stays with \`pulumi up\`: waiting for Deployments to roll out, the check that the context reaches the
 stack's own cluster, and the opt-in policy-check Jobs.
-`;
+
+## Mesh map
+
+Per cluster: the namespaces, who may call whom (\`allowFrom\`), which apps sit behind a waypoint, which Services
+are global. Rendered from the same settings as the objects above, so it cannot drift from them.
+
+${layout.stacks.map((s) => stacks.get(s)!.meshMap).join("\n")}`;
 }

@@ -4,7 +4,7 @@ import { describe as name } from "./kube-object";
  * The model packages, each generated from real schemas (Kubernetes OpenAPI, Istio, Gateway API and Argo CD
  * CRDs), tried in this order for an apiVersion. `kubernetes-models/<apiVersion>/<Kind>` is one class.
  */
-export const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/istio", "@kubernetes-models/gateway-api", "@kubernetes-models/argo-cd"] as const;
+export const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/istio", "@kubernetes-models/gateway-api", "@kubernetes-models/argo-cd", "@kubernetes-models/prometheus-operator"] as const;
 
 interface Model {
   validate(): void;

@@ -39,7 +39,7 @@ describe("render: schema validation", () => {
   it("treats a kind no model package knows as a problem, not as valid", async () => {
     const problems = await schemaProblems([{ where: "cluster-1", manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } } }]);
     assert.deepStrictEqual(problems, [
-      "cluster-1: example.com/v1 Widget w has no schema in kubernetes-models, @kubernetes-models/istio, @kubernetes-models/gateway-api, @kubernetes-models/argo-cd; add the package that has it",
+      "cluster-1: example.com/v1 Widget w has no schema in kubernetes-models, @kubernetes-models/istio, @kubernetes-models/gateway-api, @kubernetes-models/argo-cd, @kubernetes-models/prometheus-operator; add the package that has it",
     ]);
   });
 
