@@ -1,0 +1,29 @@
+import { Manifest, PART_OF } from "../components/specs/manifest";
+import { CHARTS, chartValues, ISTIO_NAMESPACE } from "./charts";
+import { InstallTarget } from "./settings";
+
+/**
+ * The install layer for GitOps users: one Argo CD Application per chart, pulling Istio's chart at the pinned
+ * version from the chart repository with the values inline (`helm.valuesObject`); Argo CD renders Helm itself.
+ * Sync waves keep the chart order of `pulumi up` (base, istiod, cni, ztunnel) inside an app of apps.
+ * The `cacerts` and remote secrets are not here, on purpose: docs/install.md says how to supply them.
+ */
+export function installApplications(t: InstallTarget): Manifest[] {
+  return CHARTS.map(({ role, chart, release }, i) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name: `mesh-lab-${t.stack}-${role}`,
+      namespace: "argocd",
+      labels: { ...PART_OF },
+      annotations: { "argocd.argoproj.io/sync-wave": String(i - CHARTS.length) },
+    },
+    spec: {
+      project: "default",
+      destination: { server: "https://kubernetes.default.svc", namespace: ISTIO_NAMESPACE },
+      source: { repoURL: t.install.chartRepo, chart, targetRevision: t.install.istioVersion, helm: { releaseName: release, valuesObject: chartValues(role, t) } },
+      // Istio's base chart holds large CRDs; server-side apply avoids the last-applied annotation size limit.
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
+    },
+  }));
+}
