@@ -1,4 +1,5 @@
 import * as x509 from "@peculiar/x509";
+import * as pulumi from "@pulumi/pulumi";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from "node:crypto";
 
 // The tls provider does not run under mocks: this computes its outputs from the registered inputs, with real
@@ -50,8 +51,15 @@ function validity(inputs: Inputs): { notBefore: Date; notAfter: Date } {
 
 const serial = () => randomBytes(16).toString("hex").replace(/^[89a-f]/, "1");
 
+// Mock inputs keep secret inputs wrapped ({ <sig key>: <secret sig>, value }); the provider sees the plain value.
+function unwrap(inputs: Inputs): Inputs {
+  const plain = (v: unknown) => (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as { value: unknown }).value : v);
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, plain(v)]));
+}
+
 /** The outputs the tls provider would add for a `tls:` resource, or undefined for any other type. */
-export async function tlsOutputs(type: string, name: string, inputs: Inputs): Promise<Inputs | undefined> {
+export async function tlsOutputs(type: string, name: string, wrapped: Inputs): Promise<Inputs | undefined> {
+  const inputs = unwrap(wrapped);
   switch (type) {
     case "tls:index/privateKey:PrivateKey": {
       const bits = Number(inputs.rsaBits ?? 2048);
