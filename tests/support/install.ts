@@ -80,3 +80,8 @@ export async function bringUp(): Promise<{ first: InstallRun; second: InstallRun
   const third = await runInstall(targetOf("cluster-1", members), { "cluster-2": second.capture.outputs });
   return { first, second, third };
 }
+
+/** A registered input as the provider would see it: secret inputs are recorded wrapped, with their value inside. */
+export function plain<T = unknown>(v: unknown): T {
+  return (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as unknown as { value: unknown }).value : v) as T;
+}

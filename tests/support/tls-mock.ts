@@ -53,7 +53,7 @@ const serial = () => randomBytes(16).toString("hex").replace(/^[89a-f]/, "1");
 
 // Mock inputs keep secret inputs wrapped ({ <sig key>: <secret sig>, value }); the provider sees the plain value.
 function unwrap(inputs: Inputs): Inputs {
-  const plain = (v: unknown) => (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as { value: unknown }).value : v);
+  const plain = (v: unknown) => (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as unknown as { value: unknown }).value : v);
   return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, plain(v)]));
 }
 
