@@ -1,0 +1,86 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import { installApplications } from "../install/argocd";
+import { chartValues, CHARTS } from "../install/charts";
+import { cacertsData, eastWestGateway, istioSystemNamespace, readerKubeconfig, readerTokenSecret, remoteSecret } from "../install/manifests";
+import { schemaProblems } from "../render/validate";
+import { targetOf } from "./support/install";
+import { STACKS } from "./support/stacks";
+
+describe("install: pure builders", () => {
+  const t1 = targetOf("cluster-1");
+  const global = { meshID: "mesh1", multiCluster: { clusterName: "cluster-1" }, network: "network1" };
+
+  it("gives each chart the cluster's identity, the ambient profile where Istio's guide sets it, and the multi-network flag", () => {
+    assert.deepStrictEqual(chartValues("base", t1), { global });
+    assert.deepStrictEqual(chartValues("istiod", t1), { profile: "ambient", global, meshConfig: { trustDomain: "cluster.local" }, env: { AMBIENT_ENABLE_MULTI_NETWORK: "true" } });
+    assert.deepStrictEqual(chartValues("cni", t1), { profile: "ambient", global });
+    assert.deepStrictEqual(chartValues("ztunnel", t1), { global, multiCluster: { clusterName: "cluster-1" }, network: "network1" });
+  });
+
+  it("leaves the multi-network flag off when the mesh is one network (a single cluster)", () => {
+    assert.strictEqual("env" in chartValues("istiod", { ...t1, peers: [] }), false);
+  });
+
+  it("labels istio-system with the network and writes the east-west gateway Istio's sample writes", () => {
+    assert.deepStrictEqual(istioSystemNamespace(t1).metadata.labels, { "app.kubernetes.io/part-of": "mesh-lab", "topology.istio.io/network": "network1" });
+    const gw = eastWestGateway(t1);
+    assert.deepStrictEqual(gw.spec, {
+      gatewayClassName: "istio-east-west",
+      listeners: [{ name: "mesh", port: 15008, protocol: "HBONE", tls: { mode: "Terminate", options: { "gateway.istio.io/tls-terminate-mode": "ISTIO_MUTUAL" } } }],
+    });
+    assert.strictEqual(gw.metadata.labels?.["topology.istio.io/network"], "network1");
+  });
+
+  it("writes a remote secret as istioctl create-remote-secret does", () => {
+    const s = remoteSecret({ stack: "cluster-2", clusterName: "cluster-2", network: "network2" }, "KUBECONFIG");
+    assert.deepStrictEqual(s.metadata, {
+      name: "istio-remote-secret-cluster-2",
+      namespace: "istio-system",
+      labels: { "app.kubernetes.io/part-of": "mesh-lab", "istio/multiCluster": "true" },
+      annotations: { "networking.istio.io/cluster": "cluster-2" },
+    });
+    assert.deepStrictEqual(s.stringData, { "cluster-2": "KUBECONFIG" });
+  });
+
+  it("asks for the reader account's token, and builds a kubeconfig for it", () => {
+    const token = readerTokenSecret();
+    assert.strictEqual(token.type, "kubernetes.io/service-account-token");
+    assert.deepStrictEqual(token.metadata.annotations, { "kubernetes.io/service-account.name": "istio-reader-service-account" });
+    const kc = parse(readerKubeconfig("cluster-1", "https://api:6443", "Q0E=", "tok"));
+    assert.deepStrictEqual(kc, {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "cluster-1", cluster: { server: "https://api:6443", "certificate-authority-data": "Q0E=" } }],
+      users: [{ name: "cluster-1", user: { token: "tok" } }],
+      contexts: [{ name: "cluster-1", context: { cluster: "cluster-1", user: "cluster-1" } }],
+      "current-context": "cluster-1",
+    });
+  });
+
+  it("orders cert-chain.pem intermediate first, then root", () => {
+    assert.deepStrictEqual(cacertsData({ caCert: "I", caKey: "K", rootCert: "R\n" }), { "ca-cert.pem": "I\n", "ca-key.pem": "K\n", "root-cert.pem": "R\n", "cert-chain.pem": "I\nR\n" });
+  });
+
+  for (const stack of STACKS) {
+    it(`renders one schema-valid Argo CD Application per chart for ${stack}, pinned, with the values inline`, async () => {
+      const t = targetOf(stack);
+      const apps = installApplications(t);
+      assert.deepStrictEqual(apps.map((a) => (a.spec as { source: { chart: string } }).source.chart), CHARTS.map((c) => c.chart));
+      for (const [i, app] of apps.entries()) {
+        const source = (app.spec as { source: Record<string, unknown> }).source;
+        assert.strictEqual(source.repoURL, "https://istio-release.storage.googleapis.com/charts");
+        assert.strictEqual(source.targetRevision, "1.28.1");
+        assert.deepStrictEqual(source.helm, { releaseName: CHARTS[i].release, valuesObject: chartValues(CHARTS[i].role, t) });
+      }
+      const waves = apps.map((a) => Number(a.metadata.annotations?.["argocd.argoproj.io/sync-wave"]));
+      assert.deepStrictEqual([...waves].sort((a, b) => a - b), waves, "waves follow the chart order");
+      const objects = [...apps, istioSystemNamespace(t), eastWestGateway(t), readerTokenSecret()];
+      assert.deepStrictEqual(await schemaProblems(objects.map((manifest) => ({ where: stack, manifest }))), []);
+    });
+  }
+
+  it("puts no Secret in the GitOps form of the install layer", () => {
+    for (const stack of STACKS) for (const a of installApplications(targetOf(stack))) assert.doesNotMatch(JSON.stringify(a), /PRIVATE KEY|cacerts|istio-remote-secret|token/);
+  });
+});
