@@ -69,7 +69,9 @@ export class IstioInstall extends pulumi.ComponentResource {
     const kubeconfig = t.install.apiServer === undefined ? undefined : pulumi.secret(token.data.apply((d) => readerKubeconfig(t.clusterName, t.install.apiServer!, d["ca.crt"], Buffer.from(d["token"], "base64").toString("utf8"))));
     const peersMissing = t.peers.map((p) => this.remoteSecretFor(t, p, child, istiod));
 
-    this.missing = pulumi.all(peersMissing).apply((m) => m.filter((x): x is string => x !== undefined));
+    // The messages name stacks and outputs, never their values: not a secret, though read from secret outputs.
+    // Waiting on cacerts' URN makes a missing intermediate fail the run wherever `missing` is exported.
+    this.missing = pulumi.unsecret(pulumi.all([pulumi.all(peersMissing), cacerts.urn]).apply(([m]) => m.filter((x): x is string => x !== undefined)));
     this.stackOutputs = {
       ...(kubeconfig ? { [OUTPUTS.readerKubeconfig]: kubeconfig } : {}),
       ...(ca.exported ? { [OUTPUTS.intermediates]: ca.exported } : {}),
