@@ -4,7 +4,10 @@ import { installApplications } from "../install/argocd";
 import { chartValues, CHARTS } from "../install/charts";
 import { cacertsData, eastWestGateway, istioSystemNamespace, readerKubeconfig, readerTokenSecret, remoteSecret } from "../install/manifests";
 import { schemaProblems } from "../render/validate";
-import { targetOf } from "./support/install";
+import * as fs from "fs";
+import { installGitOpsObjects, readInstallTarget } from "../install/stack-install";
+import { installOn, rawWithInstall, targetOf } from "./support/install";
+import { tempProject } from "./support/render-project";
 import { STACKS } from "./support/stacks";
 
 describe("install: pure builders", () => {
@@ -82,5 +85,24 @@ describe("install: pure builders", () => {
 
   it("puts no Secret in the GitOps form of the install layer", () => {
     for (const stack of STACKS) for (const a of installApplications(targetOf(stack))) assert.doesNotMatch(JSON.stringify(a), /PRIVATE KEY|cacerts|istio-remote-secret|token/);
+  });
+});
+
+describe("install: integration helpers", () => {
+  it("readInstallTarget checks the stack against the stack files in the project directory", () => {
+    const dir = tempProject({ "cluster-2": { install: installOn("cluster-2") } });
+    const lonely = tempProject();
+    try {
+      assert.deepStrictEqual(readInstallTarget("cluster-1", rawWithInstall("cluster-1"), dir).peers.map((p) => p.clusterName), ["cluster-2"]);
+      assert.throws(() => readInstallTarget("cluster-1", rawWithInstall("cluster-1"), lonely), /key "mesh-lab:install.peers" of stack "cluster-1" names "cluster-2"; expected a stack of this project with the install layer enabled \(none\)/);
+    } finally {
+      for (const d of [dir, lonely]) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("installGitOpsObjects: nothing when off; namespace, gateway and Applications, no Secret, when on", () => {
+    const t = targetOf("cluster-1");
+    assert.deepStrictEqual(installGitOpsObjects({ ...t, install: { ...t.install, enabled: false } }), []);
+    assert.deepStrictEqual(installGitOpsObjects(t).map((m) => m.kind), ["Namespace", "Gateway", "Application", "Application", "Application", "Application"]);
   });
 });
