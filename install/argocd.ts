@@ -9,7 +9,7 @@ import { InstallTarget } from "./settings";
  * The `cacerts` and remote secrets are not here, on purpose: docs/install.md says how to supply them.
  */
 export function installApplications(t: InstallTarget): Manifest[] {
-  return CHARTS.map(({ role, chart, release }, i) => ({
+  const charts = CHARTS.map(({ role, chart, release }, i) => ({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
     metadata: {
@@ -26,4 +26,22 @@ export function installApplications(t: InstallTarget): Manifest[] {
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
     },
   }));
+  const v = t.install.gatewayApiVersion;
+  return v === false ? charts : [gatewayApiApplication(t, v), ...charts];
+}
+
+/** The Gateway API standard CRDs from their repository's `config/crd/standard` at the release tag, before the charts. */
+function gatewayApiApplication(t: InstallTarget, version: string): Manifest {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name: `mesh-lab-${t.stack}-gateway-api`, namespace: "argocd", labels: { ...PART_OF }, annotations: { "argocd.argoproj.io/sync-wave": String(-CHARTS.length - 1) } },
+    spec: {
+      project: "default",
+      destination: { server: "https://kubernetes.default.svc" },
+      source: { repoURL: "https://github.com/kubernetes-sigs/gateway-api.git", path: "config/crd/standard", targetRevision: version },
+      // CRDs are kept when the Application goes: deleting one deletes every object of its kind.
+      syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
+    },
+  };
 }

@@ -48,3 +48,11 @@ export function chartValues(role: ChartRole, t: InstallTarget): HelmValues {
       return { global, multiCluster: { clusterName: t.clusterName }, network: t.network };
   }
 }
+
+/**
+ * The Gateway API standard CRDs of a release, as its install guide applies them (kubernetes-sigs/gateway-api
+ * v1.4.1 site-src/guides/index.md: releases/download/<version>/standard-install.yaml).
+ */
+export function gatewayApiCrdsUrl(version: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
+}

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { Manifest } from "../components/specs/manifest";
-import { CHARTS, chartValues, ChartRole, ISTIO_NAMESPACE } from "./charts";
+import { CHARTS, chartValues, ChartRole, gatewayApiCrdsUrl, ISTIO_NAMESPACE } from "./charts";
 import { CACERTS_NAME, cacertsData, eastWestGateway, IntermediateCa, istioSystemNamespace, readerKubeconfig, readerTokenSecret, remoteSecret } from "./manifests";
 import { InstallTarget, OUTPUTS, PeerCluster } from "./settings";
 
@@ -22,7 +22,7 @@ const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
  * reader token peers use, and a remote secret per peer. Child names are `mesh-install-<role>` and frozen.
  */
 export class IstioInstall extends pulumi.ComponentResource {
-  /** What the mesh config must `dependsOn`: every chart release (CRDs from base, istiod, cni, ztunnel). */
+  /** What the mesh config must `dependsOn`: the Gateway API CRDs and every chart release (Istio CRDs, istiod, cni, ztunnel). */
   public readonly ready: pulumi.Resource[];
   /** The identity this stack installed: what the cluster-identity check must read back. */
   public readonly expected: { readonly clusterName: string; readonly network: string };
@@ -59,11 +59,14 @@ export class IstioInstall extends pulumi.ComponentResource {
     const istiod = release("istiod", [base, cacerts]);
     const cni = release("cni", [base]);
     const ztunnel = release("ztunnel", [istiod, cni]);
-    this.ready = [base, istiod, cni, ztunnel];
+    // Waypoints and the east-west gateway are Gateway API objects; Istio's charts do not carry the CRDs.
+    const v = t.install.gatewayApiVersion;
+    const crds = v === false ? [] : [new k8s.yaml.v2.ConfigFile("mesh-install-gateway-api", { file: gatewayApiCrdsUrl(v) }, child)];
+    this.ready = [...crds, base, istiod, cni, ztunnel];
 
     if (t.peers.length > 0) {
-      // The istio-east-west GatewayClass is istiod's; the Gateway API CRDs must exist (docs/install.md).
-      register("mesh-install-east-west-gateway", eastWestGateway(t), { ...child, dependsOn: [istiod] });
+      // The istio-east-west GatewayClass is istiod's.
+      register("mesh-install-east-west-gateway", eastWestGateway(t), { ...child, dependsOn: [istiod, ...crds] });
     }
     const token = new k8s.core.v1.Secret("mesh-install-reader-token", readerTokenSecret() as k8s.core.v1.SecretArgs, { ...child, dependsOn: [base] });
     const kubeconfig = t.install.apiServer === undefined ? undefined : pulumi.secret(token.data.apply((d) => readerKubeconfig(t.clusterName, t.install.apiServer!, d["ca.crt"], Buffer.from(d["token"], "base64").toString("utf8"))));

@@ -4,7 +4,7 @@ import { Reader } from "../config/readers";
 import { INSTALL_DEFAULTS, InstallSettings } from "./settings";
 
 export const INSTALL_KEY = `${NAMESPACE}:install`;
-export const INSTALL_FIELDS = ["enabled", "istioVersion", "meshId", "chartRepo", "rootCa", "peers", "apiServer", "organization", "rootCaHours", "intermediateCaHours"] as const;
+export const INSTALL_FIELDS = ["enabled", "istioVersion", "meshId", "chartRepo", "rootCa", "peers", "apiServer", "organization", "gatewayApiVersion", "rootCaHours", "intermediateCaHours"] as const;
 
 // Exact releases only: a range would let two stacks (or two runs) install different Istios. Ambient
 // multicluster needs 1.27 or newer (DOMAIN: multi-cluster ambient is alpha from 1.27).
@@ -45,13 +45,14 @@ export function readInstall(r: Reader, stack: string, text: string | undefined):
   const apiServer = o.apiServer === undefined ? undefined : typeof o.apiServer === "string" && HTTPS_URL.test(o.apiServer) ? o.apiServer : r.problems.add(key("apiServer"), o.apiServer, "an https URL of this cluster's API server, as the peer clusters reach it");
   if (enabled && o.apiServer === undefined && peers && peers.length > 0) r.problems.missing(key("apiServer"), "this cluster's API server URL as the peers reach it (https://host:port), because peers is not empty");
   const organization = o.organization === undefined ? INSTALL_DEFAULTS.organization : typeof o.organization === "string" && STACK.test(o.organization) ? o.organization : r.problems.add(key("organization"), o.organization, "a Pulumi organization name");
+  const gatewayApiVersion = o.gatewayApiVersion === undefined ? INSTALL_DEFAULTS.gatewayApiVersion : o.gatewayApiVersion === false || (typeof o.gatewayApiVersion === "string" && /^v1\.\d+\.\d+$/.test(o.gatewayApiVersion)) ? o.gatewayApiVersion : r.problems.add(key("gatewayApiVersion"), o.gatewayApiVersion, "a Gateway API release v1.MINOR.PATCH (such as v1.4.0), or false when the CRDs are installed by someone else");
   const rootCaHours = o.rootCaHours === undefined ? INSTALL_DEFAULTS.rootCaHours : r.integer(key("rootCaHours"), o.rootCaHours, 24, 876000);
   const intermediateCaHours = o.intermediateCaHours === undefined ? INSTALL_DEFAULTS.intermediateCaHours : r.integer(key("intermediateCaHours"), o.intermediateCaHours, 24, 876000);
   if (rootCaHours !== undefined && intermediateCaHours !== undefined && intermediateCaHours > rootCaHours) {
     r.problems.add(key("intermediateCaHours"), intermediateCaHours, `at most rootCaHours (${rootCaHours}): an intermediate cannot outlive its root`);
   }
   if (r.problems.list.length > before) return undefined;
-  return { enabled: enabled!, istioVersion: istioVersion!, meshId: meshId!, chartRepo: chartRepo!, rootCaStack: rootCaStack!, peers: peers!, apiServer, organization: organization!, rootCaHours: rootCaHours!, intermediateCaHours: intermediateCaHours! };
+  return { enabled: enabled!, istioVersion: istioVersion!, meshId: meshId!, chartRepo: chartRepo!, rootCaStack: rootCaStack!, peers: peers!, apiServer, organization: organization!, gatewayApiVersion: gatewayApiVersion!, rootCaHours: rootCaHours!, intermediateCaHours: intermediateCaHours! };
 }
 
 function readVersion(r: Reader, key: string, v: unknown): string | undefined {

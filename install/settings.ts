@@ -22,6 +22,11 @@ export interface InstallSettings {
   readonly apiServer?: string;
   /** The Pulumi organization of the mesh's stacks, for StackReferences (`<org>/<project>/<stack>`). @default - `organization`, the DIY backend's */
   readonly organization: string;
+  /**
+   * The Gateway API release whose standard CRDs the layer installs (the waypoints and the east-west gateway need
+   * them; Istio's charts do not carry them); false when someone else installs them. @default - v1.4.0
+   */
+  readonly gatewayApiVersion: string | false;
   /** Validity of the root CA, in hours. @default - 87600 (10 years, as Istio's tools/certs) */
   readonly rootCaHours: number;
   /** Validity of each intermediate CA, in hours. @default - 8760 (1 year) */
@@ -32,6 +37,7 @@ export const INSTALL_DEFAULTS = {
   meshId: "mesh1",
   chartRepo: "https://istio-release.storage.googleapis.com/charts",
   organization: "organization",
+  gatewayApiVersion: "v1.4.0",
   rootCaHours: 87600,
   intermediateCaHours: 8760,
 } as const;

@@ -68,7 +68,13 @@ describe("install: pure builders", () => {
   for (const stack of STACKS) {
     it(`renders one schema-valid Argo CD Application per chart for ${stack}, pinned, with the values inline`, async () => {
       const t = targetOf(stack);
-      const apps = installApplications(t);
+      const [crds, ...apps] = installApplications(t);
+      assert.deepStrictEqual(crds.spec, {
+        project: "default",
+        destination: { server: "https://kubernetes.default.svc" },
+        source: { repoURL: "https://github.com/kubernetes-sigs/gateway-api.git", path: "config/crd/standard", targetRevision: "v1.4.0" },
+        syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
+      });
       assert.deepStrictEqual(apps.map((a) => (a.spec as { source: { chart: string } }).source.chart), CHARTS.map((c) => c.chart));
       for (const [i, app] of apps.entries()) {
         const source = (app.spec as { source: Record<string, unknown> }).source;
@@ -76,12 +82,17 @@ describe("install: pure builders", () => {
         assert.strictEqual(source.targetRevision, "1.28.1");
         assert.deepStrictEqual(source.helm, { releaseName: CHARTS[i].release, valuesObject: chartValues(CHARTS[i].role, t) });
       }
-      const waves = apps.map((a) => Number(a.metadata.annotations?.["argocd.argoproj.io/sync-wave"]));
+      const waves = [crds, ...apps].map((a) => Number(a.metadata.annotations?.["argocd.argoproj.io/sync-wave"]));
       assert.deepStrictEqual([...waves].sort((a, b) => a - b), waves, "waves follow the chart order");
-      const objects = [...apps, istioSystemNamespace(t), eastWestGateway(t), readerTokenSecret()];
+      const objects = [crds, ...apps, istioSystemNamespace(t), eastWestGateway(t), readerTokenSecret()];
       assert.deepStrictEqual(await schemaProblems(objects.map((manifest) => ({ where: stack, manifest }))), []);
     });
   }
+
+  it("leaves the Gateway API CRDs out when someone else installs them", () => {
+    const t = targetOf("cluster-1");
+    assert.deepStrictEqual(installApplications({ ...t, install: { ...t.install, gatewayApiVersion: false } }).map((a) => a.metadata.name), CHARTS.map((c) => `mesh-lab-cluster-1-${c.role}`));
+  });
 
   it("puts no Secret in the GitOps form of the install layer", () => {
     for (const stack of STACKS) for (const a of installApplications(targetOf(stack))) assert.doesNotMatch(JSON.stringify(a), /PRIVATE KEY|cacerts|istio-remote-secret|token/);
@@ -103,6 +114,6 @@ describe("install: integration helpers", () => {
   it("installGitOpsObjects: nothing when off; namespace, gateway and Applications, no Secret, when on", () => {
     const t = targetOf("cluster-1");
     assert.deepStrictEqual(installGitOpsObjects({ ...t, install: { ...t.install, enabled: false } }), []);
-    assert.deepStrictEqual(installGitOpsObjects(t).map((m) => m.kind), ["Namespace", "Gateway", "Application", "Application", "Application", "Application"]);
+    assert.deepStrictEqual(installGitOpsObjects(t).map((m) => m.kind), ["Namespace", "Gateway", "Application", "Application", "Application", "Application", "Application"]);
   });
 });

@@ -15,6 +15,7 @@ const T = {
   secret: "kubernetes:core/v1:Secret",
   namespace: "kubernetes:core/v1:Namespace",
   gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  crds: "kubernetes:yaml/v2:ConfigFile",
 };
 
 function find(c: Capture, type: string, name: string): RecordedResource {
@@ -60,9 +61,18 @@ describe("IstioInstall under mocks", function () {
         assert.ok(deps(T.release, "mesh-install-cni").includes(urn(T.release, "mesh-install-base")));
         assert.ok(deps(T.release, "mesh-install-ztunnel").includes(urn(T.release, "mesh-install-istiod")));
         assert.ok(deps(T.gateway, "mesh-install-east-west-gateway").includes(urn(T.release, "mesh-install-istiod")));
+        assert.ok(deps(T.gateway, "mesh-install-east-west-gateway").includes(urn(T.crds, "mesh-install-gateway-api")), "Gateway API CRDs before the gateway");
+        assert.strictEqual(find(c, T.crds, "mesh-install-gateway-api").inputs.file, "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml");
         assert.ok(deps(T.secret, "mesh-install-reader-token").includes(urn(T.release, "mesh-install-base")), "the base chart creates the reader account");
         const peer = stack === "cluster-1" ? "cluster-2" : "cluster-1";
         assert.ok(deps(T.secret, `mesh-install-remote-secret-${peer}`).includes(urn(T.release, "mesh-install-istiod")));
+      });
+
+      it("offers the mesh config what to depend on (CRDs, the four releases) and the identity to check", () => {
+        const c = runs()[stack].capture;
+        const urns = [find(c, T.crds, "mesh-install-gateway-api").urn, ...CHARTS.map((ch) => find(c, T.release, `mesh-install-${ch.role}`).urn)];
+        assert.deepStrictEqual(c.outputs.ready, urns);
+        assert.deepStrictEqual(c.outputs.expected, { clusterName: stack, network: stack === "cluster-1" ? "network1" : "network2" });
       });
 
       it("hands the stack's provider and the component as parent to every Kubernetes child", () => {

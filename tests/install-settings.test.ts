@@ -31,6 +31,7 @@ describe("install settings (mesh-lab:install)", () => {
       peers: [],
       apiServer: undefined,
       organization: "organization",
+      gatewayApiVersion: "v1.4.0",
       rootCaHours: 87600,
       intermediateCaHours: 8760,
     });
@@ -67,6 +68,13 @@ describe("install settings (mesh-lab:install)", () => {
       `key "${INSTALL_KEY}.peers" is ["cluster-1","cluster-2","cluster-2"]; expected other stacks than "cluster-1" itself`,
       `key "${INSTALL_KEY}.peers" is ["cluster-1","cluster-2","cluster-2"]; expected each stack once`,
       `key "${INSTALL_KEY}.apiServer" is missing; expected this cluster's API server URL as the peers reach it (https://host:port), because peers is not empty`,
+    ]);
+  });
+
+  it("takes a Gateway API release or false, nothing else", () => {
+    assert.strictEqual(parseInstallSettings("cluster-1", rawWithInstall("cluster-1", { ...installOn("cluster-1"), gatewayApiVersion: false })).gatewayApiVersion, false);
+    assert.deepStrictEqual(problemsOf({ ...installOn("cluster-1"), gatewayApiVersion: "1.4" }), [
+      `key "${INSTALL_KEY}.gatewayApiVersion" is "1.4"; expected a Gateway API release v1.MINOR.PATCH (such as v1.4.0), or false when the CRDs are installed by someone else`,
     ]);
   });
 

@@ -65,7 +65,7 @@ export async function runInstall(target: InstallTarget, others: Record<string, S
       const provider = new k8s.Provider("mesh-k8s", { context: `k3d-${target.stack}`, clusterIdentifier: target.clusterName });
       const install = new IstioInstall("mesh-install", { target, provider });
       raw = { ...install.stackOutputs, missing: install.missing };
-      return raw;
+      return { ...raw, ready: pulumi.all(install.ready.map((r) => r.urn)), expected: install.expected };
     },
     stackRefs(others),
   );
