@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
+import { InstallTarget } from "../config/install-settings";
 import { MeshPlan } from "../plan/types";
+import { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
 import { clusterIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
 import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
@@ -15,6 +17,8 @@ export interface MeshClusterArgs {
   readonly plan: MeshPlan;
   /** Kubeconfig content or path, as a secret. @default - $KUBECONFIG or ~/.kube/config */
   readonly kubeconfig?: pulumi.Output<string>;
+  /** Install Istio too (the install layer), before any mesh config. @default - Istio is installed by someone else */
+  readonly install?: InstallTarget;
 }
 
 /**
@@ -26,6 +30,8 @@ export class MeshCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly apps: Readonly<Record<string, MeshApp>>;
   public readonly namespaces: pulumi.Output<string[]>;
+  /** The install layer, when the stack has it on. */
+  public readonly install?: IstioInstall;
 
   constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:MeshCluster", name, {}, opts);
@@ -43,7 +49,10 @@ export class MeshCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.provider = provider;
-    const clusterVerified = this.verifyCluster(name, settings);
+    // With the install layer on, this stack puts Istio there itself, with its own cluster name and network: the
+    // mesh config waits for the install instead of reading an istiod that a first preview cannot find yet.
+    this.install = args.install ? new IstioInstall(`${name}-install`, { target: args.install, provider }, { parent: this }) : undefined;
+    const clusterVerified = this.install ? pulumi.output(this.install.ready) : this.verifyCluster(name, settings);
     const marks = deployMarks(settings);
 
     const apps: Record<string, MeshApp> = {};

@@ -22,6 +22,8 @@ export interface MeshOutputs {
    * `kubectl delete namespace <name>`.
    */
   readonly keptOnDelete: string[];
+  /** With the install layer on: the outputs peers read (secret), and what the mesh still lacks after this run. */
+  readonly install?: { readonly outputs: Record<string, pulumi.Output<unknown>>; readonly missing: pulumi.Output<string[]> };
 }
 
 export interface ProgramHooks {
@@ -37,7 +39,7 @@ export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutpu
   for (const warning of adoptionWarnings(inputs.settings)) hooks.warn(warning);
   // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
   // change every URN.
-  const mesh = new MeshCluster("mesh", { plan, kubeconfig: inputs.kubeconfig });
+  const mesh = new MeshCluster("mesh", { plan, kubeconfig: inputs.kubeconfig, install: inputs.install });
   const hosts: Record<string, pulumi.Output<string>> = {};
   const policyNames: Record<string, string[]> = {};
   for (const app of plan.settings.apps) {
@@ -54,6 +56,7 @@ export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutpu
     serviceHosts: pulumi.output(hosts),
     accountsHost: hosts["accounts"],
     policyNames,
+    ...(mesh.install ? { install: { outputs: mesh.install.stackOutputs, missing: mesh.install.missing } } : {}),
     keptOnDelete: plan.objects.filter((o) => o.keep && o.manifest.kind === "Namespace").map((o) => o.manifest.metadata.name),
   };
 }

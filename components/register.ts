@@ -26,6 +26,8 @@ export function registerManifest(name: string, manifest: KubeManifest, opts: pul
       return new k8s.core.v1.Service(name, sdkArgs(manifest), opts);
     case "Deployment":
       return new k8s.apps.v1.Deployment(name, sdkArgs(manifest), opts);
+    case "Secret":
+      return new k8s.core.v1.Secret(name, sdkArgs(manifest), opts);
     case "ConfigMap":
       return new k8s.core.v1.ConfigMap(name, sdkArgs(manifest), opts);
     default:

@@ -43,11 +43,11 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     const key = `${prefix}${name}`;
     const text = ours[name];
     if (text === undefined && s.required) problems.missing(key, s.required);
-    else if (text === undefined) settings[name] = s.read(r, key, s.default);
+    else if (text === undefined) settings[name] = s.read(r, key, s.default, stack);
     else {
       const before = problems.list.length;
       const value = decode(problems, key, s.type, text);
-      if (problems.list.length === before) settings[name] = s.read(r, key, value);
+      if (problems.list.length === before) settings[name] = s.read(r, key, value, stack);
     }
   }
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { InstallTarget } from "./install-settings";
+import { readInstallTarget } from "./mesh-members";
 import { parseSettings } from "./parse-settings";
 import { NAMESPACE } from "./problems";
 import { MeshSettings } from "./schema";
@@ -7,6 +9,8 @@ export interface StackInputs {
   readonly settings: MeshSettings;
   /** Only ever read as a secret, so it stays encrypted in state and masked in output. */
   readonly kubeconfig?: pulumi.Output<string>;
+  /** The install layer's target, checked against every stack file of the project; only when the layer is on. */
+  readonly install?: InstallTarget;
 }
 
 /**
@@ -14,7 +18,10 @@ export interface StackInputs {
  * registered. The CLI has already merged Pulumi.yaml defaults with the stack file.
  */
 export function readStackInputs(): StackInputs {
-  const settings = parseSettings(pulumi.getStack(), pulumi.runtime.allConfig());
+  const raw = pulumi.runtime.allConfig();
+  const settings = parseSettings(pulumi.getStack(), raw);
   const kubeconfig = new pulumi.Config(NAMESPACE).getSecret("kubeconfig");
-  return { settings, kubeconfig };
+  // The CLI runs the program in the project directory, beside the other stacks' files (docs/install.md).
+  const install = settings.install.enabled ? readInstallTarget(settings.stack, raw, process.cwd()) : undefined;
+  return { settings, kubeconfig, ...(install ? { install } : {}) };
 }

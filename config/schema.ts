@@ -2,6 +2,7 @@ import { DEFAULT_GITOPS_REPO_URL, readGitUrl } from "./git-url";
 import { readApps } from "./parse-apps";
 import { readTelemetry } from "./parse-telemetry";
 import { DEFAULT_OBSERVABILITY } from "./observability-settings";
+import { readInstall } from "./parse-install";
 import { readObservability } from "./parse-observability";
 import { Reader } from "./readers";
 
@@ -23,8 +24,8 @@ export interface Setting<T> {
   readonly secret?: boolean;
   /** Without a default, a stack must set it; this says what a missing one should have been. */
   readonly required?: string;
-  /** Validates and converts the (decoded) value, recording problems that name `key`. */
-  readonly read: (r: Reader, key: string, value: unknown) => T | undefined;
+  /** Validates and converts the (decoded) value, recording problems that name `key`; `stack` is the stack read. */
+  readonly read: (r: Reader, key: string, value: unknown, stack: string) => T | undefined;
 }
 
 const setting = <T>(s: Setting<T>): Setting<T> => s;
@@ -150,6 +151,12 @@ export const SETTINGS = {
     default: DEFAULT_OBSERVABILITY,
     description: "SLOs, burn-rate alerts and a Grafana dashboard from the Telemetry tags: deploy (none, dashboards, rules, all), namespace, ruleLabels, slo {availability, latency, windowDays} (docs/observability.md).",
     read: (r, k, v) => readObservability(r, k, v),
+  }),
+  install: setting({
+    type: "object",
+    default: { enabled: false },
+    description: "The optional Istio install layer (off by default): Istio's Helm charts at a pinned version, the mesh's shared root CA and per-cluster intermediates, the east-west gateway and remote secrets (docs/install.md).",
+    read: (r, k, v, stack) => readInstall(r, stack, v),
   }),
   gitopsRepoUrl: setting({
     type: "string",

@@ -61,7 +61,10 @@ function manifestFile(o: KubeObject): string {
 }
 
 /** The `kustomization.yaml` files and one file per object and per patch, plus the Argo CD Applications and README. */
-export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<string, unknown>; readonly readme: string }): Tree {
+export function buildTree(
+  layout: Layout,
+  extra: { readonly argocd: ReadonlyMap<string, unknown>; readonly readme: string; readonly install?: ReadonlyMap<string, readonly KubeObject[]> },
+): Tree {
   const names = fileNames(layout);
   const files = new Map<string, string>();
   const layer = (dir: string, objects: readonly KubeObject[], comment: string) => {
@@ -96,6 +99,14 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
     files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true }));
   }
   for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER));
+  for (const [stack, objects] of extra.install ?? []) {
+    if (objects.length === 0) continue;
+    const dir = `install/${stack}`;
+    const name = (o: KubeObject) => `${o.kind.toLowerCase()}-${o.namespace ? `${o.namespace}.` : ""}${o.name}.yaml`;
+    for (const o of objects) files.set(`${dir}/${name(o)}`, manifestFile(o));
+    const comment = `${HEADER}\nThe install layer of ${stack} for Argo CD (docs/install.md): apply it where Argo CD runs; the secrets are not here.`;
+    files.set(`${dir}/kustomization.yaml`, toYaml({ ...KUSTOMIZATION, resources: objects.map(name).sort() }, comment, { keepOrder: true }));
+  }
   files.set("README.md", extra.readme);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -103,6 +114,6 @@ export function buildTree(layout: Layout, extra: { readonly argocd: ReadonlyMap<
 /** The part of the tree one stack's build reads, and its Application: what `--stack` writes and checks. */
 export function stackPart(layout: Layout, stack: string): (path: string) => boolean {
   const c = layout.clusters.get(stack)!;
-  const prefixes = [...(c.base ? ["base/"] : []), ...c.apps.map((a) => `apps/${a}/`), `clusters/${stack}/`, `observability/${stack}/`];
+  const prefixes = [...(c.base ? ["base/"] : []), ...c.apps.map((a) => `apps/${a}/`), `clusters/${stack}/`, `observability/${stack}/`, `install/${stack}/`];
   return (path) => path === "README.md" || path === `argocd/${stack}.yaml` || prefixes.some((p) => path.startsWith(p));
 }

@@ -4,7 +4,9 @@ import { loadStackConfig } from "../config/project-files";
 import { MeshSettings } from "../config/schema";
 import { buildPlan } from "../plan/mesh-plan";
 import { ConfigProblems } from "./errors";
-import { KubeObject, kubeObjects } from "./kube-object";
+import { readInstallTarget } from "../config/mesh-members";
+import { installGitOpsObjects } from "../plan/install/stack-install";
+import { KubeObject, kubeObject, kubeObjects } from "./kube-object";
 
 export interface PlannedStack {
   readonly stack: string;
@@ -14,6 +16,11 @@ export interface PlannedStack {
   /** Everything the stack deploys, as `pulumi up` registers it. */
   readonly objects: readonly KubeObject[];
   readonly warnings: readonly string[];
+  /**
+   * The install layer for Argo CD (charts as Applications, istio-system, the east-west gateway), when the stack
+   * has it on. Not part of the cluster's overlay: `pulumi up` installs Helm releases, Argo CD these Applications.
+   */
+  readonly install: readonly KubeObject[];
 }
 
 /**
@@ -29,7 +36,9 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       const config = loadStackConfig(root, stack);
       secureKeys = config.secureKeys;
       const plan = buildPlan(parseSettings(stack, config.raw));
-      planned.push({ stack, settings: plan.settings, secureKeys, objects: kubeObjects(plan.objects), warnings: plan.warnings });
+      const install = plan.settings.install.enabled ? installGitOpsObjects(readInstallTarget(stack, config.raw, root)) : [];
+      const objects = kubeObjects(plan.objects);
+      planned.push({ stack, settings: plan.settings, secureKeys, objects, warnings: plan.warnings, install: install.map((manifest) => kubeObject({ manifest, layer: "cluster" })) });
     } catch (e) {
       if (!(e instanceof ConfigError)) {
         problems.push(`stack "${stack}": ${(e as Error).message}`);

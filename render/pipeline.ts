@@ -26,9 +26,9 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
     layout,
     new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext, meshMap: meshMapMarkdown(observedCluster(s.settings)) }])),
   );
-  const tree = buildTree(layout, { argocd, readme });
+  const tree = buildTree(layout, { argocd, readme, install: new Map(stacks.map((s) => [s.stack, s.install])) });
   const problems = await schemaProblems([
-    ...stacks.flatMap((s) => s.objects.map((o) => ({ where: s.stack, manifest: o.manifest }))),
+    ...stacks.flatMap((s) => [...s.objects, ...s.install].map((o) => ({ where: s.stack, manifest: o.manifest }))),
     ...[...argocd].map(([stack, app]) => ({ where: `argocd/${stack}.yaml`, manifest: app })),
   ]);
   if (problems.length > 0) throw new RenderError(problems);
