@@ -1,3 +1,4 @@
+import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX } from "./app-rules";
 import { Reader } from "./readers";
 
 /** One key of an `apps[i]` entry: its type, what it does, its default and its reader. */
@@ -56,6 +57,10 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   if (calls && calls.length > 0 && o.args !== undefined) {
     r.problems.add(`${key}.args`, o.args, `no args on an app with "calls": its command is the generated call loop`);
   }
+  if (r.problems.list.length > before) return undefined;
+  checkAppNames(r.problems, key, app as AppSettings, o.namespace !== undefined);
+  checkDuplicates(r.problems, `${key}.allowFrom`, app.allowFrom as readonly string[]);
+  checkDuplicates(r.problems, `${key}.calls`, app.calls as readonly string[]);
   return r.problems.list.length > before ? undefined : (app as AppSettings);
 }
 
@@ -89,6 +94,10 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
     app.allowFrom.forEach((ns, j) => {
       if (ns === app.namespace) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, "another app's namespace (an app need not allow itself)");
       else if (!namespaces.includes(ns)) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `the namespace of an app in ${key} (${namespaces.join(", ")})`);
+      else if (app.port !== undefined && checkJobName(app.name, `from-${ns}`) > JOB_NAME_MAX) {
+        // Refused even with verifyPolicies off: turning the check on must not make a valid stack invalid.
+        r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `a shorter app name (${key}[${i}].name) or namespace: the policy-check Job verify-${app.name}-from-${ns}-<8 hex> has ${checkJobName(app.name, `from-${ns}`)} characters, over ${JOB_NAME_MAX}`);
+      }
     });
     app.calls.forEach((callee, j) => {
       const target = apps.find((a) => a.name === callee);

@@ -1,3 +1,4 @@
+import { stackNameProblem } from "./app-rules";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
 import { Reader } from "./readers";
 import { MeshSettings, SETTINGS, Setting, SettingKey } from "./schema";
@@ -37,6 +38,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
   for (const [k, v] of Object.entries(raw)) if (k.startsWith(prefix)) ours[k.slice(prefix.length)] = v;
   problems.unknownKeys(prefix, ours, SETTING_KEYS);
 
+  const badStack = stackNameProblem(stack);
+  if (badStack) problems.raw(badStack);
   const settings: Record<string, unknown> = { stack };
   for (const [name, s] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown>][]) {
     if (s.secret) continue;

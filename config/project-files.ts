@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ConfigError } from "./problems";
 import { isObject } from "./readers";
+import { stackFileProblems } from "./stack-file-checks";
 import { RawConfig } from "./parse-settings";
 
 /** The fields of a typed config declaration in Pulumi.yaml (`config: {key: {type, default, ...}}`). */
@@ -78,6 +80,10 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
     else if (v.default !== undefined) values[k] = v.default;
   }
   const stackDoc = readYaml(stackFile);
+  // One reading of every value, no plain-text secret, no secret where it would be written in clear.
+  const secretKeys = Object.entries(project.config).filter(([, v]) => isDeclaration(v) && v.secret === true).map(([k]) => k);
+  const fileProblems = stackFileProblems(project.name, fs.readFileSync(stackFile, "utf8"), secretKeys);
+  if (fileProblems.length > 0) throw new ConfigError(stack, fileProblems);
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {
     for (const [k, v] of Object.entries(stackDoc.config)) {

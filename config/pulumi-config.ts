@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseSettings } from "./parse-settings";
-import { NAMESPACE } from "./problems";
+import { ConfigError, NAMESPACE } from "./problems";
+import { secretConfigProblems } from "./secret-config";
 import { MeshSettings } from "./schema";
 
 export interface StackInputs {
@@ -14,7 +15,15 @@ export interface StackInputs {
  * registered. The CLI has already merged Pulumi.yaml defaults with the stack file.
  */
 export function readStackInputs(): StackInputs {
-  const settings = parseSettings(pulumi.getStack(), pulumi.runtime.allConfig());
+  const raw = pulumi.runtime.allConfig();
+  const secrets = secretConfigProblems(raw);
+  let settings: MeshSettings;
+  try {
+    settings = parseSettings(pulumi.getStack(), raw);
+  } catch (e) {
+    throw e instanceof ConfigError ? new ConfigError(e.stack, [...secrets, ...e.problems]) : e;
+  }
+  if (secrets.length > 0) throw new ConfigError(pulumi.getStack(), secrets);
   const kubeconfig = new pulumi.Config(NAMESPACE).getSecret("kubeconfig");
   return { settings, kubeconfig };
 }

@@ -147,7 +147,7 @@ describe("npm run render", () => {
         result.stderr,
         "render: bad config, nothing written:\n" +
           '  - stack "cluster-2": key "mesh-lab:waypoints" is "maybe"; expected true or false\n' +
-          '  - stack "cluster-2": key "mesh-lab:gitopsRepoUrl" is "https://token@github.com/acme/mesh.git"; expected an https or ssh Git URL without credentials (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)\n',
+          '  - stack "cluster-2": key "mesh-lab:gitopsRepoUrl" is "https://***@github.com/acme/mesh.git"; expected an https or ssh Git URL without credentials, query or fragment (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)\n',
       );
       assert.ok(!fs.existsSync(path.join(dir, "gitops")));
     });
