@@ -27,7 +27,9 @@ export function takeLock(dir: string, label: string): () => void {
       fs.writeFileSync(file, `${process.pid}\n`, { flag: "wx", mode: 0o644 });
       return () => fs.rmSync(file, { force: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new UsageError(`${label}/ is not writable (${(e as Error).message})`);
+      if (code !== "EEXIST") throw e;
     }
     const st = fs.lstatSync(file, { throwIfNoEntry: false });
     if (st === undefined) continue;

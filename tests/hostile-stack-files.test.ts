@@ -39,6 +39,7 @@ const rows: [string, Record<string, unknown>, string][] = [
   ["a token in the repository URL's query", { gitopsRepoUrl: "https://github.com/org/repo.git?private_token=glpat-SECRET" }, `key "mesh-lab:gitopsRepoUrl" is "https://github.com/org/repo.git?***"; expected an https or ssh Git URL without credentials, query or fragment (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)`],
   ["a token in the repository URL's user part", { gitopsRepoUrl: "https://x-access-token:ghp_SECRET@github.com/org/repo.git" }, `key "mesh-lab:gitopsRepoUrl" is "https://***@github.com/org/repo.git"; expected an https or ssh Git URL without credentials, query or fragment (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)`],
   ["a token in the repository URL's fragment", { gitopsRepoUrl: "https://github.com/org/repo.git#SECRET" }, `key "mesh-lab:gitopsRepoUrl" is "https://github.com/org/repo.git#***"; expected an https or ssh Git URL without credentials, query or fragment (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)`],
+  ["a misspelt metrics provider", { telemetry: { metricsProvider: "promethues" } }, `key "mesh-lab:telemetry.metricsProvider" is "promethues"; expected prometheus (did you mean prometheus?), or the name of an extension provider of your mesh config that is not one typo away from prometheus`],
 ];
 
 describe(`hostile stack values (${rows.length} rows)`, () => {
@@ -90,4 +91,11 @@ describe("stack names that cannot name Kubernetes objects", () => {
       }
     });
   }
+});
+
+describe("telemetry.metricsProvider", () => {
+  it("accepts a custom extension provider whose name is not a near-miss of prometheus", () => {
+    const raw = withConfig("cluster-1", { telemetry: { metricsProvider: "otel-metrics" } });
+    assert.strictEqual(parseSettings("cluster-1", raw).telemetry.metricsProvider, "otel-metrics");
+  });
 });
