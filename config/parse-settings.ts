@@ -1,4 +1,5 @@
 import { stackNameProblem } from "./app-rules";
+import { controlCharacterProblems } from "./stack-file-checks";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
 import { Reader } from "./readers";
 import { MeshSettings, SETTINGS, Setting, SettingKey } from "./schema";
@@ -50,6 +51,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     else {
       const before = problems.list.length;
       const value = decode(problems, key, s.type, text);
+      // The same rule the render applies to stack files, for config the Pulumi CLI hands over.
+      for (const p of problems.list.length === before ? controlCharacterProblems(key, value) : []) problems.raw(p);
       if (problems.list.length === before) settings[name] = s.read(r, key, value);
     }
   }

@@ -32,7 +32,7 @@ export function stackFileProblems(project: string, text: string, secretKeys: rea
   return problems;
 }
 
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
+export const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
 
 function scalarProblems(root: Node | null, top: string, problems: string[]): void {
@@ -41,10 +41,7 @@ function scalarProblems(root: Node | null, top: string, problems: string[]): voi
     Scalar(_k, node, path) {
       const key = keyOf(top, [...path, node] as readonly unknown[]);
       const v = node.value;
-      if (typeof v === "string" && CONTROL.test(v)) {
-        const c = CONTROL.exec(v)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-        problems.push(`key "${key}" contains the control or separator character U+${c}; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`);
-      }
+      problems.push(...controlCharacterProblems(key, v));
       if (node.type !== Scalar.PLAIN || node.source === undefined) return;
       const why = ambiguity(node.source, v);
       if (why) problems.push(`key "${key}" is ${node.source} unquoted, which ${why}; quote it ("${node.source}") if you mean the text, or write the number plainly`);
@@ -87,4 +84,14 @@ function secureInside(v: unknown, key: string): string[] {
   if (!isObject(v)) return [];
   if (Object.keys(v).length === 1 && typeof v.secure === "string") return [key];
   return Object.entries(v).flatMap(([k, x]) => secureInside(x, `${key}.${k}`));
+}
+
+/** Strings anywhere in `v` holding a control or separator character, by key: for config the CLI hands over. */
+export function controlCharacterProblems(key: string, v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => controlCharacterProblems(`${key}[${i}]`, x));
+  if (isObject(v)) return Object.entries(v).flatMap(([k, x]) => controlCharacterProblems(`${key}.${k}`, x));
+  const m = typeof v === "string" ? CONTROL.exec(v) : null;
+  if (!m) return [];
+  const c = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+  return [`key "${key}" contains the control or separator character U+${c}; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`];
 }
