@@ -23,7 +23,7 @@ export function stackFileProblems(project: string, text: string, secretKeys: rea
     const value: unknown = isScalar(pair.value) ? pair.value.value : (pair.value as Node | null)?.toJSON?.();
     const secure = isObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
     if (secretKeys.includes(key) && value !== undefined && value !== null && !secure) {
-      problems.push(`key "${key}" is set in plain text; expected a secure: value (pulumi config set --secret ${key} ...): it holds credentials, and the Pulumi CLI refuses a plain value for a key Pulumi.yaml declares secret`);
+      problems.push(`key "${key}" is set in plain text; expected a secure: value (pulumi config set --secret ${key} ...): it holds credentials, and Pulumi.yaml declares it secret`);
     }
     if (!secure) for (const inner of secureInside(value, key)) {
       problems.push(`key "${inner}" is a secure: value; expected plain text: ${key} is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`);
