@@ -136,21 +136,51 @@ describe("render: writes only the files it owns", () => {
     }
   });
 
-  it("a read-only output directory: nothing written, and the message says so", async function () {
-    if (process.getuid?.() === 0) {
-      console.log("      skipped: running as root, which writes into a read-only directory anyway (the hook test above covers the message)");
-      this.skip();
-    }
-    const project = tempProject();
-    try {
-      fs.mkdirSync(path.join(project, "gitops"), { mode: 0o555 });
-      const result = await renderCli(project);
-      assert.strictEqual(result.code, 2, result.stderr);
-      assert.match(result.stderr, /^render: gitops\/ is not writable \(EACCES: .*\); nothing written\n$/);
-    } finally {
-      fs.chmodSync(path.join(project, "gitops"), 0o755);
-      fs.rmSync(project, { recursive: true, force: true });
-    }
+  describe("a directory the render may not write (a real render process, as an unprivileged user)", () => {
+    const child = path.join(__dirname, "support", "render-child.ts");
+    // Root writes into read-only directories anyway: as root, the render runs as nobody (setpriv), as itself otherwise.
+    const asUser = (args: string[]) => {
+      const node = [process.execPath, "-r", "ts-node/register/transpile-only", child, ...args];
+      const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
+      return spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } });
+    };
+    const unprivileged = (project: string, p: string) => process.getuid?.() === 0 && fs.chownSync(path.join(project, p), 65534, 65534);
+
+    it("read-only output: exit 2, nothing written, and it says so", function () {
+      this.timeout(60000);
+      const project = tempProject();
+      try {
+        fs.chmodSync(project, 0o755);
+        fs.mkdirSync(path.join(project, "gitops"), { mode: 0o555 });
+        fs.chmodSync(path.join(project, "gitops"), 0o555);
+        const result = asUser([project]);
+        assert.strictEqual(result.status, 2, result.stderr);
+        assert.match(result.stderr, /^render: gitops\/ is not writable \(EACCES: .*\); nothing written\n$/m);
+        assert.deepStrictEqual(fs.readdirSync(path.join(project, "gitops")), []);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
+    });
+
+    it("a read-only part: exit 3, what was and was not written; a render that may write finishes the tree", function () {
+      this.timeout(60000);
+      const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
+      try {
+        fs.chmodSync(project, 0o755);
+        for (const p of fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[]) unprivileged(project, path.join("gitops", p));
+        unprivileged(project, "gitops");
+        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o555);
+        if (process.getuid?.() === 0) fs.chownSync(path.join(project, "gitops", "clusters", "cluster-2"), 0, 0);
+        const result = asUser([project]);
+        assert.strictEqual(result.status, 3, result.stderr);
+        assert.match(result.stderr, /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m);
+        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
+        const again = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", child, project], { encoding: "utf8" });
+        assert.strictEqual(again.status, 0, again.stderr);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
+    });
   });
 
   it("removes the swap directories an older render left beside the tree when it was killed", async () => {
