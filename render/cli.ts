@@ -7,6 +7,7 @@ import { GITOPS_DIR, stackPart } from "./files";
 import { findKubectl, kustomizeProblems } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
+import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, removeLegacySwapDirs, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
 
@@ -23,8 +24,12 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
 
 Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written.
 
-exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, nothing written;
-3 the plan cannot be rendered (schema-invalid, an overlay that does not build to its stack), nothing written`;
+It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or touched.
+
+exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, or an output it must not touch
+(a foreign file where it writes, a symlink, another render's lock), nothing written; 3 the plan cannot be rendered
+(schema-invalid, an overlay that does not build to its stack, --stack changing another overlay), nothing
+written, or writing failed part-way (what was and was not written is listed)`;
 
 export interface RenderArgs {
   readonly stack?: string;
@@ -174,32 +179,4 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     stderr(`render: failed, nothing written: ${(e as Error).stack ?? String(e)}\n`);
     return 3;
   }
-}
-
-function rmdirIfEmpty(dir: string): void {
-  try {
-    fs.rmdirSync(dir);
-  } catch {
-    // not empty: the render wrote into it
-  }
-}
-
-/**
- * With `--stack X`, a build failure of another overlay Y means X's new shared files (base/, apps/) would change
- * what Y builds to: one problem per such overlay, saying so, with what differs.
- */
-export function sharedLayerProblems(problems: readonly string[], stack: string | undefined, stacks: readonly string[]): string[] {
-  if (stack === undefined) return [...problems];
-  const of = (p: string) => stacks.find((s) => s !== stack && p.startsWith(`clusters/${s} `));
-  const others = [...new Set(problems.map(of).filter((s): s is string => s !== undefined))];
-  return [
-    ...problems.filter((p) => of(p) === undefined),
-    ...others.map((o) => `--stack ${stack} would change clusters/${o}: it shares base/ and apps/ with ${stack}, and with ${stack}'s new shared files it would no longer build to what ${o} plans (${problems.filter((p) => of(p) === o).join("; ")}); render all stacks (npm run render) so every overlay gets its patches`),
-  ];
-}
-
-function partialWriteMessage(e: PartialWrite, label: string): string {
-  const list = (ps: readonly string[]) => (ps.length === 0 ? "none" : `${ps.length} (${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ", ..." : ""})`);
-  const what = e.written.length === 0 ? "nothing was written" : `written before the failure: ${list(e.written)}, each complete (renamed into place)`;
-  return `render: writing ${label}/ failed: ${e.cause.message}\n  ${what}\n  not written: ${list(e.pending)}\n  Fix the cause (a read-only directory?) and run the render again: it finishes the tree.\n`;
 }
