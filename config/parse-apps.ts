@@ -1,5 +1,6 @@
 import { checkAppSlos, readAppSlo } from "./parse-observability";
 import { AppSloSetting } from "./observability-settings";
+import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX } from "./app-rules";
 import { Reader } from "./readers";
 
 // An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
@@ -74,6 +75,10 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   if (calls && calls.length > 0 && o.args !== undefined) {
     r.problems.add(`${key}.args`, o.args, `no args on an app with "calls": its command is the generated call loop`);
   }
+  if (r.problems.list.length > before) return undefined;
+  checkAppNames(r.problems, key, app as AppSettings, o.namespace !== undefined);
+  checkDuplicates(r.problems, `${key}.allowFrom`, app.allowFrom as readonly string[]);
+  checkDuplicates(r.problems, `${key}.calls`, app.calls as readonly string[]);
   return r.problems.list.length > before ? undefined : (app as AppSettings);
 }
 
@@ -108,6 +113,10 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
     app.allowFrom.forEach((ns, j) => {
       if (ns === app.namespace) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, "another app's namespace (an app need not allow itself)");
       else if (!namespaces.includes(ns)) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `the namespace of an app in ${key} (${namespaces.join(", ")})`);
+      else if (app.port !== undefined && checkJobName(app.name, `from-${ns}`) > JOB_NAME_MAX) {
+        // Refused even with verifyPolicies off: turning the check on must not make a valid stack invalid.
+        r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `a shorter app name (${key}[${i}].name) or namespace: the policy-check Job verify-${app.name}-from-${ns}-<8 hex> has ${checkJobName(app.name, `from-${ns}`)} characters, over ${JOB_NAME_MAX}`);
+      }
     });
     app.calls.forEach((callee, j) => {
       const target = apps.find((a) => a.name === callee);

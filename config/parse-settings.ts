@@ -1,3 +1,5 @@
+import { stackNameProblem } from "./app-rules";
+import { controlCharacterProblems } from "./stack-file-checks";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
 import { Reader } from "./readers";
 import { MeshSettings, SETTINGS, Setting, SettingKey } from "./schema";
@@ -37,6 +39,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
   for (const [k, v] of Object.entries(raw)) if (k.startsWith(prefix)) ours[k.slice(prefix.length)] = v;
   problems.unknownKeys(prefix, ours, SETTING_KEYS);
 
+  const badStack = stackNameProblem(stack);
+  if (badStack) problems.raw(badStack);
   const settings: Record<string, unknown> = { stack };
   for (const [name, s] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown>][]) {
     if (s.secret) continue;
@@ -47,6 +51,8 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     else {
       const before = problems.list.length;
       const value = decode(problems, key, s.type, text);
+      // The same rule the render applies to stack files, for config the Pulumi CLI hands over.
+      for (const p of problems.list.length === before ? controlCharacterProblems(key, value) : []) problems.raw(p);
       if (problems.list.length === before) settings[name] = s.read(r, key, value, stack);
     }
   }

@@ -1,3 +1,4 @@
+import { readMetricsProvider } from "./metrics-provider";
 import { tagExpressionProblem } from "./tag-expression-problem";
 import { show } from "./problems";
 import { isObject, Reader } from "./readers";
@@ -14,7 +15,7 @@ const TAG_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export function readTelemetry(r: Reader, key: string, v: unknown): TelemetrySettings | undefined {
   const o = r.object(key, v, TELEMETRY_KEYS);
   if (!o) return undefined;
-  const metricsProvider = o.metricsProvider === undefined ? "prometheus" : r.string(`${key}.metricsProvider`, o.metricsProvider);
+  const metricsProvider = o.metricsProvider === undefined ? "prometheus" : readMetricsProvider(r, `${key}.metricsProvider`, o.metricsProvider);
   const accessLogging = o.accessLogging === undefined ? true : r.boolean(`${key}.accessLogging`, o.accessLogging);
   const overrides = o.overrides === undefined ? [] : r.list(`${key}.overrides`, o.overrides, (k, x) => readOverride(r, k, x), false, "metric overrides");
   if (metricsProvider === undefined || accessLogging === undefined || overrides === undefined) return undefined;

@@ -6,6 +6,7 @@ import { parseSettings, RawConfig } from "./parse-settings";
 import { declaredTypeProblem } from "./declared-types";
 import { ConfigError, NAMESPACE } from "./problems";
 import { SETTINGS, Setting } from "./schema";
+import { stackFileProblems } from "./stack-file-checks";
 
 /** Keys read only as Pulumi secrets: a plain value in a stack file is refused. */
 const SECRET_KEYS = new Set((Object.entries(SETTINGS) as [string, Setting<unknown>][]).filter(([, s]) => s.secret).map(([k]) => `${NAMESPACE}:${k}`));
@@ -94,6 +95,10 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
         `Put the values under config: in the stack file instead`,
     ]);
   }
+  // One reading of every value, no plain-text secret, no secret where it would be written in clear.
+  const secretKeys = [...SECRET_KEYS, ...Object.entries(project.config).filter(([, v]) => isDeclaration(v) && v.secret === true).map(([k]) => k)];
+  const fileProblems = stackFileProblems(project.name, fs.readFileSync(stackFile, "utf8"), secretKeys);
+  if (fileProblems.length > 0) throw new ConfigError(stack, fileProblems);
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {
     for (const [k, v] of Object.entries(stackDoc.config)) {
@@ -109,12 +114,6 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
   // value is never shown: it was meant to be secret.
   const typeProblems = new Map<string, string>();
   for (const [k, v] of Object.entries(values)) {
-    if (SECRET_KEYS.has(k)) {
-      // Not declared in Pulumi.yaml (the CLI would then demand it of every stack), so the CLI does not refuse a
-      // plain value; the program reads it only as a secret, and so refuses it here.
-      typeProblems.set(k, `key "${k}" is set in plain text; expected a secret value (pulumi config set --secret ${k} ...); mesh-lab reads it only as a secret, so that it is encrypted in the stack file and in state`);
-      continue;
-    }
     const decl = project.config[k];
     if (!isDeclaration(decl)) continue;
     const declared = k.slice(k.indexOf(":") + 1);

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { InstallTarget } from "./install-settings";
 import { readInstallTarget } from "./mesh-members";
 import { parseSettings } from "./parse-settings";
-import { NAMESPACE } from "./problems";
+import { ConfigError, NAMESPACE } from "./problems";
+import { secretConfigProblems } from "./secret-config";
 import { MeshSettings } from "./schema";
 
 export interface StackInputs {
@@ -19,7 +20,14 @@ export interface StackInputs {
  */
 export function readStackInputs(): StackInputs {
   const raw = pulumi.runtime.allConfig();
-  const settings = parseSettings(pulumi.getStack(), raw);
+  const secrets = secretConfigProblems(raw);
+  let settings: MeshSettings;
+  try {
+    settings = parseSettings(pulumi.getStack(), raw);
+  } catch (e) {
+    throw e instanceof ConfigError ? new ConfigError(e.stack, [...secrets, ...e.problems]) : e;
+  }
+  if (secrets.length > 0) throw new ConfigError(pulumi.getStack(), secrets);
   const kubeconfig = new pulumi.Config(NAMESPACE).getSecret("kubeconfig");
   // The CLI runs the program in the project directory, beside the other stacks' files (docs/install.md).
   const install = settings.install.enabled ? readInstallTarget(settings.stack, raw, process.cwd()) : undefined;

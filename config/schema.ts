@@ -113,7 +113,7 @@ export const SETTINGS = {
   telemetry: setting({
     type: "object",
     default: DEFAULT_TELEMETRY,
-    description: "The Istio Telemetry of every serving app's namespace: metrics provider, Envoy access logging, and metric tag overrides whose values are CEL over Envoy attributes (docs/telemetry-expressions.md).",
+    description: "The Istio Telemetry of every serving app's namespace: metrics provider (prometheus, or an extension provider of your mesh config; a near-miss of prometheus such as promethues is refused), Envoy access logging, and metric tag overrides whose values are CEL over Envoy attributes (docs/telemetry-expressions.md).",
     read: (r, k, v) => readTelemetry(r, k, v),
   }),
   verifyPolicies: setting({

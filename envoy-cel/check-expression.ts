@@ -4,6 +4,7 @@ import { ENVOY_ATTRIBUTES_DOC } from "./envoy-attributes";
 import { celEnvironment } from "./environment";
 import { describeAttribute, fieldList, suggestAttribute } from "./hints";
 import { mixerFix } from "./mixer";
+import { constantFailure, regexFailure } from "./run-time-failures";
 import { CEL_SPEC, CelError, Finding, readableType, replaceRange, typeFinding } from "./type-fixes";
 import { CelNode, findUnknownAttribute, literalConversions } from "./walk";
 
@@ -13,7 +14,8 @@ import { CelNode, findUnknownAttribute, literalConversions } from "./walk";
  * - `attribute`: a name Envoy does not have; the tag reads "unknown" (or a `has()` is always false).
  * - `type`: operands or branches of the wrong type; Envoy's evaluation fails and the tag reads "unknown".
  * - `result`: a map, list or message, which Envoy would print into the label as debug text.
- * - `literal`: a `duration('...')` / `timestamp('...')` argument that fails at run time.
+ * - `literal`: a part that fails on every evaluation: a `duration('...')` / `timestamp('...')` argument, a
+ *   constant sub-expression (`string(1 / 0)`, int overflow), a `matches` pattern RE2 cannot compile.
  */
 export type TagCheckKind = "parse" | "attribute" | "type" | "result" | "literal";
 
@@ -75,6 +77,8 @@ function diagnose(expr: string, depth: number): TagCheck {
       return fail("literal", { start: call.range.start, end: call.range.end, message: `${text} fails when Envoy evaluates it (${(e as CelError).summary})`, fix });
     }
   }
+  const runtime = regexFailure(ast) ?? constantFailure(expr, ast, env);
+  if (runtime) return fail("literal", runtime);
   return { ok: true, type: readableType(type) };
 }
 

@@ -11,7 +11,7 @@ export function isNode(x: unknown): x is CelNode {
   return typeof x === "object" && x !== null && typeof (x as CelNode).op === "string" && typeof (x as CelNode).range === "object";
 }
 
-function children(node: CelNode): CelNode[] {
+export function children(node: CelNode): CelNode[] {
   const args = node.args;
   if (isNode(args)) return [args];
   if (!Array.isArray(args)) return [];

@@ -1,12 +1,15 @@
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseNodeArgs } from "util";
 import { listStacks } from "../config/project-files";
-import { ConfigProblems, RenderError, UsageError } from "./errors";
+import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
 import { GITOPS_DIR, stackPart } from "./files";
 import { findKubectl, kustomizeProblems } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
-import { readTree, replaceable, WriteHooks, writeTreeAtomically } from "./tree-writer";
+import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
+import { takeLock } from "./render-lock";
+import { PartialWrite, readOwnedTree, removeLegacySwapDirs, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
 
 export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--check]
 
@@ -21,8 +24,12 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
 
 Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written.
 
-exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, nothing written;
-3 the plan cannot be rendered (schema-invalid, an overlay that does not build to its stack), nothing written`;
+It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or touched.
+
+exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, or an output it must not touch
+(a foreign file where it writes, a symlink, another render's lock), nothing written; 3 the plan cannot be rendered
+(schema-invalid, an overlay that does not build to its stack, --stack changing another overlay), nothing
+written, or writing failed part-way (what was and was not written is listed)`;
 
 export interface RenderArgs {
   readonly stack?: string;
@@ -79,6 +86,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
   const stdout = opts.stdout ?? ((t: string) => void process.stdout.write(t));
   const stderr = opts.stderr ?? ((t: string) => void process.stderr.write(t));
   const started = Date.now();
+  let label = "";
   try {
     const args = parseArgs(argv);
     if (args.help) {
@@ -87,13 +95,10 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     }
     const outDir = args.out === undefined ? path.join(opts.root, GITOPS_DIR) : path.resolve(opts.cwd ?? process.cwd(), args.out);
     const relative = path.relative(opts.root, outDir);
-    const label = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : outDir;
+    label = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : outDir;
     const stacks = listStacks(opts.root);
     if (args.stack !== undefined && !stacks.includes(args.stack)) {
       throw new UsageError(`--stack "${args.stack}" is not a stack of this project; stacks: ${stacks.join(", ")} (from Pulumi.<stack>.yaml)`);
-    }
-    if (!args.check && !replaceable(outDir)) {
-      throw new UsageError(`--out ${label}: exists and is not a tree npm run render wrote (no generated README.md); refusing to replace it`);
     }
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
@@ -103,42 +108,62 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       const keys = s.secureKeys.map((k) => `"${k}"`).join(", ");
       stderr(`note: stack "${s.stack}": ${keys} ${s.secureKeys.length === 1 ? "is" : "are"} encrypted (secure:); the render does not need ${s.secureKeys.length === 1 ? "it" : "them"}, and neither reads nor prints encrypted values\n`);
     }
-    const onDisk = readTree(outDir);
-    const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
-    const wanted = only(tree, part);
-    const scope = args.stack === undefined ? `stacks ${layout.stacks.join(", ")}` : `stack ${args.stack}`;
-    // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
-    const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // Only files the render owns are read, and a file it does not own where it would write one is refused.
+    const existing = resolveOut(outDir);
+    if (existing !== undefined && !fs.statSync(existing).isDirectory()) throw new Refusal(`${label} exists and is not a directory; refusing to replace it`);
+    const created = !args.check && existing === undefined;
+    if (created) fs.mkdirSync(outDir, { recursive: true, mode: 0o755 });
+    const unlock = args.check ? () => {} : takeLock(resolveOut(outDir)!, label);
+    try {
+      const onDisk = readOwnedTree(outDir, label, tree.keys());
+      const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
+      const wanted = only(tree, part);
+      const scope = args.stack === undefined ? `stacks ${layout.stacks.join(", ")}` : `stack ${args.stack}`;
+      // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
+      const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-    const kubectl = findKubectl(opts.env ?? process.env);
-    let built = "";
-    if (kubectl === undefined) {
-      stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
-    } else {
-      const checked = args.check ? tree : next;
-      // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
-      const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
-      const problems = await kustomizeProblems(kubectl, checked, present);
-      if (problems.length > 0) throw new RenderError(problems);
-      built = `, ${present.length} overlay(s) built with kubectl kustomize`;
-    }
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-
-    if (args.check) {
-      const diff = diffTrees(only(onDisk, part), wanted, label);
-      if (diff.changed.length === 0) {
-        stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
-        return 0;
+      const kubectl = findKubectl(opts.env ?? process.env);
+      let built = "";
+      if (kubectl === undefined) {
+        stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
+      } else {
+        const checked = args.check ? tree : next;
+        // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
+        const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
+        const problems = await kustomizeProblems(kubectl, checked, present);
+        if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
+        built = `, ${present.length} overlay(s) built with kubectl kustomize`;
       }
-      stdout(diff.patch);
-      stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
-      return 1;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+      if (args.check) {
+        const diff = diffTrees(only(onDisk, part), wanted, label);
+        if (diff.changed.length === 0) {
+          stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
+          return 0;
+        }
+        stdout(diff.patch);
+        stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
+        return 1;
+      }
+      for (const d of removeLegacySwapDirs(outDir)) stderr(`render: removed ${d}, a tree an interrupted render of an older version left beside ${label}/\n`);
+      const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
+      stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
+      return 0;
+    } finally {
+      unlock();
+      // A render that wrote nothing leaves no empty directory it created behind.
+      if (created) rmdirIfEmpty(outDir);
     }
-    const changed = diffTrees(onDisk, next, label).changed.length;
-    writeTreeAtomically(outDir, next, opts.hooks);
-    stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
-    return 0;
   } catch (e) {
+    if (e instanceof PartialWrite) {
+      stderr(partialWriteMessage(e, label));
+      return 3;
+    }
+    if (e instanceof Refusal) {
+      stderr(`render: ${e.message}; nothing written\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       stderr(`render: ${e.message}\n\n${USAGE}\n`);
       return 2;

@@ -24,3 +24,11 @@ export class RenderError extends Error {
     this.name = "RenderError";
   }
 }
+
+/** The output directory holds something the render must not touch (a foreign file, a symlink, a lock): exit 2, nothing written. */
+export class Refusal extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "Refusal";
+  }
+}

@@ -1,4 +1,5 @@
 import { Document, parse, parseAllDocuments, Tags, visit } from "yaml";
+import { goReadsAsNumber } from "../config/go-yaml";
 
 /** Keys written first, in this order, wherever they occur; every other key follows alphabetically. */
 const FIRST = ["apiVersion", "kind", "metadata", "name", "namespace"];
@@ -34,12 +35,13 @@ const plainCache = new Map<string, boolean>();
 /**
  * True when `s`, written as a plain scalar, would not read back as that string under YAML 1.1 (Go's
  * gopkg.in/yaml.v2, kubectl) or YAML 1.2 (yaml.v3, kustomize): `yes`, `on`, `y`, `~`, `2024-01-01`, `0o12`,
- * `1e3`, `1:20`, `<<`, leading spaces... Such strings are double-quoted.
+ * `1e3`, `1:20`, `<<`, leading spaces, and what only Go's yaml.v3 reads as a number (`-0o17`, `0_1`)... Such
+ * strings are double-quoted.
  */
 export function needsQuotes(s: string): boolean {
   let cached = plainCache.get(s);
   if (cached === undefined) {
-    cached = s === "<<" || ["1.1", "1.2"].some((version) => {
+    cached = s === "<<" || goReadsAsNumber(s) || ["1.1", "1.2"].some((version) => {
       try {
         return parse(s, { version: version as "1.1" | "1.2", logLevel: "silent" }) !== s;
       } catch {

@@ -75,8 +75,8 @@ describe("config parity with the Pulumi CLI", () => {
 
     it("refuses a key declared secret given in plain text, without printing it", async () => {
       const problem =
-        `key "mesh-lab:kubeconfig" is set in plain text; expected a secret value (pulumi config set --secret mesh-lab:kubeconfig ...); ` +
-        `mesh-lab reads it only as a secret, so that it is encrypted in the stack file and in state`;
+        `key "mesh-lab:kubeconfig" is set in plain text; expected a secure: value (pulumi config set --secret mesh-lab:kubeconfig ...): ` +
+        `it holds credentials, and mesh-lab reads it only as a secret`;
       await refused({ kubeconfig: "apiVersion: v1\nusers: [{token: SECRET-TOKEN}]" }, problem);
       const dir = tempProject({ "cluster-1": { kubeconfig: "token: SECRET-TOKEN" } });
       try {

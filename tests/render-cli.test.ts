@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../render/cli";
 import { UsageError } from "../render/errors";
+import { MANIFEST } from "../render/ownership";
 import { ROOT } from "./support/stacks";
 import { renderCli, snapshot, tempProject } from "./support/render-project";
 
@@ -61,8 +62,12 @@ describe("npm run render", () => {
       dir = tempProject();
       const result = await renderCli(dir, "--stack", "cluster-1");
       assert.strictEqual(result.code, 0, result.stderr);
-      const part = [...COMMITTED].filter(([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml");
-      assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), new Map(part));
+      const part = [...COMMITTED].filter(([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml" && p !== MANIFEST);
+      const written = snapshot(path.join(dir, "gitops"));
+      // The manifest lists what this render owns: cluster-1's part only.
+      assert.deepStrictEqual(written.get(MANIFEST)!.split("\n").filter((l) => l && !l.startsWith("#")), part.map(([p]) => p));
+      written.delete(MANIFEST);
+      assert.deepStrictEqual(written, new Map(part));
     });
 
     it("leaves the other stacks' files as they are", async () => {
@@ -122,12 +127,20 @@ describe("npm run render", () => {
       assert.match(result.stdout, /^--- a\/gitops\/clusters\/cluster-2\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m);
     });
 
-    it("flags a file nobody rendered", async () => {
+    it("flags a file it owns that is no longer rendered", async () => {
       dir = tempProject({}, { gitops: true });
       fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
+      fs.appendFileSync(path.join(dir, "gitops", MANIFEST), "base/extra.yaml\n");
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 1);
       assert.strictEqual(result.stdout, "--- a/gitops/base/extra.yaml\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-kind: Hand\n");
+    });
+
+    it("ignores a file it does not own (it never reads it)", async () => {
+      dir = tempProject({}, { gitops: true });
+      fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
+      const result = await renderCli(dir, "--check");
+      assert.strictEqual(result.code, 0, result.stdout + result.stderr);
     });
 
     it("with --stack, checks only that stack's part", async () => {
@@ -147,7 +160,7 @@ describe("npm run render", () => {
         result.stderr,
         "render: bad config, nothing written:\n" +
           '  - stack "cluster-2": key "mesh-lab:waypoints" is "maybe"; expected true or false\n' +
-          '  - stack "cluster-2": key "mesh-lab:gitopsRepoUrl" is "https://token@github.com/acme/mesh.git"; expected an https or ssh Git URL without credentials (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)\n',
+          '  - stack "cluster-2": key "mesh-lab:gitopsRepoUrl" is "https://***@github.com/acme/mesh.git"; expected an https or ssh Git URL without credentials, query or fragment (https://github.com/org/repo.git, ssh://git@github.com/org/repo.git or git@github.com:org/repo.git)\n',
       );
       assert.ok(!fs.existsSync(path.join(dir, "gitops")));
     });
@@ -166,7 +179,6 @@ describe("npm run render", () => {
       ["a flag followed by another flag instead of its value", ["--stack", "--check"], "render: Option '--stack' argument is ambiguous"],
       ["an empty value", ["--stack="], "render: --stack needs a value"],
       ["a stack that does not exist", ["--stack", "cluster-9"], 'render: --stack "cluster-9" is not a stack of this project; stacks: cluster-1, cluster-2 (from Pulumi.<stack>.yaml)'],
-      ["an --out that is not a rendered tree", ["--out", "."], "render: --out "],
     ];
     for (const [what, argv, message] of usage) {
       it(`refuses ${what}`, async () => {

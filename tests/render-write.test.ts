@@ -1,61 +1,198 @@
 import * as assert from "assert";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../render/cli";
-import { readTree, replaceable, writeTreeAtomically } from "../render/tree-writer";
-import { ROOT } from "./support/stacks";
-import { snapshot, tempProject } from "./support/render-project";
+import { MANIFEST } from "../render/ownership";
+import { LOCK_FILE } from "../render/render-lock";
+import { readTree, writeOwnedTree } from "../render/tree-writer";
+import { renderCli, snapshot, tempProject } from "./support/render-project";
 
-describe("render: atomic tree writes", () => {
+// Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
+const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
+const temps = (dir: string) => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.render-tmp-|\.render\.lock/.test(f));
+
+describe("render: writes only the files it owns", () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-write-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const leftovers = () => fs.readdirSync(dir).filter((f) => f.startsWith(".render-tmp-"));
 
-  it("replaces the whole tree: new files written, stale ones gone", () => {
+  it("writes new files, deletes owned files no longer rendered, and records what it owns", () => {
     const out = path.join(dir, "tree");
-    writeTreeAtomically(out, new Map([["a/x.yaml", "x\n"], ["b.yaml", "b\n"]]));
-    writeTreeAtomically(out, new Map([["a/y.yaml", "y\n"]]));
-    assert.deepStrictEqual(readTree(out), new Map([["a/y.yaml", "y\n"]]));
-    assert.deepStrictEqual(leftovers(), []);
+    writeOwnedTree(out, new Map([["a/x.yaml", "x\n"], ["b.yaml", "b\n"]]), "tree");
+    fs.writeFileSync(path.join(out, "a", "mine.txt"), "user\n");
+    writeOwnedTree(out, new Map([["c/y.yaml", "y\n"]]), "tree");
+    assert.deepStrictEqual(readTree(out), new Map([["a/mine.txt", "user\n"], ["c/y.yaml", "y\n"]]));
+    assert.strictEqual(fs.readFileSync(path.join(out, MANIFEST), "utf8").split("\n").slice(1).join("\n"), "c/y.yaml\n");
+    assert.deepStrictEqual(temps(out), []);
   });
 
-  it("leaves the old tree as it was when writing fails before the swap", () => {
-    // given a tree on disk
+  it("keeps an existing file's mode; new files 0644 and directories 0755 (less the umask)", () => {
     const out = path.join(dir, "tree");
-    writeTreeAtomically(out, new Map([["keep.yaml", "old\n"]]));
-    // when the next write fails once the new tree is half or fully staged
-    assert.throws(
-      () => writeTreeAtomically(out, new Map([["keep.yaml", "new\n"], ["more.yaml", "m\n"]]), { beforeSwap: () => { throw new Error("disk full"); } }),
-      /disk full/,
-    );
-    // then the old tree is intact and nothing temporary is left
-    assert.deepStrictEqual(readTree(out), new Map([["keep.yaml", "old\n"]]));
-    assert.deepStrictEqual(leftovers(), []);
+    writeOwnedTree(out, new Map([["a/x.yaml", "x\n"], ["b.yaml", "b\n"]]), "tree");
+    fs.chmodSync(path.join(out, "b.yaml"), 0o600);
+    writeOwnedTree(out, new Map([["a/x.yaml", "x2\n"], ["b.yaml", "b2\n"]]), "tree");
+    const umask = process.umask();
+    assert.strictEqual(fs.statSync(path.join(out, "b.yaml")).mode & 0o777, 0o600);
+    assert.strictEqual(fs.statSync(path.join(out, "a", "x.yaml")).mode & 0o777, 0o644 & ~umask);
+    assert.strictEqual(fs.statSync(path.join(out, "a")).mode & 0o777, 0o755 & ~umask);
   });
 
-  it("a failed render exits 3 and leaves gitops/ untouched", async () => {
-    const project = tempProject({}, { gitops: true });
+  it("refuses a file it did not write where it would write one, and writes nothing", async () => {
+    const project = tempProject();
     try {
-      const before = snapshot(path.join(project, "gitops"));
-      let stderr = "";
-      const code = await main([], { root: project, stderr: (t) => void (stderr += t), hooks: { beforeSwap: () => { throw new Error("disk full"); } } });
-      assert.strictEqual(code, 3);
-      assert.match(stderr, /^render: failed, nothing written: Error: disk full/);
-      assert.deepStrictEqual(snapshot(path.join(project, "gitops")), before);
-      assert.deepStrictEqual(fs.readdirSync(project).filter((f) => f.startsWith(".render-tmp-")), []);
+      fs.mkdirSync(path.join(project, "gitops", "base"), { recursive: true });
+      fs.writeFileSync(path.join(project, "gitops", "base", "kustomization.yaml"), "# mine\n");
+      const before = snapshot(project);
+      const result = await renderCli(project);
+      assert.strictEqual(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^render: gitops\/base\/kustomization.yaml: a file the render did not write is where it would write one; refusing to overwrite it \(move it, or render into another --out\); nothing written\n$/);
+      assert.deepStrictEqual(snapshot(project), before);
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
   });
 
-  it("replaces only an empty directory or a tree it wrote", () => {
-    assert.strictEqual(replaceable(path.join(dir, "missing")), true);
-    assert.strictEqual(replaceable(dir), true);
-    assert.strictEqual(replaceable(path.join(ROOT, "gitops")), true);
-    assert.strictEqual(replaceable(ROOT), false);
-    fs.writeFileSync(path.join(dir, "README.md"), "# mine\n");
-    assert.strictEqual(replaceable(dir), false);
+  it("adopts a tree rendered before manifests existed (files carrying the generated mark)", async () => {
+    const project = tempProject({}, { gitops: true });
+    try {
+      fs.rmSync(path.join(project, "gitops", MANIFEST), { force: true });
+      const result = await renderCli(project);
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.ok(fs.existsSync(path.join(project, "gitops", MANIFEST)));
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a symlink inside the output, naming it, and follows none", async () => {
+    const project = tempProject();
+    try {
+      assert.strictEqual((await renderCli(project)).code, 0);
+      const outside = path.join(dir, "outside");
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, "secret.yaml"), "secret\n");
+      fs.rmSync(path.join(project, "gitops", "base"), { recursive: true });
+      fs.symlinkSync(outside, path.join(project, "gitops", "base"));
+      const result = await renderCli(project);
+      assert.strictEqual(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^render: gitops\/base is a symlink; the render never follows symlinks inside its output \(remove it, or render elsewhere\); nothing written\n$/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ["secret.yaml"]);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("writes through an output directory that is a symlink: the link stays, its target is updated", async () => {
+    const project = tempProject();
+    try {
+      const target = path.join(dir, "real-tree");
+      fs.mkdirSync(target);
+      fs.symlinkSync(target, path.join(project, "gitops"));
+      const result = await renderCli(project);
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.ok(fs.lstatSync(path.join(project, "gitops")).isSymbolicLink());
+      assert.ok(fs.existsSync(path.join(target, "base", "kustomization.yaml")));
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("a second render while one holds the lock exits 2 with a clear message; a dead holder's lock is taken", async () => {
+    const project = tempProject();
+    const holder = spawn("sleep", ["30"]);
+    try {
+      fs.mkdirSync(path.join(project, "gitops"));
+      fs.writeFileSync(path.join(project, "gitops", LOCK_FILE), `${holder.pid}\n`);
+      const locked = await renderCli(project);
+      assert.strictEqual(locked.code, 2, locked.stderr);
+      assert.strictEqual(locked.stderr, `render: another render (pid ${holder.pid}) is writing gitops/ (it holds gitops/${LOCK_FILE}); wait for it to finish and run this one again; nothing written\n`);
+      fs.writeFileSync(path.join(project, "gitops", LOCK_FILE), `${deadPid()}\n`);
+      fs.writeFileSync(path.join(project, "gitops", `.README.md.render-tmp-${deadPid()}`), "half");
+      const after = await renderCli(project);
+      assert.strictEqual(after.code, 0, after.stderr);
+      assert.deepStrictEqual(temps(path.join(project, "gitops")), []);
+    } finally {
+      holder.kill("SIGKILL");
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("a write that fails part-way says what was and was not written; the next render finishes the tree", async () => {
+    const project = tempProject();
+    try {
+      let n = 0;
+      let stderr = "";
+      const failing = { beforeWrite: () => { if (++n === 4) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }); } };
+      const code = await main([], { root: project, stderr: (t) => void (stderr += t), hooks: failing });
+      assert.strictEqual(code, 3);
+      assert.match(stderr, /^render: writing gitops\/ failed: EACCES: permission denied\n  written before the failure: 2 \(README\.md, apps\/accounts\/deployment-accounts\.accounts\.yaml\), each complete \(renamed into place\)\n  not written: 24 \(/m);
+      const again = await renderCli(project);
+      assert.strictEqual(again.code, 0, again.stderr);
+      assert.deepStrictEqual(readTree(path.join(project, "gitops")).size, 26);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  describe("a directory the render may not write (a real render process, as an unprivileged user)", () => {
+    const child = path.join(__dirname, "support", "render-child.ts");
+    // Root writes into read-only directories anyway: as root, the render runs as nobody (setpriv), as itself otherwise.
+    const asUser = (args: string[]) => {
+      const node = [process.execPath, "-r", "ts-node/register/transpile-only", child, ...args];
+      const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
+      return spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } });
+    };
+    const unprivileged = (project: string, p: string) => process.getuid?.() === 0 && fs.chownSync(path.join(project, p), 65534, 65534);
+
+    it("read-only output: exit 2, nothing written, and it says so", function () {
+      this.timeout(60000);
+      const project = tempProject();
+      try {
+        fs.chmodSync(project, 0o755);
+        fs.mkdirSync(path.join(project, "gitops"), { mode: 0o555 });
+        fs.chmodSync(path.join(project, "gitops"), 0o555);
+        const result = asUser([project]);
+        assert.strictEqual(result.status, 2, result.stderr);
+        assert.match(result.stderr, /^render: gitops\/ is not writable \(EACCES: .*\); nothing written\n$/m);
+        assert.deepStrictEqual(fs.readdirSync(path.join(project, "gitops")), []);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
+    });
+
+    it("a read-only part: exit 3, what was and was not written; a render that may write finishes the tree", function () {
+      this.timeout(60000);
+      const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
+      try {
+        fs.chmodSync(project, 0o755);
+        for (const p of fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[]) unprivileged(project, path.join("gitops", p));
+        unprivileged(project, "gitops");
+        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o555);
+        if (process.getuid?.() === 0) fs.chownSync(path.join(project, "gitops", "clusters", "cluster-2"), 0, 0);
+        const result = asUser([project]);
+        assert.strictEqual(result.status, 3, result.stderr);
+        assert.match(result.stderr, /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m);
+        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
+        const again = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", child, project], { encoding: "utf8" });
+        assert.strictEqual(again.status, 0, again.stderr);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it("removes the swap directories an older render left beside the tree when it was killed", async () => {
+    const project = tempProject({}, { gitops: true });
+    try {
+      fs.cpSync(path.join(project, "gitops"), path.join(project, ".render-tmp-Ab12Cd-old"), { recursive: true });
+      fs.mkdirSync(path.join(project, ".render-tmp-zzzzzz"));
+      const result = await renderCli(project);
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.deepStrictEqual(fs.readdirSync(project).filter((f) => f.startsWith(".render-tmp-")), [".render-tmp-zzzzzz"]);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
   });
 });

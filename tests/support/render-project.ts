@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { main } from "../../render/cli";
+import { toYaml } from "../../render/yaml";
 import { ROOT, STACKS } from "./stacks";
 
 /**
@@ -21,7 +22,8 @@ export function tempProject(changes: Record<string, Record<string, unknown>> = {
       if (v === undefined) delete doc.config[key];
       else doc.config[key] = v;
     }
-    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
+    // Strings any YAML reader could take for something else are quoted, as a careful user writes them.
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), toYaml(doc, undefined, { keepOrder: true }));
   }
   if (opts.gitops) fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
   return dir;
