@@ -41,7 +41,7 @@ interface Measured {
 const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
 const noKubectl = kubectl.status === 0 ? undefined : "kubectl not found on PATH";
 
-function setup(): Measured[][] {
+function setup(): (() => Measured[])[] {
   const stacks = listStacks(ROOT);
   const programStart = transpileProgramStart(ROOT);
   const config = JSON.stringify(loadStackConfig(ROOT, stacks[0]).raw);
@@ -53,41 +53,18 @@ function setup(): Measured[][] {
     cwd: ROOT,
     env: { PULUMI_CONFIG: config, ...(transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly } : {}) },
   });
-  const groups: Measured[][] = [
-    [
+  const groups: (() => Measured[])[] = [
+    () => [
       { id: "floor", label: "SDK floor: node requires @pulumi/pulumi and @pulumi/kubernetes", command: () => ({ cmd: node, args: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'], cwd: ROOT }) },
       { id: "start", label: `program start as pulumi up starts it (run.js loader, tsconfig), ${stacks[0]}, to the last registration`, command: () => start() },
       quick ? { id: "start-check", label: "the same, type-checking (PULUMI_NODEJS_TRANSPILE_ONLY=false)", skipped: "--quick" } : { id: "start-check", label: "the same, type-checking (PULUMI_NODEJS_TRANSPILE_ONLY=false)", command: () => start("false") },
     ],
-    [
+    () => [
       { id: "render-repo", label: `npm run render -- --check (${stacks.join(", ")})`, command: () => ({ cmd: npm, args: ["run", "-s", "render", "--", "--check"], cwd: ROOT }) },
       { id: "cdk8s-repo", label: "cdk8s synth of the same objects", command: () => ({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "cdk8s-synth.ts"), repoObjects, freshDir("cdk8s-repo")], cwd: ROOT }) },
     ],
   ];
-  for (const apps of FLEET_APPS) {
-    for (const n of FLEET_STACKS) {
-      const id = `${n}x${apps}`;
-      const dir = path.join(work, `fleet-${id}`);
-      const names = writeFleet(dir, ROOT, n, apps);
-      log(`setup: fleet ${id}: rendering once to get its objects`);
-      runOnce({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", path.join(dir, "pre")], cwd: ROOT });
-      const objects = path.join(dir, "objects.json");
-      const count = writeOverlayObjects(path.join(dir, "pre"), names, objects);
-      const what = `${n} stacks x ${apps} apps (${count} objects)`;
-      groups.push([
-        { id: `render-${id}`, label: `fleet ${what}: mesh-lab render`, command: () => ({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", freshDir(`render-${id}`)], cwd: ROOT }) },
-        { id: `cdk8s-${id}`, label: `fleet ${what}: cdk8s synth`, command: () => ({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "cdk8s-synth.ts"), objects, freshDir(`cdk8s-${id}`)], cwd: ROOT }) },
-        noKubectl
-          ? { id: `kustomize-${id}`, label: `fleet ${what}: kubectl kustomize, every overlay`, skipped: noKubectl }
-          : {
-              id: `kustomize-${id}`,
-              label: `fleet ${what}: kubectl kustomize, every overlay`,
-              command: () => ({ cmd: "sh", args: ["-c", 'mkdir -p "$2" && for d in "$1"/clusters/*/; do kubectl kustomize "$d" > "$2/$(basename "$d").yaml" || exit 1; done', "sh", path.join(dir, "pre"), freshDir(`kustomize-${id}`)], cwd: ROOT }),
-            },
-      ]);
-    }
-  }
-  groups.push(
+  groups.push(() =>
     quick
       ? [
           { id: "test", label: "npm test", skipped: "--quick" },
@@ -98,7 +75,29 @@ function setup(): Measured[][] {
           { id: "typecheck", label: "npm run typecheck (tsc --noEmit, checking)", command: () => ({ cmd: npm, args: ["run", "-s", "typecheck"], cwd: ROOT }) },
         ],
   );
+  // Fleets last, smallest first: the largest take longest, and a run cut short still has everything else.
+  for (const apps of FLEET_APPS) for (const n of FLEET_STACKS) groups.push(() => fleetGroup(n, apps));
   return groups;
+}
+
+/** One fleet, generated and rendered once (untimed) when its group starts: render, cdk8s and kustomize rows. */
+function fleetGroup(n: number, apps: number): Measured[] {
+  const id = `${n}x${apps}`;
+  const dir = path.join(work, `fleet-${id}`);
+  const names = writeFleet(dir, ROOT, n, apps);
+  log(`setup: fleet ${id}: rendering once to get its objects`);
+  const pre = path.join(dir, "pre");
+  runOnce({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", pre], cwd: ROOT });
+  const objects = path.join(dir, "objects.json");
+  const what = `${n} stacks x ${apps} apps (${writeOverlayObjects(pre, names, objects)} objects)`;
+  const kustomize = 'mkdir -p "$2" && for d in "$1"/clusters/*/; do kubectl kustomize "$d" > "$2/$(basename "$d").yaml" || exit 1; done';
+  return [
+    { id: `render-${id}`, label: `fleet ${what}: mesh-lab render`, command: () => ({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", freshDir(`render-${id}`)], cwd: ROOT }) },
+    { id: `cdk8s-${id}`, label: `fleet ${what}: cdk8s synth`, command: () => ({ cmd: node, args: [...tsNode, path.join(ROOT, "bench", "cdk8s-synth.ts"), objects, freshDir(`cdk8s-${id}`)], cwd: ROOT }) },
+    noKubectl
+      ? { id: `kustomize-${id}`, label: `fleet ${what}: kubectl kustomize, every overlay`, skipped: noKubectl }
+      : { id: `kustomize-${id}`, label: `fleet ${what}: kubectl kustomize, every overlay`, command: () => ({ cmd: "sh", args: ["-c", kustomize, "sh", pre, freshDir(`kustomize-${id}`)], cwd: ROOT }) },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -106,17 +105,26 @@ async function main(): Promise<void> {
   const started = new Date();
   const host = machine(rssMethod());
   const rows: Row[] = [];
-  for (const group of setup()) {
+  for (const makeGroup of setup()) {
+    const group = makeGroup();
     // Rows of a group alternate run by run, so load on the shared machine hits them alike.
     const samples = new Map<string, Sample[]>(group.map((m) => [m.id, []]));
+    const failed = new Map<string, string>();
     let runs = RUNS;
     for (let r = 0; r < runs; r++) {
       const roundStart = Date.now();
       for (const m of group) {
         if (!m.command) continue;
-        const s = runOnce(m.command());
-        samples.get(m.id)!.push(s);
-        log(`  ${m.label}: run ${r + 1}/${RUNS}: ${(s.ms / 1000).toFixed(2)} s, ${s.rssMb?.toFixed(0) ?? "?"} MB`);
+        if (failed.has(m.id)) continue;
+        try {
+          const s = runOnce(m.command());
+          samples.get(m.id)!.push(s);
+          log(`  ${m.label}: run ${r + 1}/${runs}: ${(s.ms / 1000).toFixed(2)} s, ${s.rssMb?.toFixed(0) ?? "?"} MB`);
+        } catch (e) {
+          // One failing command (a test that times out on a loaded machine) costs its row, not the whole run.
+          failed.set(m.id, (e as Error).message.split("\n")[0]);
+          log(`  ${m.label}: FAILED: ${(e as Error).message}`);
+        }
       }
       fs.rmSync(path.join(work, "out"), { recursive: true, force: true });
       // A round over two minutes (the largest fleets today) gets at most 3 runs: medians still, in bounded time.
@@ -128,7 +136,8 @@ async function main(): Promise<void> {
     for (const m of group) {
       const ss = samples.get(m.id)!;
       const rss = ss.map((s) => s.rssMb).filter((x): x is number => x !== undefined);
-      rows.push(m.skipped ? { id: m.id, label: m.label, runs: 0, medianMs: NaN, skipped: m.skipped } : { id: m.id, label: m.label, runs: ss.length, medianMs: median(ss.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : undefined });
+      const skipped = m.skipped ?? (failed.has(m.id) ? `failed: ${failed.get(m.id)}` : undefined);
+      rows.push(skipped ? { id: m.id, label: m.label, runs: 0, medianMs: NaN, skipped } : { id: m.id, label: m.label, runs: ss.length, medianMs: median(ss.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : undefined });
     }
   }
   const targets = computeTargets(rows, FLEET_STACKS);
