@@ -28,7 +28,9 @@ export async function barChartSvg(title: string, bars: readonly Bar[], opts: { l
     encoding: {
       x: { field: "group", type: "nominal", sort: groups, title: null, axis: { labelAngle: -30 } },
       xOffset: { field: "tool", type: "nominal" },
-      y: { field: "seconds", type: "quantitative", title: "median wall time (s)", ...(opts.logScale ? { scale: { type: "log" } } : {}) },
+      y: { field: "seconds", type: "quantitative", title: "median wall time (s)", ...(opts.logScale ? { scale: { type: "log", domainMin: 0.1 } } : {}) },
+      // Bars on a log scale need a baseline above zero.
+      ...(opts.logScale ? { y2: { datum: 0.1 } } : {}),
       color: { field: "tool", type: "nominal", title: null, legend: { orient: "top" } },
     },
     config: { font: "sans-serif", background: "white" },

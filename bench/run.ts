@@ -22,10 +22,22 @@ if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs is "${args[runs
 const FLEET_STACKS = quick ? [2, 8] : [2, 50, 200];
 const FLEET_APPS = [2, 20];
 
+const LAST_RUN = path.join(ROOT, "docs", "performance", "last-run.json");
+
+/** What a run measured, saved beside the doc so the doc and charts can be rewritten without measuring again. */
+interface SavedRun {
+  readonly rows: Row[];
+  readonly runs: number;
+  readonly started: string;
+  readonly machine: string;
+  readonly fleetStacks: readonly number[];
+}
+
 const node = process.execPath;
 const tsNode = [require.resolve("ts-node/dist/bin.js"), "--transpile-only"];
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bench-"));
+process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 let fresh = 0;
 const freshDir = (name: string) => path.join(work, "out", `${name}-${++fresh}`);
@@ -140,15 +152,26 @@ async function main(): Promise<void> {
       rows.push(skipped ? { id: m.id, label: m.label, runs: 0, medianMs: NaN, skipped } : { id: m.id, label: m.label, runs: ss.length, medianMs: median(ss.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : undefined });
     }
   }
-  const targets = computeTargets(rows, FLEET_STACKS);
-  console.log(textTable(rows, targets));
-  console.log(`\n${host}`);
-  if (quick) console.log("\n--quick: docs/performance.md not written (a full run writes it)");
-  else await writeDoc(ROOT, { rows, targets, runs: RUNS, started, machine: host });
-  fs.rmSync(work, { recursive: true, force: true });
+  await report({ rows, runs: RUNS, started: started.toISOString(), machine: host, fleetStacks: FLEET_STACKS }, !quick);
 }
 
-main().catch((e: unknown) => {
+/** Prints the table and targets; a full run also writes docs/performance.md, its charts and the raw rows. */
+async function report(result: SavedRun, write: boolean): Promise<void> {
+  const targets = computeTargets(result.rows, result.fleetStacks);
+  console.log(textTable(result.rows, targets));
+  console.log(`\n${result.machine}`);
+  if (!write) {
+    console.log("\n--quick: docs/performance.md not written (a full run writes it)");
+    return;
+  }
+  fs.mkdirSync(path.dirname(LAST_RUN), { recursive: true });
+  fs.writeFileSync(LAST_RUN, `${JSON.stringify(result, null, 2)}\n`);
+  await writeDoc(ROOT, { rows: result.rows, targets, runs: result.runs, started: new Date(result.started), machine: result.machine });
+}
+
+// `--from docs/performance/last-run.json` rewrites the doc and charts from a saved run, measuring nothing.
+const from = args.indexOf("--from");
+(from >= 0 ? report(JSON.parse(fs.readFileSync(args[from + 1], "utf8")) as SavedRun, true) : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });
