@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { naturalCompare } from "./natural-order";
 import { isObject } from "./readers";
 import { parseSettings, RawConfig } from "./parse-settings";
 import { declaredTypeProblem } from "./declared-types";
@@ -59,13 +60,13 @@ export function readProject(dir: string): { name: string; config: Record<string,
   return { name: project.name, config };
 }
 
-/** Stack names, from the `Pulumi.<stack>.yaml` files beside Pulumi.yaml, sorted. */
+/** Stack names, from the `Pulumi.<stack>.yaml` files beside Pulumi.yaml, in natural order (cluster-2 before cluster-10). */
 export function listStacks(dir: string): string[] {
   return fs
     .readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
-    .sort();
+    .sort(naturalCompare);
 }
 
 /**

@@ -115,5 +115,5 @@ export function buildTree(
 export function stackPart(layout: Layout, stack: string): (path: string) => boolean {
   const c = layout.clusters.get(stack)!;
   const prefixes = [...(c.base ? ["base/"] : []), ...c.apps.map((a) => `apps/${a}/`), `clusters/${stack}/`, `observability/${stack}/`, `install/${stack}/`];
-  return (path) => path === "README.md" || path === `argocd/${stack}.yaml` || prefixes.some((p) => path.startsWith(p));
+  return (path) => path === "README.md" || path === `argocd/${stack}.yaml` || path === "argocd/applicationset.yaml" || prefixes.some((p) => path.startsWith(p));
 }

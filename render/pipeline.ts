@@ -2,6 +2,7 @@ import { listStacks } from "../config/project-files";
 import { observedCluster } from "../plan/observability/observed";
 import { meshMapMarkdown } from "../plan/observability/plan";
 import { argoApplication } from "./argocd";
+import { argoApplicationSet } from "./argocd-applicationset";
 import { ConfigProblems, RenderError } from "./errors";
 import { buildTree, Tree } from "./files";
 import { PlannedStack, planStacks } from "./load-stacks";
@@ -26,6 +27,10 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
     layout,
     new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext, meshMap: meshMapMarkdown(observedCluster(s.settings)) }])),
   );
+  // One ApplicationSet over clusters/* as the option for many clusters, next to one Application per cluster;
+  // only when every stack pulls from the same repository, as one generator reads one repository.
+  const repos = new Set(stacks.map((s) => s.settings.gitopsRepoUrl));
+  if (repos.size === 1) argocd.set("applicationset", argoApplicationSet([...repos][0]));
   const tree = buildTree(layout, { argocd, readme, install: new Map(stacks.map((s) => [s.stack, s.install])) });
   const problems = await schemaProblems([
     ...stacks.flatMap((s) => [...s.objects, ...s.install].map((o) => ({ where: s.stack, manifest: o.manifest }))),

@@ -2,8 +2,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { naturalSort } from "../config/natural-order";
 import { listStacks } from "../config/project-files";
 import { ROOT } from "./support/stacks";
+import { MatrixEntry, previewMatrix } from "./support/preview-matrix";
 
 interface Step {
   id?: string;
@@ -16,7 +18,10 @@ interface Step {
 }
 interface Job {
   permissions?: Record<string, string>;
-  strategy?: { "fail-fast"?: boolean; matrix: { include: { stack: string; kubeconfigSecret: string }[] } };
+  needs?: string;
+  if?: string;
+  outputs?: Record<string, string>;
+  strategy?: { "fail-fast"?: boolean; matrix: unknown };
   env?: Record<string, string>;
   steps: Step[];
 }
@@ -29,7 +34,7 @@ const secretName = (stack: string) => `KUBECONFIG_${stack.toUpperCase().replace(
 describe("CI previews (.github/workflows/preview.yml)", () => {
   it("runs on pull requests", () => {
     assert.deepStrictEqual(Object.keys(workflow.on), ["pull_request"]);
-    assert.deepStrictEqual(Object.keys(workflow.jobs), ["render", "preview"]);
+    assert.deepStrictEqual(Object.keys(workflow.jobs), ["render", "stacks", "preview"]);
   });
 
   it("runs the tests and render --check, and puts the rendered-manifest diff in the job summary", () => {
@@ -47,11 +52,49 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
     assert.deepStrictEqual(job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with, { "fetch-depth": 0 });
   });
 
-  it("previews exactly the stacks that exist, one matrix job each, each with its own kubeconfig secret", () => {
-    const include = workflow.jobs.preview.strategy!.matrix.include;
-    assert.deepStrictEqual(include.map((i) => i.stack), listStacks(ROOT));
-    assert.deepStrictEqual(include.map((i) => i.kubeconfigSecret), listStacks(ROOT).map(secretName));
-    assert.strictEqual(workflow.jobs.preview.strategy!["fail-fast"], false);
+  describe("the preview matrix, computed by the stacks job (its script run here on real git histories)", () => {
+    const script = workflow.jobs.stacks.steps.find((s) => s.id === "stacks")!.run!;
+    const entries = (stacks: readonly string[]): MatrixEntry[] => stacks.map((stack) => ({ stack, kubeconfigSecret: secretName(stack) }));
+    const fleet = ["cluster-10", "cluster-2", "cluster-1", "edge.eu_1", "cluster-100", "cluster-9"];
+
+    it("feeds the preview job: one job per entry, skipped when there is none", () => {
+      const job = workflow.jobs.preview;
+      assert.strictEqual(job.needs, "stacks");
+      assert.strictEqual(job.if, "needs.stacks.outputs.any == 'true'");
+      assert.strictEqual(job.strategy!.matrix, "${{ fromJSON(needs.stacks.outputs.matrix) }}");
+      assert.strictEqual(job.strategy!["fail-fast"], false);
+      assert.deepStrictEqual(workflow.jobs.stacks.outputs, { matrix: "${{ steps.stacks.outputs.matrix }}", any: "${{ steps.stacks.outputs.any }}" });
+      assert.deepStrictEqual(workflow.jobs.stacks.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with, { "fetch-depth": 0 });
+    });
+
+    it("previews every stack of this repository, in natural order, each with its own kubeconfig secret, when the program changes", () => {
+      const r = previewMatrix(script, listStacks(ROOT), ["index.ts"]);
+      assert.deepStrictEqual(r.include, entries(naturalSort(listStacks(ROOT))));
+      assert.strictEqual(r.any, true);
+    });
+
+    it("previews every stack of a large fleet, in natural order, when anything but a stack file changes", () => {
+      for (const changed of [["components/mesh.ts"], ["Pulumi.yaml"], ["Pulumi.cluster-2.yaml", "package.json"]]) {
+        assert.deepStrictEqual(previewMatrix(script, fleet, changed).include, entries(naturalSort(fleet)), `changed: ${changed.join(", ")}`);
+      }
+    });
+
+    it("previews only the stacks whose files a pull request changes, when only stack files change", () => {
+      assert.deepStrictEqual(previewMatrix(script, fleet, ["Pulumi.cluster-10.yaml", "Pulumi.cluster-2.yaml"]).include, entries(["cluster-2", "cluster-10"]));
+    });
+
+    it("previews nothing for a pull request that only deletes a stack file", () => {
+      const r = previewMatrix(script, fleet, [], ["Pulumi.cluster-9.yaml"]);
+      assert.deepStrictEqual(r, { include: [], any: false });
+    });
+
+    it("previews every stack when the base commit is not known", () => {
+      assert.deepStrictEqual(previewMatrix(script, fleet, ["Pulumi.cluster-1.yaml"], [], { unknownBase: true }).include, entries(naturalSort(fleet)));
+    });
+
+    it("refuses a stack file whose name is not a stack name, instead of writing broken JSON", () => {
+      assert.throws(() => previewMatrix(script, ["ok", 'bad"name'], ["index.ts"]), /is not a Pulumi stack name/);
+    });
   });
 
   it("runs pulumi preview --diff with the current pulumi/actions major and comments on the pull request", () => {

@@ -1,0 +1,23 @@
+import * as fs from "fs";
+import * as path from "path";
+import { readTree } from "../render/tree-writer";
+import { buildKustomization } from "../tests/support/kustomize-model";
+
+/**
+ * The objects each cluster overlay of a rendered tree builds to, `{ stack: manifest[] }`, written as JSON: the
+ * input of the cdk8s synth, computed once outside the timed region. It uses the render's own kustomize build
+ * (render/simulate.ts), which the render checks against the program and tests/kustomize-invariant.test.ts
+ * against the real kustomize.
+ */
+export function writeOverlayObjects(gitopsDir: string, stacks: readonly string[], file: string): number {
+  const tree = readTree(gitopsDir);
+  const out: Record<string, Record<string, unknown>[]> = {};
+  let count = 0;
+  for (const stack of stacks) {
+    out[stack] = buildKustomization(tree, `clusters/${stack}`);
+    count += out[stack].length;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(out));
+  return count;
+}
