@@ -63,7 +63,8 @@ function setup(): (() => Measured[])[] {
     cmd: node,
     args: [programStart, ROOT, stacks[0]],
     cwd: ROOT,
-    env: { PULUMI_CONFIG: config, ...(transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly } : {}) },
+    // The language host sets PULUMI_NODEJS_TSCONFIG_PATH from Pulumi.yaml's runtime option tsconfig.
+    env: { PULUMI_CONFIG: config, PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.pulumi.json", ...(transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly } : {}) },
   });
   const groups: (() => Measured[])[] = [
     () => [

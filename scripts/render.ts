@@ -1,3 +1,4 @@
+import "../components/compile-cache";
 import * as path from "path";
 import { main } from "../render/cli";
 

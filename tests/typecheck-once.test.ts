@@ -60,6 +60,10 @@ describe("type-checking happens once: in CI, not again on every pulumi up", () =
     const tsutils = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(p: string): Record<string, unknown> };
     assert.strictEqual(tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.pulumi.json")).noCheck, true);
     assert.notStrictEqual(tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
+    // The SDK reads no `extends`: the options it lays over its defaults must be the project's own.
+    const project = tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json"));
+    const pulumiOnly = tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.pulumi.json"));
+    for (const k of ["target", "module", "moduleResolution"]) assert.strictEqual(String(pulumiOnly[k]).toLowerCase(), String(project[k]).toLowerCase(), k);
     // run.js: PULUMI_NODEJS_TRANSPILE_ONLY wins when set, else `transpileOnly = compilerOptions.noCheck`. If an SDK
     // upgrade changes that, this fails and the bench's program-start measurement must follow.
     const runJs = fs.readFileSync(require.resolve("@pulumi/pulumi/cmd/run/run.js"), "utf8");
