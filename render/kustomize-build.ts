@@ -78,7 +78,7 @@ export async function kustomizeProblems(kubectl: string, tree: Tree, stacks: rea
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(stacks.length, Math.max(2, os.availableParallelism() * 2)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(stacks.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
     return results.flat();
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
