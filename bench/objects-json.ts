@@ -5,9 +5,8 @@ import { buildKustomization } from "../tests/support/kustomize-model";
 
 /**
  * The objects each cluster overlay of a rendered tree builds to, `{ stack: manifest[] }`, written as JSON: the
- * input of the cdk8s synth, computed once outside the timed region. It uses the render's own kustomize build
- * (render/simulate.ts), which the render checks against the program and tests/kustomize-invariant.test.ts
- * against the real kustomize.
+ * input of the cdk8s synth, computed once outside the timed region. It uses the in-process kustomize model
+ * (tests/support/kustomize-model.ts), which tests/kustomize-invariant.test.ts checks against the real kustomize.
  */
 export function writeOverlayObjects(gitopsDir: string, stacks: readonly string[], file: string): number {
   const tree = readTree(gitopsDir);
