@@ -1,0 +1,28 @@
+import * as assert from "assert";
+import { parseSettings } from "../config/parse-settings";
+import { installOn, rawWithInstall, stackRefs, targetOf } from "./support/install";
+import { installMockExtensions } from "./support/install-mock";
+import { runProgram } from "./support/run-program";
+import { program } from "./support/stacks";
+
+const INSTALL = "mesh-lab:index:IstioInstall";
+
+describe("install layer on, through the real program (MeshCluster)", () => {
+  it("installs Istio before any mesh config: every app namespace waits for the charts, and no istiod is read", async () => {
+    await installMockExtensions();
+    // given cluster-1, the root CA stack, on an empty cluster (cluster-2 not up yet)
+    const settings = parseSettings("cluster-1", rawWithInstall("cluster-1", installOn("cluster-1")));
+    const capture = await runProgram(program({ settings, install: targetOf("cluster-1") }), stackRefs({ "cluster-2": {} }));
+    // then the install component is MeshCluster's child, the namespaces depend on its releases, and nothing was read
+    const install = capture.resources.find((r) => r.type === INSTALL);
+    assert.ok(install, "no IstioInstall registered");
+    assert.match(install.parent, /MeshCluster::mesh$/);
+    const releases = capture.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.urn);
+    assert.strictEqual(releases.length, 4);
+    for (const ns of capture.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.name.endsWith("-namespace"))) {
+      for (const release of releases) assert.ok(ns.dependsOn.includes(release), `${ns.name} does not wait for ${release}`);
+    }
+    assert.deepStrictEqual(capture.reads.filter((r) => r.includes("istiod")), []);
+    assert.deepStrictEqual(capture.violations, []);
+  });
+});
