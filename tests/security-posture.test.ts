@@ -75,7 +75,7 @@ describe("security posture", () => {
     try {
       const { kubeconfig } = readStackInputs();
       assert.ok(pulumi.Output.isInstance(kubeconfig), "the kubeconfig is not an Output");
-      assert.strictEqual(await kubeconfig.isSecret, true);
+      assert.strictEqual(await pulumi.isSecret(kubeconfig), true);
     } finally {
       pulumi.runtime.setAllConfig({});
     }
