@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CaptureError } from "./support/run-program";
 import { clusterIdentityProblems } from "../components/cluster-identity";
-import { clusterOf, run, stackSettings, T } from "./support/stacks";
+import { clusterOf, find, run, stackSettings, T } from "./support/stacks";
 
 describe("the right cluster, always", () => {
   const settings = stackSettings("cluster-1");
@@ -29,6 +29,9 @@ describe("the right cluster, always", () => {
   it("reads istiod and istio-system through the stack's own provider before deploying", async () => {
     const capture = await run(settings);
     assert.deepStrictEqual([...capture.reads].sort(), ["kubernetes:apps/v1:Deployment|istio-system/istiod", "kubernetes:core/v1:Namespace|istio-system"]);
+    const provider = find(capture, T.provider, "mesh-k8s");
+    assert.deepStrictEqual(capture.readProviders, capture.reads.map(() => `${provider.urn}::mesh-k8s-id`));
+    assert.deepStrictEqual(capture.violations, []);
   });
 
   it("refuses a context that reaches the other cluster, before any Kubernetes resource is registered", async () => {

@@ -79,10 +79,20 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     const capture = await run(verifying());
     const spec = find(capture, JOB, "accounts-check-denied").inputs.spec as Record<string, unknown> & { template: { spec: Record<string, unknown> } };
     assert.strictEqual(spec.backoffLimit, 0);
+    // Three minutes for the policies to reach ztunnel and the waypoint; past it the Job fails and so does pulumi up.
+    assert.strictEqual(spec.activeDeadlineSeconds, 180);
     assert.strictEqual(spec.ttlSecondsAfterFinished, 600);
     assert.strictEqual(spec.template.spec.restartPolicy, "Never");
     assert.strictEqual(spec.template.spec.automountServiceAccountToken, false);
     assert.deepStrictEqual(spec.template.spec.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+  });
+});
+
+describe("policy-check Jobs: the image", () => {
+  it("runs the configured verifyImage in every Job, and the curl image by default", async () => {
+    const images = (c: Capture) => c.resources.filter((r) => r.type === JOB).map((r) => (r.inputs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image);
+    assert.deepStrictEqual(images(await run(verifying({ verifyImage: "registry.example/tools/curl:9.0" }))), ["registry.example/tools/curl:9.0", "registry.example/tools/curl:9.0"]);
+    assert.deepStrictEqual(images(await run(verifying())), ["curlimages/curl:8.11.1", "curlimages/curl:8.11.1"]);
   });
 });
 
