@@ -1,19 +1,19 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { telemetryWarnings } from "../plan/telemetry-warnings";
-import { defaultApps, ROOT, STACKS, stackSettings, withConfig } from "./support/stacks";
-import { CLIENT, FIXTURE_APPS, fixtureSettings, WEB } from "./support/fixtures";
+import { ROOT, STACKS, stackSettings } from "./support/stacks";
+import { CLIENT, FIXTURE_APPS, fixtureRaw, fixtureSettings, WEB } from "./support/fixtures";
+import { ProcessResult, runProcess } from "./support/spawn";
 import { requestCount, SLOW_REQUEST_PROBLEM, SOURCE_NAMESPACE_PROBLEM, upsert, WORKSHOP } from "./support/workshop";
 
-/** The problems parseSettings reports for cluster-1 with this telemetry, or [] when it accepts it. */
+/** The problems parseSettings reports for a fixture stack with this telemetry, or [] when it accepts it. */
 function problems(telemetry: unknown): readonly string[] {
   try {
-    parseSettings("cluster-1", withConfig("cluster-1", { telemetry }));
+    parseSettings("test", fixtureRaw(FIXTURE_APPS, { telemetry }));
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
@@ -94,56 +94,63 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
 describe("npm run check:telemetry", () => {
   const tsNode = require.resolve("ts-node/dist/bin.js");
   const script = path.join(ROOT, "scripts", "check-telemetry.ts");
-  const [accounts, finance] = defaultApps();
-  const check = (...args: string[]) => spawnSync(process.execPath, [tsNode, "--transpile-only", script, ...args], { cwd: ROOT, encoding: "utf8" });
-  let dir: string;
+  const check = (...args: string[]) => runProcess(process.execPath, [tsNode, "--transpile-only", script, ...args], { cwd: ROOT });
+  const telemetry = requestCount(upsert(WORKSHOP));
+  const dirs: string[] = [];
 
-  /** A copy of the project's Pulumi.yaml with one stack file, `Pulumi.<stack>.yaml`, holding these values. */
+  /** A directory with the project's Pulumi.yaml and one stack file, `Pulumi.<stack>.yaml`, holding these values. */
   function project(stack: string, config: Record<string, unknown>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-check-"));
+    dirs.push(dir);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const values = { "mesh-lab:kubeContext": "k3d-test", "mesh-lab:clusterName": "test", "mesh-lab:network": "network1", ...config };
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), JSON.stringify({ config: values }));
     return dir;
   }
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-check-"));
+  // Each case is a process start (ts-node and the whole config stack): all start at once, each test awaits its own.
+  let runs: Record<"real" | "broken" | "warning" | "unknownStack" | "unknownArg", Promise<ProcessResult>>;
+  before(() => {
+    runs = {
+      real: check(),
+      broken: check("--dir", project("workshop", { "mesh-lab:telemetry": telemetry })),
+      warning: check("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint"),
+      unknownStack: check("--stack", "cluster-9"),
+      unknownArg: check("--stacks", "cluster-1"),
+    };
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await Promise.allSettled(Object.values(runs));
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
-  it("passes the real stacks with exit code 0", () => {
-    const result = check();
+  it("passes the real stacks with exit code 0", async () => {
+    const result = await runs.real;
     assert.strictEqual(result.status, 0, result.stderr);
     assert.deepStrictEqual(result.stdout.trim().split("\n"), STACKS.map((s) => `stack "${s}": ok, 2 tag expression(s) checked`));
   });
 
-  it("fails a broken stack with exit code 1 and the same message a preview gives", () => {
-    const telemetry = requestCount(upsert(WORKSHOP));
-    const result = check("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }));
+  it("fails a broken stack with exit code 1 and the same message a preview gives", async () => {
+    const result = await runs.broken;
     assert.strictEqual(result.status, 1, result.stdout);
     let preview = "";
-    assert.throws(
-      () => parseSettings("workshop", withConfig("cluster-1", { kubeContext: "k3d-test", clusterName: "test", telemetry })),
-      (e: Error) => (preview = e.message) !== "",
-    );
+    assert.throws(() => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })), (e: Error) => (preview = e.message) !== "");
     assert.strictEqual(result.stderr.trim(), preview);
     assert.ok(result.stderr.includes(SLOW_REQUEST_PROBLEM) && result.stderr.includes(SOURCE_NAMESPACE_PROBLEM));
   });
 
-  it("prints warnings but passes with exit code 0", () => {
-    const apps = [{ ...accounts, waypoint: false }, finance];
-    const result = check("--dir", project("nowaypoint", { "mesh-lab:apps": apps }), "--stack", "nowaypoint");
+  it("prints warnings but passes with exit code 0", async () => {
+    const result = await runs.warning;
     assert.strictEqual(result.status, 0, result.stderr);
     const [okLine, warning] = result.stdout.trim().split("\n");
     assert.strictEqual(okLine, 'stack "nowaypoint": ok, 2 tag expression(s) checked');
-    assert.match(warning, /^warning: stack "nowaypoint": key "mesh-lab:telemetry.overrides\[0\]" \(REQUEST_COUNT: error_type, slow_request\) changes nothing in namespace "accounts"/);
+    assert.match(warning, /^warning: stack "nowaypoint": key "mesh-lab:telemetry.overrides\[0\]" \(REQUEST_COUNT: error_type, slow_request\) changes nothing in namespace "web"/);
   });
 
-  it("exits 2 on a stack that does not exist or an unknown argument", () => {
-    const unknownStack = check("--stack", "cluster-9");
+  it("exits 2 on a stack that does not exist or an unknown argument", async () => {
+    const unknownStack = await runs.unknownStack;
     assert.strictEqual(unknownStack.status, 2);
     assert.strictEqual(unknownStack.stderr.split("\n")[0], `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`);
-    assert.strictEqual(check("--stacks", "cluster-1").status, 2);
+    assert.strictEqual((await runs.unknownArg).status, 2);
   });
-
 });
