@@ -44,4 +44,15 @@ describe("the right cluster, always", () => {
     assert.deepStrictEqual(failed.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type === T.provider).length, 1);
   });
+
+  it("reads CLUSTER_ID from istiod's discovery container, wherever it is, else from the only container", async () => {
+    const istiod = (containers: unknown[]) => ({ ...clusterOf(settings), "kubernetes:apps/v1:Deployment|istio-system/istiod": { metadata: { name: "istiod", namespace: "istio-system" }, spec: { template: { spec: { containers } } } } });
+    const env = (id: string) => [{ name: "CLUSTER_ID", value: id }];
+    // a sidecar first, with another cluster's id: discovery's own is the one that counts
+    await run(settings, istiod([{ name: "proxy", env: env("cluster-2") }, { name: "discovery", env: env("cluster-1") }]));
+    // a renamed single container still carries the id
+    await run(settings, istiod([{ name: "pilot", env: env("cluster-1") }]));
+    const failed = await run(settings, istiod([{ name: "pilot", env: env("cluster-2") }])).catch((e: unknown) => e);
+    assert.ok(failed instanceof CaptureError && (failed.cause as Error).name === "WrongClusterError", String(failed));
+  });
 });
