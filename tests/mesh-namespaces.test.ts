@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { buildPlan } from "../plan/mesh-plan";
 import { MeshPlan } from "../plan/types";
 import { CLIENT, FIXTURE_APPS, fixtureSettings, WEB } from "./support/fixtures";
-import { find, run, stackSettings, STACKS, T } from "./support/stacks";
+import { find, runStack, STACKS, stackSettings, T } from "./support/stacks";
 
 // Whole objects are compared with the committed gitops/ tree (tests/gitops-snapshot.test.ts); here, behaviour.
 const labelsOf = (p: MeshPlan, name: string) => p.objects.find((o) => o.name === name)!.manifest.metadata.labels!;
@@ -36,7 +36,7 @@ describe("app namespaces", () => {
   });
 
   it("makes every namespaced resource wait for its namespace", async () => {
-    const capture = await run(stackSettings("cluster-1"));
+    const capture = await runStack("cluster-1");
     const namespaced = capture.resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== T.namespace);
     assert.ok(namespaced.length >= 10);
     for (const r of namespaced) {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { buildPlan } from "../plan/mesh-plan";
 import { MeshPlan } from "../plan/types";
 import { CLIENT, fixtureSettings, WEB } from "./support/fixtures";
-import { find, run, stackSettings, T } from "./support/stacks";
+import { find, runStack, stackSettings, T } from "./support/stacks";
 
 // Objects from buildPlan (whole objects: tests/gitops-snapshot.test.ts); ordering on the program, which owns it.
 type PodSpec = { serviceAccountName: string; automountServiceAccountToken: boolean; securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
@@ -33,7 +33,7 @@ describe("workloads", () => {
   });
 
   it("waits for the ServiceAccount and the namespace's policies before rolling the Deployment out", async () => {
-    const capture = await run(stackSettings("cluster-1"));
+    const capture = await runStack("cluster-1");
     const deps = find(capture, T.deployment, "accounts-deployment").dependsOn;
     for (const name of ["accounts-deny-all", "accounts-allow-from-finance", "accounts-allow-waypoint"]) {
       assert.ok(deps.includes(find(capture, T.policy, name).urn), `deployment does not wait for ${name}`);

@@ -70,6 +70,20 @@ export function run(settings: MeshSettings, cluster: ClusterObjects = clusterOf(
   return runProgram(program({ settings }), cluster);
 }
 
+const stackRuns = new Map<string, Promise<Capture>>();
+
+/**
+ * The program's run for a real stack as committed, once per test process: many tests read the same
+ * registrations, and a run under the mock costs 100-300 ms here. Captures are plain data; tests only read them.
+ */
+export function runStack(stack: string): Promise<Capture> {
+  // Under mutation testing each test runs the program itself: Stryker picks the tests to run for a mutant by the
+  // code each one executed, and a shared capture would hide the mutant from all but the first.
+  if ("__stryker__" in globalThis) return run(stackSettings(stack));
+  if (!stackRuns.has(stack)) stackRuns.set(stack, run(stackSettings(stack)));
+  return stackRuns.get(stack)!;
+}
+
 /** The one resource of this type and logical name; fails the test when it is missing. */
 export function find(capture: Capture, type: string, name: string): RecordedResource {
   const found = capture.resources.filter((r) => r.type === type && r.name === name);
