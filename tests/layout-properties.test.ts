@@ -87,6 +87,25 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
     );
   });
 
+  it("a shared copy is the content most stacks have, so the fewest overlays carry a patch", () => {
+    fc.assert(
+      fc.property(fleetArb, (specs) => {
+        const stacks = specs.map(stackObjects);
+        const layout = planLayout(stacks);
+        for (const shared of [...layout.base, ...[...layout.apps.values()].flat()]) {
+          const counts = new Map<string, number>();
+          for (const s of stacks) {
+            const mine = s.objects.find((o) => o.key === shared.key);
+            if (mine) counts.set(fingerprint(mine.manifest), (counts.get(fingerprint(mine.manifest)) ?? 0) + 1);
+          }
+          const chosen = counts.get(fingerprint(shared.manifest)) ?? 0;
+          assert.ok([...counts.values()].every((c) => c <= chosen), `${shared.key}: a more common version exists than the shared one`);
+        }
+      }),
+      PARAMS,
+    );
+  });
+
   it("stacks that agree share everything: no patch, no object written in an overlay but the policies and waypoints", () => {
     fc.assert(
       fc.property(stackArb, fc.integer({ min: 2, max: 3 }), (spec, n) => {
