@@ -41,6 +41,7 @@ describe("the right cluster, always", () => {
     assert.ok(failed instanceof CaptureError, String(failed));
     assert.strictEqual((failed.cause as Error).name, "WrongClusterError");
     assert.match((failed.cause as Error).message, /stack "cluster-1" refuses to deploy to this cluster:\n {2}- kube context "k3d-cluster-1" reaches Istio cluster "cluster-2", but mesh-lab:clusterName is "cluster-1"/);
+    assert.ok((failed.cause as Error).message.endsWith("\nFix mesh-lab:kubeContext in Pulumi.cluster-1.yaml, or the cluster's declared name/network if they are wrong."), (failed.cause as Error).message);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type === T.provider).length, 1);
   });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Capture } from "./support/run-program";
 import { RecordedResource } from "./support/recorder";
 import { CLIENT, FIXTURE_APPS, fixtureSettings, WEB } from "./support/fixtures";
-import { checkScript } from "../components/verify-job-spec";
+import { checkScript, verifyJobManifest } from "../components/verify-job-spec";
 import { find, names, run, T } from "./support/stacks";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -92,6 +92,25 @@ describe("policy-check Jobs: the image", () => {
     const images = (c: Capture) => c.resources.filter((r) => r.type === JOB).map((r) => (r.inputs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image);
     assert.deepStrictEqual(images(await run(verifying({ verifyImage: "registry.example/tools/curl:9.0" }))), ["registry.example/tools/curl:9.0", "registry.example/tools/curl:9.0"]);
     assert.deepStrictEqual(images(await run(verifying())), ["curlimages/curl:8.11.1", "curlimages/curl:8.11.1"]);
+  });
+});
+
+describe("policy-check Jobs: registration", () => {
+  it("creates the probe namespace and the Jobs through the stack's provider, under a PolicyCheck inside the MeshCluster", async () => {
+    const capture = await run(verifying());
+    assert.deepStrictEqual(capture.violations, []);
+    const provider = find(capture, T.provider, "mesh-k8s");
+    for (const r of [find(capture, T.namespace, "mesh-probe-namespace"), find(capture, JOB, "web-check-denied")]) assert.strictEqual(r.provider, `${provider.urn}::mesh-k8s-id`, r.name);
+    const check = find(capture, "mesh-lab:index:PolicyCheck", "web-check");
+    assert.strictEqual(find(capture, JOB, "web-check-denied").parent, check.urn);
+    assert.strictEqual(check.parent, find(capture, "mesh-lab:index:MeshCluster", "mesh").urn);
+  });
+
+  it("labels each Job and its pod with what it expects, and names the container check", () => {
+    const job = verifyJobManifest(verifying(), { name: "verify-x", namespace: "client", url: "http://x/", expect: "denied" });
+    assert.strictEqual(job.metadata.labels!["mesh-lab/check"], "denied");
+    assert.strictEqual(job.spec!.template.metadata!.labels!["mesh-lab/check"], "denied");
+    assert.strictEqual(job.spec!.template.spec!.containers[0].name, "check");
   });
 });
 
