@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CaptureError } from "./support/run-program";
 import { clusterIdentityProblems } from "../components/cluster-identity";
-import { clusterOf, run, stackSettings, T } from "./support/stacks";
+import { clusterOf, find, run, stackSettings, T } from "./support/stacks";
 
 describe("the right cluster, always", () => {
   const settings = stackSettings("cluster-1");
@@ -29,6 +29,9 @@ describe("the right cluster, always", () => {
   it("reads istiod and istio-system through the stack's own provider before deploying", async () => {
     const capture = await run(settings);
     assert.deepStrictEqual([...capture.reads].sort(), ["kubernetes:apps/v1:Deployment|istio-system/istiod", "kubernetes:core/v1:Namespace|istio-system"]);
+    const provider = find(capture, T.provider, "mesh-k8s");
+    assert.deepStrictEqual(capture.readProviders, capture.reads.map(() => `${provider.urn}::mesh-k8s-id`));
+    assert.deepStrictEqual(capture.violations, []);
   });
 
   it("refuses a context that reaches the other cluster, before any Kubernetes resource is registered", async () => {
@@ -38,7 +41,19 @@ describe("the right cluster, always", () => {
     assert.ok(failed instanceof CaptureError, String(failed));
     assert.strictEqual((failed.cause as Error).name, "WrongClusterError");
     assert.match((failed.cause as Error).message, /stack "cluster-1" refuses to deploy to this cluster:\n {2}- kube context "k3d-cluster-1" reaches Istio cluster "cluster-2", but mesh-lab:clusterName is "cluster-1"/);
+    assert.ok((failed.cause as Error).message.endsWith("\nFix mesh-lab:kubeContext in Pulumi.cluster-1.yaml, or the cluster's declared name/network if they are wrong."), (failed.cause as Error).message);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
     assert.deepStrictEqual(failed.resources.filter((r) => r.type === T.provider).length, 1);
+  });
+
+  it("reads CLUSTER_ID from istiod's discovery container, wherever it is, else from the only container", async () => {
+    const istiod = (containers: unknown[]) => ({ ...clusterOf(settings), "kubernetes:apps/v1:Deployment|istio-system/istiod": { metadata: { name: "istiod", namespace: "istio-system" }, spec: { template: { spec: { containers } } } } });
+    const env = (id: string) => [{ name: "CLUSTER_ID", value: id }];
+    // a sidecar first, with another cluster's id: discovery's own is the one that counts
+    await run(settings, istiod([{ name: "proxy", env: env("cluster-2") }, { name: "discovery", env: env("cluster-1") }]));
+    // a renamed single container still carries the id
+    await run(settings, istiod([{ name: "pilot", env: env("cluster-1") }]));
+    const failed = await run(settings, istiod([{ name: "pilot", env: env("cluster-2") }])).catch((e: unknown) => e);
+    assert.ok(failed instanceof CaptureError && (failed.cause as Error).name === "WrongClusterError", String(failed));
   });
 });

@@ -1,40 +1,42 @@
 import * as assert from "assert";
-import { parseSettings } from "../config/parse-settings";
-import { find, names, run, stackSettings, STACKS, T, withConfig } from "./support/stacks";
+import { buildPlan } from "../plan/mesh-plan";
+import { MeshPlan } from "../plan/types";
+import { CLIENT, FIXTURE_APPS, fixtureSettings, WEB } from "./support/fixtures";
+import { find, runStack, STACKS, stackSettings, T } from "./support/stacks";
+
+// Whole objects are compared with the committed gitops/ tree (tests/gitops-snapshot.test.ts); here, behaviour.
+const labelsOf = (p: MeshPlan, name: string) => p.objects.find((o) => o.name === name)!.manifest.metadata.labels!;
+const annotationsOf = (p: MeshPlan, name: string) => p.objects.find((o) => o.name === name)!.manifest.metadata.annotations;
 
 describe("app namespaces", () => {
   for (const stack of STACKS) {
-    it(`${stack}: enrols accounts and finance in ambient, accounts routed through its waypoint`, async () => {
-      const capture = await run(stackSettings(stack));
-      assert.deepStrictEqual(names(capture, T.namespace), ["accounts-namespace", "finance-namespace"]);
-      assert.deepStrictEqual(find(capture, T.namespace, "accounts-namespace").inputs.metadata, {
-        name: "accounts",
-        labels: {
-          "app.kubernetes.io/part-of": "mesh-lab",
-          "istio.io/dataplane-mode": "ambient",
-          "istio.io/use-waypoint": "waypoint",
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
-        },
-        // Argo CD and Flux must not prune what pulumi up keeps on delete
-        annotations: { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" },
-      });
-      const finance = find(capture, T.namespace, "finance-namespace").inputs.metadata as { labels: Record<string, string> };
-      assert.strictEqual(finance.labels["istio.io/dataplane-mode"], "ambient");
-      assert.strictEqual(finance.labels["istio.io/use-waypoint"], undefined, "finance asks for no waypoint");
+    it(`${stack}: enrols every app in ambient, the waypointed ones routed through their waypoint`, () => {
+      const settings = stackSettings(stack);
+      const p = buildPlan(settings);
+      for (const app of settings.apps) {
+        const labels = labelsOf(p, `${app.name}-namespace`);
+        assert.strictEqual(labels["istio.io/dataplane-mode"], "ambient", app.name);
+        assert.strictEqual(labels["istio.io/use-waypoint"], settings.waypoints && app.waypoint ? "waypoint" : undefined, app.name);
+      }
     });
   }
 
-  it("enforces restricted when the stack opts in, still warning and auditing restricted", async () => {
-    const capture = await run(parseSettings("cluster-1", withConfig("cluster-1", { podSecurity: "restricted" })));
-    const labels = (find(capture, T.namespace, "accounts-namespace").inputs.metadata as { labels: Record<string, string> }).labels;
-    assert.strictEqual(labels["pod-security.kubernetes.io/enforce"], "restricted");
-    assert.strictEqual(labels["pod-security.kubernetes.io/warn"], "restricted");
+  it("enforces baseline by default, warning and auditing restricted; restricted when the stack opts in", () => {
+    const base = labelsOf(buildPlan(fixtureSettings()), "web-namespace");
+    assert.strictEqual(base["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.strictEqual(base["pod-security.kubernetes.io/warn"], "restricted");
+    assert.strictEqual(base["pod-security.kubernetes.io/audit"], "restricted");
+    const restricted = labelsOf(buildPlan(fixtureSettings(FIXTURE_APPS, { podSecurity: "restricted" })), "web-namespace");
+    assert.strictEqual(restricted["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.strictEqual(restricted["pod-security.kubernetes.io/warn"], "restricted");
+  });
+
+  it("tells Argo CD and Flux not to prune a namespace, since pulumi up keeps it on delete", () => {
+    assert.deepStrictEqual(annotationsOf(buildPlan(fixtureSettings()), "client-namespace"), { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" });
   });
 
   it("makes every namespaced resource wait for its namespace", async () => {
-    const capture = await run(stackSettings("cluster-1"));
+    const capture = await runStack("cluster-1");
     const namespaced = capture.resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== T.namespace);
     assert.ok(namespaced.length >= 10);
     for (const r of namespaced) {
@@ -45,22 +47,11 @@ describe("app namespaces", () => {
 });
 
 describe("waypoint", () => {
-  it("deploys Gateway `waypoint` (class istio-waypoint, HBONE 15008) in accounts when on", async () => {
-    const capture = await run(stackSettings("cluster-1"));
-    assert.deepStrictEqual(names(capture, T.gateway), ["accounts-waypoint"]);
-    const gw = find(capture, T.gateway, "accounts-waypoint").inputs;
-    assert.deepStrictEqual(gw, {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "Gateway",
-      metadata: { name: "waypoint", namespace: "accounts", labels: { "app.kubernetes.io/part-of": "mesh-lab", "istio.io/waypoint-for": "service" } },
-      spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
-    });
-  });
-
-  it("deploys none, and drops the use-waypoint label, when the stack turns waypoints off", async () => {
-    const capture = await run(parseSettings("cluster-2", withConfig("cluster-2", { waypoints: "false" })));
-    assert.deepStrictEqual(names(capture, T.gateway), []);
-    const labels = (find(capture, T.namespace, "accounts-namespace").inputs.metadata as { labels: Record<string, string> }).labels;
-    assert.strictEqual(labels["istio.io/use-waypoint"], undefined);
+  it("deploys Gateway `waypoint` (class istio-waypoint, HBONE 15008) in a waypointed app's namespace", () => {
+    const gateways = buildPlan(fixtureSettings([WEB, CLIENT])).objects.filter((o) => o.manifest.kind === "Gateway");
+    assert.deepStrictEqual(gateways.map((g) => [g.name, g.manifest.metadata.namespace, g.manifest.metadata.name]), [["web-waypoint", "web", "waypoint"]]);
+    const gw = gateways[0].manifest as { spec?: unknown; metadata: { labels?: Record<string, string> } };
+    assert.deepStrictEqual(gw.spec, { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] });
+    assert.strictEqual(gw.metadata.labels!["istio.io/waypoint-for"], "service");
   });
 });

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { parseSettings } from "../config/parse-settings";
-import { defaultApps, run, stackSettings, STACKS, withConfig } from "./support/stacks";
+import { defaultApps, run, runStack, STACKS, withConfig } from "./support/stacks";
 
 describe("stack outputs", () => {
   for (const stack of STACKS) {
     it(`${stack}: kube context, cluster, namespaces, the accounts host and the policy names`, async () => {
-      const { outputs } = await run(stackSettings(stack));
+      const { outputs } = await runStack(stack);
       assert.deepStrictEqual(outputs, {
         kubeContext: `k3d-${stack}`,
         clusterName: stack,

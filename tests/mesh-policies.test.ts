@@ -1,56 +1,42 @@
 import * as assert from "assert";
-import { parseSettings } from "../config/parse-settings";
-import { find, names, run, stackSettings, T, withConfig } from "./support/stacks";
+import { buildPlan } from "../plan/mesh-plan";
+import { FIXTURE_APPS, fixtureSettings } from "./support/fixtures";
 
-const spec = (capture: Awaited<ReturnType<typeof run>>, name: string) => find(capture, T.policy, name).inputs.spec;
+// On fixture apps: web (waypoint, allows client) and client. Whole objects: tests/gitops-snapshot.test.ts.
+const policies = (changes: Record<string, unknown> = {}) =>
+  new Map(buildPlan(fixtureSettings(FIXTURE_APPS, changes)).objects.filter((o) => o.manifest.kind === "AuthorizationPolicy").map((o) => [o.name, o.manifest as { metadata: { annotations?: Record<string, string> }; spec?: unknown }]));
 
 describe("authorization policies", () => {
   describe("with a waypoint (the default)", () => {
-    it("denies all in every app namespace", async () => {
-      const capture = await run(stackSettings("cluster-1"));
-      assert.deepStrictEqual(spec(capture, "accounts-deny-all"), {});
-      assert.deepStrictEqual(spec(capture, "finance-deny-all"), {});
-      assert.deepStrictEqual(find(capture, T.policy, "accounts-deny-all").inputs.metadata, {
-        name: "deny-all",
-        namespace: "accounts",
-        labels: { "app.kubernetes.io/part-of": "mesh-lab" },
-        // Argo CD applies policies in a wave before the workloads, as dependsOn orders pulumi up
-        annotations: { "argocd.argoproj.io/sync-wave": "-1" },
-      });
+    it("denies all in every app namespace, in a sync wave before the workloads", () => {
+      const p = policies();
+      for (const name of ["web-deny-all", "client-deny-all"]) {
+        assert.deepStrictEqual(p.get(name)!.spec, {});
+        // Argo CD applies policies before the workloads, as dependsOn orders pulumi up
+        assert.deepStrictEqual(p.get(name)!.metadata.annotations, { "argocd.argoproj.io/sync-wave": "-1" });
+      }
     });
 
-    it("checks the caller at the waypoint: allow-from-finance targets the Gateway", async () => {
-      const capture = await run(stackSettings("cluster-1"));
-      assert.deepStrictEqual(spec(capture, "accounts-allow-from-finance"), {
+    it("checks the caller at the waypoint: allow-from-client targets the Gateway", () => {
+      assert.deepStrictEqual(policies().get("web-allow-from-client")!.spec, {
         targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" }],
         action: "ALLOW",
-        rules: [{ from: [{ source: { namespaces: ["finance"] } }] }],
+        rules: [{ from: [{ source: { namespaces: ["client"] } }] }],
       });
     });
 
-    it("lets the waypoint's own identity through the ztunnel deny-all", async () => {
-      const capture = await run(stackSettings("cluster-1"));
-      assert.deepStrictEqual(spec(capture, "accounts-allow-waypoint"), {
-        action: "ALLOW",
-        rules: [{ from: [{ source: { principals: ["cluster.local/ns/accounts/sa/waypoint"] } }] }],
-      });
-    });
-
-    it("uses the stack's trust domain in that principal", async () => {
-      const capture = await run(parseSettings("cluster-1", withConfig("cluster-1", { trustDomain: "mesh.example" })));
-      const rules = spec(capture, "accounts-allow-waypoint") as { rules: { from: { source: { principals: string[] } }[] }[] };
-      assert.deepStrictEqual(rules.rules[0].from[0].source.principals, ["mesh.example/ns/accounts/sa/waypoint"]);
+    it("lets the waypoint's own identity through the ztunnel deny-all, in the stack's trust domain", () => {
+      assert.deepStrictEqual(policies().get("web-allow-waypoint")!.spec, { action: "ALLOW", rules: [{ from: [{ source: { principals: ["cluster.local/ns/web/sa/waypoint"] } }] }] });
+      const spec = policies({ trustDomain: "mesh.example" }).get("web-allow-waypoint")!.spec as { rules: { from: { source: { principals: string[] } }[] }[] };
+      assert.deepStrictEqual(spec.rules[0].from[0].source.principals, ["mesh.example/ns/web/sa/waypoint"]);
     });
   });
 
   describe("without a waypoint", () => {
-    it("keeps allow-from-finance a plain L4 namespace policy and adds no waypoint allow", async () => {
-      const capture = await run(parseSettings("cluster-1", withConfig("cluster-1", { waypoints: "false" })));
-      assert.deepStrictEqual(spec(capture, "accounts-allow-from-finance"), {
-        action: "ALLOW",
-        rules: [{ from: [{ source: { namespaces: ["finance"] } }] }],
-      });
-      assert.deepStrictEqual(names(capture, T.policy), ["accounts-allow-from-finance", "accounts-deny-all", "finance-deny-all"]);
+    it("keeps allow-from-client a plain L4 namespace policy and adds no waypoint allow", () => {
+      const p = policies({ waypoints: "false" });
+      assert.deepStrictEqual(p.get("web-allow-from-client")!.spec, { action: "ALLOW", rules: [{ from: [{ source: { namespaces: ["client"] } }] }] });
+      assert.deepStrictEqual([...p.keys()], ["web-deny-all", "web-allow-from-client", "client-deny-all"]);
     });
   });
 });

@@ -2,13 +2,13 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "./support/run-program";
-import { clusterOf, find, program, run, stackSettings, STACKS, T } from "./support/stacks";
+import { clusterOf, find, program, run, stackSettings, STACKS, T, runStack } from "./support/stacks";
 
 describe("MeshCluster provider", () => {
   for (const stack of STACKS) {
     describe(`stack ${stack}`, () => {
       it("creates one explicit provider for the stack's kube context, its identity pinned to the cluster name", async () => {
-        const capture = await run(stackSettings(stack));
+        const capture = await runStack(stack);
         const providers = capture.resources.filter((r) => r.type === T.provider);
         assert.strictEqual(providers.length, 1);
         assert.strictEqual(providers[0].name, "mesh-k8s");
@@ -17,7 +17,7 @@ describe("MeshCluster provider", () => {
       });
 
       it("hands that provider to every Kubernetes resource", async () => {
-        const capture = await run(stackSettings(stack));
+        const capture = await runStack(stack);
         const provider = find(capture, T.provider, "mesh-k8s");
         const k8sResources = capture.resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.ok(k8sResources.length >= 10);

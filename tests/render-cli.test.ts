@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { ProcessResult, runProcess } from "./support/spawn";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../render/cli";
@@ -222,18 +222,26 @@ describe("npm run render", () => {
   });
 
   describe("as a process", () => {
-    const npm = (args: string[], cwd: string) => spawnSync("npm", ["run", "-s", "render", "--", ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd } });
+    const npm = (args: string[], cwd: string) => runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
+    // Both start at once (each is npm, then ts-node): the suite waits for the slower, not for both.
+    let check: Promise<ProcessResult>;
+    let bogus: Promise<ProcessResult>;
+    before(() => {
+      check = npm(["--check"], ROOT);
+      bogus = npm(["--bogus"], ROOT);
+    });
+    after(() => Promise.allSettled([check, bogus]));
 
-    it("npm run render -- --check passes on the repository", function () {
+    it("npm run render -- --check passes on the repository", async function () {
       this.timeout(120000);
-      const result = npm(["--check"], ROOT);
+      const result = await check;
       assert.strictEqual(result.status, 0, result.stdout + result.stderr);
       assert.match(result.stderr, /gitops\/ is up to date/);
     });
 
-    it("exits 2 on bad usage", function () {
+    it("exits 2 on bad usage", async function () {
       this.timeout(120000);
-      const result = npm(["--bogus"], ROOT);
+      const result = await bogus;
       assert.strictEqual(result.status, 2);
       assert.match(result.stderr, /render: Unknown option '--bogus'/);
     });

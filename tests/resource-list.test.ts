@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { listDifferences, readResourceList, resourceList } from "./support/resource-list";
-import { run, stackSettings, STACKS } from "./support/stacks";
+import { runStack, STACKS } from "./support/stacks";
 
 describe("the committed resource list (refactors cannot replace resources silently)", () => {
   for (const stack of STACKS) {
     it(`${stack}: registers exactly the resources in tests/resource-list/${stack}.txt`, async () => {
-      const differences = listDifferences(readResourceList(stack), resourceList(await run(stackSettings(stack))));
+      const differences = listDifferences(readResourceList(stack), resourceList(await runStack(stack)));
       assert.deepStrictEqual(
         differences,
         [],

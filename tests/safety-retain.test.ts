@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { run, stackSettings, STACKS, T } from "./support/stacks";
+import { runStack, STACKS, T } from "./support/stacks";
 
 describe("nothing is deleted by accident", () => {
   for (const stack of STACKS) {
     it(`${stack}: keeps namespaces and workloads on delete, and nothing else`, async () => {
-      const capture = await run(stackSettings(stack));
+      const capture = await runStack(stack);
       const retained = capture.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort();
       assert.deepStrictEqual(retained, [
         `${T.deployment} accounts-deployment`,
@@ -19,7 +19,7 @@ describe("nothing is deleted by accident", () => {
   }
 
   it("keeps on delete exactly what GitOps tools are told not to prune", async () => {
-    const capture = await run(stackSettings("cluster-1"));
+    const capture = await runStack("cluster-1");
     for (const r of capture.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
       const annotations = (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
       const noPrune = annotations["argocd.argoproj.io/sync-options"] === "Prune=false" && annotations["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
@@ -28,7 +28,7 @@ describe("nothing is deleted by accident", () => {
   });
 
   it("does not retain policies: a removed allow must really be revoked", async () => {
-    const capture = await run(stackSettings("cluster-1"));
+    const capture = await runStack("cluster-1");
     const policies = capture.resources.filter((r) => r.type === T.policy);
     assert.ok(policies.length >= 4);
     for (const p of policies) assert.strictEqual(p.retainOnDelete, false, p.name);

@@ -67,6 +67,8 @@ export class Recorder implements pulumi.runtime.Mocks {
   public cluster: Readonly<Record<string, Record<string, unknown>>> = {};
   /** The reads the program made, as `<type>|<id>`. */
   public reads: string[] = [];
+  /** The provider reference (`<urn>::<id>`) each read went through, in the order of `reads`; "" for the default one. */
+  public readProviders: string[] = [];
   private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
 
   reset(): void {
@@ -75,6 +77,7 @@ export class Recorder implements pulumi.runtime.Mocks {
     this.resources = [];
     this.violations = [];
     this.reads = [];
+    this.readProviders = [];
     this.options.clear();
   }
 
@@ -112,7 +115,7 @@ export class Recorder implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const opts = this.options.get(`${args.type}|${args.name}`);
-    if (!opts && args.id) return this.read(args.type, args.id);
+    if (!opts && args.id) return this.read(args.type, args.id, args.provider ?? "");
     if (!opts) throw new Error(`recorder: no registration options seen for ${args.type} ${args.name}`);
     const provider = args.provider ?? "";
     this.resources.push({ ...opts, type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider });
@@ -122,9 +125,12 @@ export class Recorder implements pulumi.runtime.Mocks {
     return { id: args.custom === false ? undefined : `${args.name}-id`, state: this.outputsOf(args) };
   }
 
-  private read(type: string, id: string): { id: string; state: Record<string, unknown> } {
+  private read(type: string, id: string, provider: string): { id: string; state: Record<string, unknown> } {
     const key = `${type}|${id}`;
     this.reads.push(key);
+    this.readProviders.push(provider);
+    // A read through the default provider would reach whatever cluster the ambient kubeconfig points at.
+    if (type.startsWith("kubernetes:") && provider === "") this.violations.push(`read of ${key} has no explicit provider and would use the default one`);
     const state = this.cluster[key];
     if (!state) throw new Error(`recorder: unexpected read of ${key}: no cluster object was given for it`);
     return { id, state };

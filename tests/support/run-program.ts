@@ -5,6 +5,8 @@ export interface Capture {
   readonly resources: readonly RecordedResource[];
   /** Cluster objects the program read (`<type>|<id>`). */
   readonly reads: readonly string[];
+  /** The provider reference each read went through, in the order of `reads`. */
+  readonly readProviders: readonly string[];
   readonly violations: readonly string[];
   readonly outputs: Record<string, unknown>;
 }
@@ -79,7 +81,7 @@ export function runProgram(program: () => object, cluster: Readonly<Record<strin
       await Promise.race([idle(), failed]);
       const settled = (await Promise.race([settle(outputs), failed])) as Record<string, unknown>;
       await Promise.race([idle(), failed]);
-      return { resources: [...recorder.resources], reads: [...recorder.reads], violations: [...recorder.violations], outputs: settled };
+      return { resources: [...recorder.resources], reads: [...recorder.reads], readProviders: [...recorder.readProviders], violations: [...recorder.violations], outputs: settled };
     } catch (e) {
       throw new CaptureError(e, [...recorder.resources]);
     } finally {

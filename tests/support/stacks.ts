@@ -80,7 +80,21 @@ export function typeToken(manifest: { apiVersion: string; kind: string }): strin
 /** The stack's plan, shaped like a program run's records (type, logical name, inputs), so the same helpers read it. */
 export function planned(settings: MeshSettings): Capture {
   const resources = buildPlan(settings).objects.map((o) => ({ type: typeToken(o.manifest), name: o.name, inputs: o.manifest as unknown as Record<string, unknown> }) as RecordedResource);
-  return { resources, reads: [], violations: [], outputs: {} };
+  return { resources, reads: [], readProviders: [], violations: [], outputs: {} };
+}
+
+const stackRuns = new Map<string, Promise<Capture>>();
+
+/**
+ * The program's run for a real stack as committed, once per test process: many tests read the same
+ * registrations, and a run under the mock costs 100-300 ms here. Captures are plain data; tests only read them.
+ */
+export function runStack(stack: string): Promise<Capture> {
+  // Under mutation testing each test runs the program itself: Stryker picks the tests to run for a mutant by the
+  // code each one executed, and a shared capture would hide the mutant from all but the first.
+  if ("__stryker__" in globalThis) return run(stackSettings(stack));
+  if (!stackRuns.has(stack)) stackRuns.set(stack, run(stackSettings(stack)));
+  return stackRuns.get(stack)!;
 }
 
 /** The one resource of this type and logical name; fails the test when it is missing. */

@@ -1,0 +1,105 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { main } from "../render/cli";
+import { buildDifferences, findKubectl, kustomizeProblems } from "../render/kustomize-build";
+import { kubeObject } from "../render/kube-object";
+import { renderProject } from "../render/pipeline";
+import { snapshot, tempProject } from "./support/render-project";
+import { ROOT } from "./support/stacks";
+
+// The render proves each overlay builds to its stack with the real kubectl kustomize before it writes anything.
+const ns = (name: string, labels: Record<string, string> = {}) => kubeObject({ manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } }, app: name, layer: "base" });
+
+describe("render: the build check", () => {
+  describe("buildDifferences", () => {
+    it("is empty when the overlay builds to exactly the planned objects", () => {
+      assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("b").manifest], [ns("a"), ns("b")]), []);
+    });
+
+    it("names a planned object the build lacks, one it has in another shape, and the count", () => {
+      assert.deepStrictEqual(buildDifferences("s", [ns("a", { x: "1" }).manifest], [ns("a"), ns("b")]), [
+        "clusters/s lacks v1 Namespace a as the program plans it",
+        "clusters/s lacks v1 Namespace b as the program plans it",
+        "clusters/s has v1 Namespace a, which the program does not plan so",
+        "clusters/s builds 1 objects; the program plans 2",
+      ]);
+    });
+
+    it("counts a duplicate the sets alone would miss", () => {
+      assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("a").manifest], [ns("a")]), ["clusters/s builds 2 objects; the program plans 1"]);
+    });
+  });
+
+  describe("findKubectl", () => {
+    it("takes $KUBECTL when it is executable, refuses one that is not, and otherwise searches PATH", () => {
+      assert.strictEqual(findKubectl({ KUBECTL: "/bin/sh" }), "/bin/sh");
+      assert.strictEqual(findKubectl({ KUBECTL: "/nonexistent/kubectl", PATH: "/usr/bin:/bin" }), undefined);
+      assert.strictEqual(findKubectl({ KUBECTL: "" }), undefined);
+      assert.strictEqual(findKubectl({ PATH: "" }), undefined);
+      assert.strictEqual(findKubectl({ PATH: path.join(ROOT, "gitops") }), undefined);
+    });
+  });
+
+  describe("with the real kubectl kustomize", function () {
+    const kubectl = findKubectl();
+    before(function () {
+      if (!kubectl) {
+        console.log("      SKIPPED (build check): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)");
+        this.skip();
+      }
+    });
+
+    it("passes the repo's rendered tree, and names an object changed in an overlay file", async () => {
+      const { tree, stacks } = await renderProject(ROOT);
+      assert.deepStrictEqual(await kustomizeProblems(kubectl!, tree, stacks), []);
+      const file = [...tree.keys()].find((p) => p.startsWith("clusters/cluster-1/authorizationpolicy-"))!;
+      const tampered = new Map(tree).set(file, tree.get(file)!.replace("action: ALLOW", "action: DENY"));
+      const problems = await kustomizeProblems(kubectl!, tampered, stacks);
+      assert.strictEqual(problems.length, 2, problems.join("\n"));
+      assert.match(problems[0], /^clusters\/cluster-1 lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/);
+      assert.match(problems[1], /^clusters\/cluster-1 has security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/);
+    });
+
+    it("reports an overlay that does not build, with kustomize's own message", async () => {
+      const { tree, stacks } = await renderProject(ROOT);
+      const broken = new Map(tree);
+      broken.delete([...tree.keys()].find((p) => p.startsWith("base/namespace-"))!);
+      const problems = await kustomizeProblems(kubectl!, broken, stacks);
+      assert.deepStrictEqual(problems.map((p) => p.split(": ")[0]), stacks.map((s) => `clusters/${s.stack} does not build with ${kubectl} kustomize`));
+      // kustomize's own words, from its stderr
+      for (const p of problems) assert.match(p, /namespace-/);
+    });
+  });
+
+  describe("npm run render", () => {
+    let dir: string;
+    beforeEach(() => (dir = tempProject()));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("writes nothing and exits 3 when an overlay does not build (a kubectl that fails)", async () => {
+      const out = path.join(dir, "out");
+      let stderr = "";
+      const code = await main(["--out", out], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => undefined, env: { KUBECTL: "/bin/false" } });
+      assert.strictEqual(code, 3, stderr);
+      assert.match(stderr, /^render: the plan cannot be rendered, nothing written:\n {2}- clusters\/cluster-1 does not build with \/bin\/false kustomize: exit 1\n/);
+      assert.strictEqual(fs.existsSync(out), false);
+    });
+
+    it("fails --check too when an overlay does not build, even on an up-to-date tree", async () => {
+      fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
+      const code = await main(["--check"], { root: dir, cwd: dir, stderr: () => undefined, stdout: () => undefined, env: { KUBECTL: "/bin/false" } });
+      assert.strictEqual(code, 3);
+    });
+
+    it("says plainly when there is no kubectl, and still renders the same tree", async () => {
+      const out = path.join(dir, "out");
+      let stderr = "";
+      const code = await main(["--out", out], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => undefined, env: { PATH: "" } });
+      assert.strictEqual(code, 0, stderr);
+      assert.ok(stderr.includes("note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n"), stderr);
+      assert.doesNotMatch(stderr, /built with kubectl/);
+      assert.deepStrictEqual(snapshot(out), snapshot(path.join(ROOT, "gitops")));
+    });
+  });
+});
