@@ -1,12 +1,13 @@
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
+import { PROBE_NAMESPACE } from "../config/app-rules";
 import { MeshSettings } from "../config/schema";
 import { PART_OF, revisionLabel } from "../plan/specs/marks";
 import { containerSecurityContext, podSecurityContext, RESOURCES } from "../plan/specs/workload";
 import { Named } from "../plan/types";
 
-/** The namespace the policy check creates to call from: enrolled in the mesh, allowed by no app. */
-export const PROBE_NAMESPACE = "mesh-lab-probe";
+// The probe namespace's name is config's: a tenant may not take it (config/app-rules.ts).
+export { PROBE_NAMESPACE };
 
 export function probeNamespaceManifest(settings: Pick<MeshSettings, "istioRevision">): Named<INamespace> {
   return {

@@ -1,12 +1,12 @@
-import { PROBE_NAMESPACE } from "../components/verify-job-spec";
-import { AppSettings } from "./parse-apps";
 import { Problems } from "./problems";
 
 /**
  * Namespaces a tenant may not own: the cluster's own, Istio's root namespace (a policy there applies to the
  * whole mesh), the GitOps controllers', and the policy check's probe namespace (it must stay unallowed).
  */
-// A function, not a constant: components/ imports config/, so PROBE_NAMESPACE is read after both modules loaded.
+/** The namespace the policy check creates to call from (components/verify-job-spec.ts): enrolled, allowed by no app. */
+export const PROBE_NAMESPACE = "mesh-lab-probe";
+
 export const reservedNamespaces = (): ReadonlyMap<string, string> => new Map([
   ["default", "the cluster's default namespace"],
   ["kube-system", "a Kubernetes system namespace"],
@@ -37,7 +37,14 @@ export function checkJobName(app: string, role: string): number {
 }
 
 /** Per-app name rules that are not a plain DNS label check. */
-export function checkAppNames(problems: Problems, key: string, app: AppSettings, namespaceSet: boolean): void {
+/** What the name rules read of an app (an `AppSettings`; structural, so this module needs no import of it). */
+interface NamedApp {
+  readonly name: string;
+  readonly namespace: string;
+  readonly port?: number;
+}
+
+export function checkAppNames(problems: Problems, key: string, app: NamedApp, namespaceSet: boolean): void {
   if (!DNS_1035.test(app.name)) problems.add(`${key}.name`, app.name, DNS_1035_RULE);
   else if (app.name === WAYPOINT_NAME) problems.add(`${key}.name`, app.name, `a name other than "${WAYPOINT_NAME}": it is the waypoint's ServiceAccount, so the app would pass the rule that admits the waypoint`);
   const why = reservedNamespace(app.namespace);

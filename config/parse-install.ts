@@ -1,4 +1,3 @@
-import { RawConfig } from "./parse-settings";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
 import { Reader } from "./readers";
 import { INSTALL_DEFAULTS, InstallSettings } from "./install-settings";
@@ -78,7 +77,7 @@ export function rawInstall(problems: Problems, text: string | undefined): unknow
 }
 
 /** One stack's install settings from its raw config, or a ConfigError naming every problem. */
-export function parseInstallSettings(stack: string, raw: RawConfig): InstallSettings {
+export function parseInstallSettings(stack: string, raw: Readonly<Record<string, string>>): InstallSettings {
   const problems = new Problems();
   const install = readInstall(new Reader(problems), stack, rawInstall(problems, raw[INSTALL_KEY]));
   if (!install || problems.list.length > 0) throw new ConfigError(stack, problems.list);
