@@ -1,3 +1,5 @@
+// The Node 22 guard runs in this process, first: one process less for the command users and CI run most.
+import "./require-node22";
 import "../components/compile-cache";
 import * as path from "path";
 import { main } from "../render/cli";
