@@ -15,11 +15,12 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 if $optional; then
-  "$0" || { echo "could not install promtool; the promtool tests will be skipped" >&2; exit 0; }
+  bash "$0" || { echo "could not install promtool; the promtool tests will be skipped" >&2; exit 0; }
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# One retry: a mirror hiccup should not fail a CI run.
+apt-get update -qq || { sleep 5; apt-get update -qq; }
 # policy-rc.d 101 keeps Debian's maintainer scripts from starting the prometheus service in a CI container.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
