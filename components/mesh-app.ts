@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeManifest, PlannedObject } from "../plan/types";
-import { registerManifest } from "./register";
-import { DeployMarks, NO_MARKS, withDeployMarks } from "./deploy-marks";
+import { registerPlanned } from "./register";
+import { DeployMarks, NO_MARKS } from "./deploy-marks";
 
 export interface MeshAppArgs {
   /** The app's objects from the plan, in registration order. */
@@ -42,7 +42,7 @@ export class MeshApp extends pulumi.ComponentResource {
       const after = o.dependsOn.map((d) => registered.get(d)!);
       // The plan's roots (the namespace) wait for the cluster check; everything else waits for them.
       const dependsOn = o.dependsOn.length === 0 ? args.clusterVerified : after;
-      const resource = registerManifest(o.name, withDeployMarks(o.manifest, marks), { parent: this, provider: args.provider, dependsOn, ...(o.keep ? { retainOnDelete: true } : {}) });
+      const resource = registerPlanned(o, marks, { parent: this, provider: args.provider, dependsOn });
       registered.set(o.name, resource);
       if (o.manifest.kind === "Namespace") namespace = resource as k8s.core.v1.Namespace;
       if (o.manifest.kind === "Service") service = resource as k8s.core.v1.Service;

@@ -9,7 +9,7 @@ import { clusterIdentityProblems, istiodLocation, WrongClusterError } from "./cl
 import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
 import { MeshApp } from "./mesh-app";
 import type * as policyCheck from "./policy-check";
-import { registerManifest } from "./register";
+import { registerManifest, registerPlanned } from "./register";
 import { probeNamespaceManifest } from "./verify-job-spec";
 
 export interface MeshClusterArgs {
@@ -63,7 +63,7 @@ export class MeshCluster extends pulumi.ComponentResource {
     this.apps = apps;
     // What belongs to no app (the cluster's dashboard) is this component's own child; logical names are the plan's.
     for (const o of args.plan.objects.filter((p) => p.app === undefined)) {
-      registerManifest(o.name, withDeployMarks(o.manifest, marks), { parent: this, provider, dependsOn: clusterVerified, ...(o.keep ? { retainOnDelete: true } : {}) });
+      registerPlanned(o, marks, { parent: this, provider, dependsOn: clusterVerified });
     }
     if (settings.verifyPolicies) this.checkPolicies(name, settings, marks);
     this.namespaces = pulumi.all(Object.values(apps).map((a) => a.namespace));
@@ -72,7 +72,7 @@ export class MeshCluster extends pulumi.ComponentResource {
 
   /**
    * Reads istiod and its namespace through the stack's provider and refuses a cluster that is not the declared
-   * one. A missing istiod fails the run with the engine's "resource '<ns>/<name>' does not exist" (README,
+   * one. A missing istiod fails the run with the engine's "resource '<ns>/<name>' does not exist" (docs/deploying.md,
    * Troubleshooting, maps it to istiodNamespace/istioRevision). Logical names stay as they were.
    */
   private verifyCluster(name: string, settings: MeshSettings): pulumi.Output<pulumi.Resource[]> {

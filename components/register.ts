@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubeManifest } from "../plan/types";
+import { KubeManifest, PlannedObject } from "../plan/types";
+import { DeployMarks, withDeployMarks } from "./deploy-marks";
 
 /**
  * The one place the schemas' types meet the SDK's: both describe the same Kubernetes objects, but the SDK's
@@ -33,4 +34,12 @@ export function registerManifest(name: string, manifest: KubeManifest, opts: pul
     default:
       return new k8s.apiextensions.CustomResource(name, sdkArgs(manifest), opts);
   }
+}
+
+/**
+ * Registers one object of the plan: its logical name, the run's deploy-only marks, and `retainOnDelete` for what
+ * the plan keeps (namespaces and workloads outlive their removal from config). The one way both components do it.
+ */
+export function registerPlanned(o: PlannedObject, marks: DeployMarks, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  return registerManifest(o.name, withDeployMarks(o.manifest, marks), { ...opts, ...(o.keep ? { retainOnDelete: true } : {}) });
 }
