@@ -40,6 +40,19 @@ export function clusterIdentityProblems(settings: MeshSettings, istiodEnv: reado
   return problems;
 }
 
+/**
+ * What the istiod release this stack installed reports (`global.multiCluster.clusterName`, `global.network`,
+ * the values Istio's charts turn into istiod's CLUSTER_ID and the network), against what the stack declares.
+ */
+export function installedIdentityProblems(settings: MeshSettings, values: Readonly<Record<string, unknown>>): string[] {
+  const global = (values.global ?? {}) as { multiCluster?: { clusterName?: string }; network?: string };
+  const problems: string[] = [];
+  const where = `the istiod release on kube context "${settings.kubeContext}"`;
+  if (global.multiCluster?.clusterName !== settings.clusterName) problems.push(`${where} reports cluster name ${JSON.stringify(global.multiCluster?.clusterName)}, but mesh-lab:clusterName is "${settings.clusterName}"`);
+  if (global.network !== settings.network) problems.push(`${where} reports network ${JSON.stringify(global.network)}, but mesh-lab:network is "${settings.network}"`);
+  return problems;
+}
+
 /** Thrown before anything is applied when a stack points at a cluster that is not the one it declares. */
 export class WrongClusterError extends Error {
   constructor(stack: string, problems: readonly string[]) {

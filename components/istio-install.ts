@@ -26,6 +26,8 @@ export class IstioInstall extends pulumi.ComponentResource {
   public readonly ready: pulumi.Resource[];
   /** The identity this stack installed: what the cluster-identity check must read back. */
   public readonly expected: { readonly clusterName: string; readonly network: string };
+  /** The values the istiod release reports once installed (the provider's read of the Helm release). */
+  public readonly installedValues: pulumi.Output<Record<string, unknown>>;
   /** Stack outputs to export under these names (`OUTPUTS`); secrets stay secret. */
   public readonly stackOutputs: Record<string, pulumi.Output<unknown>>;
   /** What the mesh still lacks after this run (peers not up yet); empty when complete. */
@@ -57,6 +59,7 @@ export class IstioInstall extends pulumi.ComponentResource {
     const base = release("base", [namespace]);
     // istiod reads cacerts at start (the Deployment mounts it optionally): without it, it would mint its own root.
     const istiod = release("istiod", [base, cacerts]);
+    this.installedValues = istiod.values as pulumi.Output<Record<string, unknown>>;
     const cni = release("cni", [base]);
     const ztunnel = release("ztunnel", [istiod, cni]);
     // Waypoints and the east-west gateway are Gateway API objects; Istio's charts do not carry the CRDs.

@@ -5,7 +5,7 @@ import { InstallTarget } from "../config/install-settings";
 import { MeshPlan } from "../plan/types";
 import type { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
-import { clusterIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
+import { clusterIdentityProblems, installedIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
 import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
 import { MeshApp } from "./mesh-app";
 import type * as policyCheck from "./policy-check";
@@ -52,7 +52,7 @@ export class MeshCluster extends pulumi.ComponentResource {
     // With the install layer on, this stack puts Istio there itself, with its own cluster name and network: the
     // mesh config waits for the install instead of reading an istiod that a first preview cannot find yet.
     this.install = args.install ? new (optional<typeof import("./istio-install")>("./istio-install").IstioInstall)(`${name}-install`, { target: args.install, provider }, { parent: this }) : undefined;
-    const clusterVerified = this.install ? pulumi.output(this.install.ready) : this.verifyCluster(name, settings);
+    const clusterVerified = this.install ? this.verifyInstall(this.install, settings) : this.verifyCluster(name, settings);
     const marks = deployMarks(settings);
 
     const apps: Record<string, MeshApp> = {};
@@ -84,6 +84,20 @@ export class MeshCluster extends pulumi.ComponentResource {
       const problems = clusterIdentityProblems(settings, env, meta.labels ?? {});
       if (problems.length > 0) throw new WrongClusterError(settings.stack, problems);
       return [istiod, istioSystem];
+    });
+  }
+
+  /**
+   * With the install layer on: the mesh config waits for the install, then checks the values the istiod release
+   * reports (its `values` output) against the stack's cluster name and network. A first preview on an empty
+   * cluster has no istiod Deployment to read, so the identity comes from the release this stack installs.
+   */
+  private verifyInstall(install: IstioInstall, settings: MeshSettings): pulumi.Output<pulumi.Resource[]> {
+    const ready = pulumi.all(install.ready.map((r) => r.urn));
+    return pulumi.all([install.installedValues, ready]).apply(([values]) => {
+      const problems = installedIdentityProblems(settings, values);
+      if (problems.length > 0) throw new WrongClusterError(settings.stack, problems);
+      return install.ready;
     });
   }
 
