@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,15 +13,9 @@ import { buildTree } from "../render/files";
 import { writeTreeAtomically } from "../render/tree-writer";
 import { allDocuments, fingerprint } from "../render/yaml";
 import { defaultApps, ROOT, run, STACKS, stackSettings } from "./support/stacks";
+import { findKubectl } from "./support/kube-api";
 import { renderCli, tempProject } from "./support/render-project";
 
-/** kubectl with its built-in kustomize, or why the test cannot use it. */
-function findKubectl(): { kubectl?: string; why?: string } {
-  const kubectl = process.env.KUBECTL ?? "kubectl";
-  const probe = spawnSync(kubectl, ["version", "--client"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) return { why: `${kubectl} is not runnable here (${probe.error?.message ?? probe.stderr.trim()}); install kubectl (it includes kustomize) to run these tests` };
-  return { kubectl };
-}
 const { kubectl, why } = findKubectl();
 
 /** The objects `kubectl kustomize <dir>` yields, by content, sorted. */
