@@ -4,7 +4,8 @@ import { loadStackConfig } from "../config/project-files";
 import { MeshSettings } from "../config/schema";
 import { buildPlan } from "../plan/mesh-plan";
 import { ConfigProblems } from "./errors";
-import { readInstallTarget } from "../config/mesh-members";
+import { MeshMember, resolveTarget } from "../config/mesh-check";
+import { loadMeshMembers } from "../config/mesh-members";
 import { installGitOpsObjects } from "../plan/install/stack-install";
 import { KubeObject, kubeObject, kubeObjects } from "./kube-object";
 
@@ -30,13 +31,15 @@ export interface PlannedStack {
 export function planStacks(root: string, stacks: readonly string[]): PlannedStack[] {
   const problems: string[] = [];
   const planned: PlannedStack[] = [];
+  // Every stack's install target reads the same stack files (the mesh's members): read them once, not per stack.
+  let members: MeshMember[] | undefined;
   for (const stack of stacks) {
     let secureKeys: readonly string[] = [];
     try {
       const config = loadStackConfig(root, stack);
       secureKeys = config.secureKeys;
       const plan = buildPlan(parseSettings(stack, config.raw));
-      const install = plan.settings.install.enabled ? installGitOpsObjects(readInstallTarget(stack, config.raw, root)) : [];
+      const install = plan.settings.install.enabled ? installGitOpsObjects(resolveTarget(stack, (members ??= loadMeshMembers(root, stack, config.raw)))) : [];
       const objects = kubeObjects(plan.objects);
       planned.push({ stack, settings: plan.settings, secureKeys, objects, warnings: plan.warnings, install: install.map((manifest) => kubeObject({ manifest, layer: "cluster" })) });
     } catch (e) {
