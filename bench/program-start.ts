@@ -1,34 +1,38 @@
 // The program started the way Pulumi's Node language host starts it, against mocks, to the last registration.
-// `node program-start.js <projectRoot> <stack>` with PULUMI_CONFIG set (the env var the SDK reads config from,
-// @pulumi/pulumi runtime/config.js configEnvKey). The ts-node registration follows @pulumi/pulumi
-// cmd/run/run.js (3.270.0, lines 280-361): compiler options from tsconfig.json via the SDK's own
-// tsutils.loadTypeScriptCompilerOptions; transpileOnly from PULUMI_NODEJS_TRANSPILE_ONLY when set, else the
-// tsconfig's noCheck; run.js's defaults under the tsconfig's options (the CommonJS branch: no "type": "module").
-// The bench transpiles this file to plain JS first, so nothing but run.js's own registration loads ts-node.
+// `node <nodeargs> program-start.js <projectRoot> <stack>`, with the environment and Node arguments that
+// `languageHostLaunch` (bench/language-host.ts) derives from Pulumi.yaml, and PULUMI_CONFIG set (the env var the SDK
+// reads config from, @pulumi/pulumi runtime/config.js configEnvKey). What follows mirrors @pulumi/pulumi
+// cmd/run/run.js (3.270.0): ts-node is registered only when PULUMI_NODEJS_TYPESCRIPT is "true" (lines 234 and
+// 280-361, the CommonJS branch: no "type": "module"), and the entry point is package.json's `exports` or `main`
+// when Pulumi.yaml names none (lines 250-275). The bench transpiles this file to plain JS first, so nothing but
+// run.js's own registration loads ts-node.
 import * as fs from "fs";
 import * as path from "path";
 
 const [root, stack] = process.argv.slice(2);
 process.chdir(root);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const tsutils = require("@pulumi/pulumi/tsutils") as {
-  loadTypeScriptCompilerOptions(p: string): Record<string, unknown>;
-  typeScriptRequireStrings(): { tsnodeRequire: string; typescriptRequire: string };
-};
-const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
-const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
-const envFlag = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
-const transpileOnly = envFlag ? envFlag === "true" : (compilerOptions.noCheck as boolean | undefined);
-const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require(tsnodeRequire).register({
-  compiler: typescriptRequire,
-  transpileOnly,
-  project: tsConfigPath,
-  skipProject: !fs.existsSync(tsConfigPath),
-  compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
-});
+let transpileOnly: boolean | undefined;
+if (process.env.PULUMI_NODEJS_TYPESCRIPT === "true") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsutils = require("@pulumi/pulumi/tsutils") as {
+    loadTypeScriptCompilerOptions(p: string): Record<string, unknown>;
+    typeScriptRequireStrings(): { tsnodeRequire: string; typescriptRequire: string };
+  };
+  const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
+  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+  const envFlag = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+  transpileOnly = envFlag ? envFlag === "true" : (compilerOptions.noCheck as boolean | undefined);
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(tsnodeRequire).register({
+    compiler: typescriptRequire,
+    transpileOnly,
+    project: tsConfigPath,
+    skipProject: !fs.existsSync(tsConfigPath),
+    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+  });
+}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -63,10 +67,13 @@ process.on("unhandledRejection", (e) => {
 });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-// run.js requires the program's entry point (package.json "main") the same way.
+// run.js with no `main` in Pulumi.yaml: package.json `exports` (a string), else `main`, else the directory.
+// BENCH_ENTRY stands for a Pulumi.yaml `main` (the bench's row for Pulumi's defaults names index.ts).
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { main?: string; exports?: unknown };
+const entry = process.env.BENCH_ENTRY ?? (typeof pkg.exports === "string" ? pkg.exports : (pkg.main ?? "."));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-require(path.resolve(root, "index.ts"));
+require(path.resolve(root, entry));
 waitForRPCs().then(() => {
   if (registrations === 0) throw new Error("the program registered nothing");
-  console.log(`${stack}: ${registrations} registrations, transpileOnly=${String(transpileOnly)}`);
+  console.log(`${stack}: ${registrations} registrations, typescript=${process.env.PULUMI_NODEJS_TYPESCRIPT === "true"}, transpileOnly=${String(transpileOnly)}`);
 });

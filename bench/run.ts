@@ -11,6 +11,7 @@ import { Command, median, rssMethod, runOnce, Sample } from "./measure";
 import { writeOverlayObjects } from "./objects-json";
 import { machine, Row, textTable } from "./report";
 import { computeTargets } from "./targets";
+import { languageHostLaunch } from "./language-host";
 import { transpileProgramStart } from "./transpile";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -59,18 +60,31 @@ function setup(): (() => Measured[])[] {
   const config = JSON.stringify(loadStackConfig(ROOT, stacks[0]).raw);
   const repoObjects = path.join(work, "repo-objects.json");
   writeOverlayObjects(path.join(ROOT, "gitops"), stacks, repoObjects);
-  const start = (transpileOnly?: string): Command => ({
+  const host = languageHostLaunch(ROOT);
+  // As `pulumi up` starts it: Pulumi.yaml's nodeargs before the script, its runtime options in the environment.
+  const start = (extraEnv: Record<string, string> = {}): Command => ({
     cmd: node,
-    args: [programStart, ROOT, stacks[0]],
+    args: [...host.nodeArgs, programStart, ROOT, stacks[0]],
     cwd: ROOT,
-    // The language host sets PULUMI_NODEJS_TSCONFIG_PATH from Pulumi.yaml's runtime option tsconfig.
-    env: { PULUMI_CONFIG: config, PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.pulumi.json", ...(transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly } : {}) },
+    env: { PULUMI_CONFIG: config, ...host.env, ...extraEnv },
   });
+  // Pulumi's default for a TypeScript project (no runtime options, index.ts as the entry): ts-node with
+  // tsconfig.json, type-checking.
+  const startDefault = (): Command => ({ cmd: node, args: [programStart, ROOT, stacks[0]], cwd: ROOT, env: { PULUMI_CONFIG: config, PULUMI_NODEJS_TYPESCRIPT: "true", BENCH_ENTRY: "index.ts" } });
+  const sdk = 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")';
   const groups: (() => Measured[])[] = [
     () => [
-      { id: "floor", label: "SDK floor: node requires @pulumi/pulumi and @pulumi/kubernetes", command: () => ({ cmd: node, args: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'], cwd: ROOT }) },
-      { id: "start", label: `program start as pulumi up starts it (run.js loader, tsconfig), ${stacks[0]}, to the last registration`, command: () => start() },
-      quick ? { id: "start-check", label: "the same, type-checking (PULUMI_NODEJS_TRANSPILE_ONLY=false)", skipped: "--quick" } : { id: "start-check", label: "the same, type-checking (PULUMI_NODEJS_TRANSPILE_ONLY=false)", command: () => start("false") },
+      { id: "floor", label: "SDK floor: node requires @pulumi/pulumi and @pulumi/kubernetes", command: () => ({ cmd: node, args: ["-e", sdk], cwd: ROOT }) },
+      { id: "floor-cache", label: "the same with Node's compile cache on (what the program's preload turns on)", command: () => ({ cmd: node, args: ["-e", `require("module").enableCompileCache(); ${sdk}`], cwd: ROOT }) },
+      { id: "start", label: `program start as pulumi up starts it (Pulumi.yaml runtime options, run.js), ${stacks[0]}, to the last registration`, command: () => start() },
+      {
+        id: "start-cold",
+        label: "the same, first run after npm ci (empty compile cache, tsx cache off)",
+        command: () => start({ NODE_COMPILE_CACHE: fs.mkdtempSync(path.join(work, "compile-cache-")), TSX_DISABLE_CACHE: "1" }),
+      },
+      quick
+        ? { id: "start-default", label: "Pulumi's default instead (typescript: true: ts-node, type-checking)", skipped: "--quick" }
+        : { id: "start-default", label: "Pulumi's default instead (typescript: true: ts-node, type-checking)", command: startDefault },
     ],
     () => [
       { id: "render-repo", label: `npm run render -- --check (${stacks.join(", ")})`, command: () => ({ cmd: npm, args: ["run", "-s", "render", "--", "--check"], cwd: ROOT }) },

@@ -1,5 +1,5 @@
 import { stackNameProblem } from "./app-rules";
-import { controlCharacterProblems } from "./stack-file-checks";
+import { controlCharacterProblems } from "./control-characters";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
 import { Reader } from "./readers";
 import { MeshSettings, SETTINGS, Setting, SettingKey } from "./schema";

@@ -1,5 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, parse, parseDocument, Scalar, visit } from "yaml";
 import { goReadsAsNumber } from "./go-yaml";
+import { controlCharacterProblems } from "./control-characters";
 import { isObject } from "./readers";
 
 /**
@@ -32,7 +33,6 @@ export function stackFileProblems(project: string, text: string, secretKeys: rea
   return problems;
 }
 
-export const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
 
 function scalarProblems(root: Node | null, top: string, problems: string[]): void {
@@ -84,14 +84,4 @@ function secureInside(v: unknown, key: string): string[] {
   if (!isObject(v)) return [];
   if (Object.keys(v).length === 1 && typeof v.secure === "string") return [key];
   return Object.entries(v).flatMap(([k, x]) => secureInside(x, `${key}.${k}`));
-}
-
-/** Strings anywhere in `v` holding a control or separator character, by key: for config the CLI hands over. */
-export function controlCharacterProblems(key: string, v: unknown): string[] {
-  if (Array.isArray(v)) return v.flatMap((x, i) => controlCharacterProblems(`${key}[${i}]`, x));
-  if (isObject(v)) return Object.entries(v).flatMap(([k, x]) => controlCharacterProblems(`${key}.${k}`, x));
-  const m = typeof v === "string" ? CONTROL.exec(v) : null;
-  if (!m) return [];
-  const c = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-  return [`key "${key}" contains the control or separator character U+${c}; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`];
 }

@@ -1,7 +1,7 @@
 import { Named } from "../types";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { grafanaDashboard } from "./dashboard";
+import { dashboards } from "./dashboard-module";
 import { meshMap } from "./mesh-map";
 import { deploysDashboards, deploysRules } from "./problems";
 import { hasSloRule, prometheusRule } from "./prometheus-rule";
@@ -25,7 +25,7 @@ export function observabilityObjects(cluster: ObservedCluster): ObservabilityObj
       out.push({ layer: "observability", app: app.name, logicalName: `${app.name}-slo-rule`, object: prometheusRule(cluster, app) });
     }
   }
-  if (deploysDashboards(cluster)) out.push({ layer: "observability", logicalName: "mesh-dashboard", object: grafanaDashboard(cluster) });
+  if (deploysDashboards(cluster)) out.push({ layer: "observability", logicalName: "mesh-dashboard", object: dashboards().grafanaDashboard(cluster) });
   return out;
 }
 

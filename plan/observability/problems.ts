@@ -1,5 +1,5 @@
 import { NAMESPACE } from "../../config/problems";
-import { dashboardModel, dashboardQueries } from "./dashboard";
+import { dashboards } from "./dashboard-module";
 import { hasSloRule, prometheusRule, ruleName } from "./prometheus-rule";
 import { checkPromql, ISTIO_STANDARD_LABELS } from "./promql-check";
 import { ObservedApp, ObservedCluster } from "./settings";
@@ -27,6 +27,7 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
     }
   }
   if (deploysDashboards(cluster)) {
+    const { dashboardModel, dashboardQueries } = dashboards();
     for (const q of dashboardQueries(dashboardModel(cluster))) sources.push({ reader: `dashboard panel "${q.panel}"`, where: "", expr: q.expr });
   }
   const out: string[] = [];
