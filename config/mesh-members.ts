@@ -1,6 +1,6 @@
 import { RawConfig } from "./parse-settings";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
-import { listStacks, loadStackConfig } from "./project-files";
+import { listStacks, loadStackConfig, readProject } from "./project-files";
 import { Reader } from "./readers";
 import { InstallTarget } from "./install-settings";
 import { MeshMember, resolveTarget } from "./mesh-check";
@@ -22,7 +22,8 @@ export function memberOf(stack: string, raw: RawConfig): MeshMember {
  */
 export function loadMeshMembers(dir: string, stack: string, ownRaw: RawConfig): MeshMember[] {
   const stacks = listStacks(dir);
-  return [...new Set([...stacks, stack])].sort().map((s) => memberOf(s, s === stack ? ownRaw : loadStackConfig(dir, s).raw));
+  const project = readProject(dir);
+  return [...new Set([...stacks, stack])].sort().map((s) => memberOf(s, s === stack ? ownRaw : loadStackConfig(dir, s, project).raw));
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { naturalCompare } from "./natural-order";
 import { isObject } from "./readers";
 import { parseSettings, RawConfig } from "./parse-settings";
@@ -33,7 +33,10 @@ export interface ConfigDeclaration {
 }
 
 function readYaml(file: string): Record<string, unknown> {
-  const doc: unknown = parse(fs.readFileSync(file, "utf8"));
+  return mapping(parse(fs.readFileSync(file, "utf8")), file);
+}
+
+function mapping(doc: unknown, file: string): Record<string, unknown> {
   if (!isObject(doc)) throw new Error(`${file}: expected a YAML mapping at the top level`);
   return doc;
 }
@@ -52,7 +55,13 @@ function toConfigString(v: unknown): string {
 }
 
 /** The project name and its `config:` block, keys qualified with the project name. */
-export function readProject(dir: string): { name: string; config: Record<string, unknown> } {
+/** Pulumi.yaml's name and its `config:` declarations and values, keys qualified with the project name. */
+export interface ProjectConfig {
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+}
+
+export function readProject(dir: string): ProjectConfig {
   const project = readYaml(path.join(dir, "Pulumi.yaml"));
   if (typeof project.name !== "string") throw new Error(`${path.join(dir, "Pulumi.yaml")}: "name" is missing`);
   const config: Record<string, unknown> = {};
@@ -74,8 +83,7 @@ export function listStacks(dir: string): string[] {
  * and declared defaults from Pulumi.yaml, overridden key by key by the stack file. Tests and the GitOps
  * renderer use it, so neither needs the CLI; `pulumi up` gets the same map from the CLI itself.
  */
-export function loadStackConfig(dir: string, stack: string): StackConfig {
-  const project = readProject(dir);
+export function loadStackConfig(dir: string, stack: string, project: ProjectConfig = readProject(dir)): StackConfig {
   const candidates = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(dir, f));
   const stackFile = candidates.find((f) => fs.existsSync(f));
   if (!stackFile) throw new Error(`no stack file for stack "${stack}" (looked for ${candidates.map((f) => path.basename(f)).join(", ")})`);
@@ -86,7 +94,10 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
     else if (v.value !== undefined) values[k] = v.value;
     else if (v.default !== undefined) values[k] = v.default;
   }
-  const stackDoc = readYaml(stackFile);
+  // One parse serves both the values and the stack-file checks; on a syntax error, `parse` throws its message.
+  const text = fs.readFileSync(stackFile, "utf8");
+  const parsed = parseDocument(text, { version: "1.2" });
+  const stackDoc = parsed.errors.length > 0 ? readYaml(stackFile) : mapping(parsed.toJS(), stackFile);
   // Pulumi ESC environments are resolved by the CLI from Pulumi Cloud: offline, their values are unknown, and
   // rendering without them would not be what pulumi up deploys.
   if (stackDoc.environment !== undefined && stackDoc.environment !== null) {
@@ -98,7 +109,7 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
   }
   // One reading of every value, no plain-text secret, no secret where it would be written in clear.
   const secretKeys = [...SECRET_KEYS, ...Object.entries(project.config).filter(([, v]) => isDeclaration(v) && v.secret === true).map(([k]) => k)];
-  const fileProblems = stackFileProblems(project.name, fs.readFileSync(stackFile, "utf8"), secretKeys);
+  const fileProblems = stackFileProblems(project.name, parsed, secretKeys);
   if (fileProblems.length > 0) throw new ConfigError(stack, fileProblems);
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {

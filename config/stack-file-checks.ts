@@ -11,9 +11,9 @@ import { isObject } from "./readers";
  * differently, when Go's int syntax reads it as a number the render does not, or when it is a number not
  * written the way it prints (`1.10` would reach a string key as "1.1"). Each problem names the key.
  */
-export function stackFileProblems(project: string, text: string, secretKeys: readonly string[]): string[] {
+export function stackFileProblems(project: string, text: string | Document, secretKeys: readonly string[]): string[] {
   const problems: string[] = [];
-  const doc = parseDocument(text, { version: "1.2" });
+  const doc = typeof text === "string" ? parseDocument(text, { version: "1.2" }) : text;
   if (doc.errors.length > 0) return []; // the caller's parse reports syntax errors
   const config = doc.get("config", true);
   if (!isMap(config)) return problems;

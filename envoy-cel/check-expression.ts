@@ -43,8 +43,18 @@ const SCALARS = new Set(["string", "int", "uint", "double", "bool", "bytes", "go
  * environment of Envoy's attributes. Pure: the same expression always gives the same answer.
  */
 export function checkTagExpression(expr: string): TagCheck {
-  return diagnose(expr, 2);
+  // Pure, so each distinct expression is checked once per process: a fleet repeats the same tags on every stack.
+  let result = checked.get(expr);
+  if (result === undefined) {
+    if (checked.size >= CHECKED_MAX) checked.clear();
+    result = diagnose(expr, 2);
+    checked.set(expr, result);
+  }
+  return result;
 }
+
+const CHECKED_MAX = 10_000;
+const checked = new Map<string, TagCheck>();
 
 // `depth` bounds the checks a fix makes of its own rewritten expression.
 function diagnose(expr: string, depth: number): TagCheck {

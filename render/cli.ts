@@ -4,14 +4,14 @@ import { parseArgs as parseNodeArgs } from "util";
 import { listStacks } from "../config/project-files";
 import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
 import { GITOPS_DIR, stackPart } from "./files";
-import { findKubectl, kustomizeProblems } from "./kustomize-build";
+import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
 import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, removeLegacySwapDirs, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
 
-export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--check]
+export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--check] [--no-build-cache]
 
 Renders every stack (Pulumi.<stack>.yaml over the Pulumi.yaml defaults) into ${GITOPS_DIR}/ from the same plan
 pulumi up deploys: no Pulumi CLI, backend or cluster.
@@ -20,9 +20,13 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
                 argocd/NAME.yaml (and README.md). Where objects go still depends on every stack.
   --out DIR     write (or check) the tree under DIR instead of ${GITOPS_DIR}/
   --check       write nothing; print a unified diff and exit 1 when the tree on disk is stale
+  --no-build-cache
+                build every overlay with kubectl, neither reading nor filling the build cache
   --help        this text
 
-Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written.
+Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written. An
+overlay whose files and kubectl are unchanged since its last successful build is not built again: that build's
+output (node_modules/.cache/mesh-lab/kustomize-builds) is checked against the plan instead.
 
 It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or touched.
 
@@ -35,6 +39,7 @@ export interface RenderArgs {
   readonly stack?: string;
   readonly out?: string;
   readonly check: boolean;
+  readonly buildCache: boolean;
   readonly help: boolean;
 }
 
@@ -47,7 +52,7 @@ export function parseArgs(argv: readonly string[]): RenderArgs {
       strict: true,
       allowPositionals: false,
       tokens: true,
-      options: { stack: { type: "string" }, out: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string" }, out: { type: "string" }, check: { type: "boolean" }, "no-build-cache": { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -59,10 +64,11 @@ export function parseArgs(argv: readonly string[]): RenderArgs {
     seen.add(t.name);
   }
   const { stack, out, check, help } = parsed.values;
+  const noBuildCache = parsed.values["no-build-cache"] ?? false;
   for (const [flag, value] of [["--stack", stack], ["--out", out]] as const) {
     if (value !== undefined && (value === "" || value.startsWith("-"))) throw new UsageError(`${flag} needs a value`);
   }
-  return { stack, out, check: check ?? false, help: help ?? false };
+  return { stack, out, check: check ?? false, buildCache: !noBuildCache, help: help ?? false };
 }
 
 export interface CliOptions {
@@ -75,6 +81,13 @@ export interface CliOptions {
   readonly hooks?: WriteHooks;
   /** The environment `kubectl` is looked up in. @default - process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where overlay builds are kept between runs (render/build-cache.ts); none: every overlay is built. */
+  readonly buildCacheDir?: string;
+}
+
+/** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
+export function stacksLabel(stacks: readonly string[]): string {
+  return stacks.length <= 6 ? `stacks ${stacks.join(", ")}` : `${stacks.length} stacks (${stacks[0]} ... ${stacks[stacks.length - 1]})`;
 }
 
 function only(tree: ReadonlyMap<string, string>, keep: (p: string) => boolean): Map<string, string> {
@@ -118,7 +131,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       const onDisk = readOwnedTree(outDir, label, tree.keys());
       const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
       const wanted = only(tree, part);
-      const scope = args.stack === undefined ? `stacks ${layout.stacks.join(", ")}` : `stack ${args.stack}`;
+      const scope = args.stack === undefined ? stacksLabel(layout.stacks) : `stack ${args.stack}`;
       // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
       const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -130,9 +143,10 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const checked = args.check ? tree : next;
         // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
         const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
-        const problems = await kustomizeProblems(kubectl, checked, present);
+        const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined);
+        const problems = report.problems;
         if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
-        built = `, ${present.length} overlay(s) built with kubectl kustomize`;
+        built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
 

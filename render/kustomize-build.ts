@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { BuildCache } from "./build-cache";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
 import { allDocuments, fingerprint } from "./yaml";
@@ -52,35 +53,88 @@ export function buildDifferences(stack: string, built: readonly Record<string, u
   return problems;
 }
 
+/** What building the overlays found, and how many came from the build cache rather than a kubectl process. */
+export interface BuildReport {
+  readonly problems: string[];
+  readonly built: number;
+  readonly cached: number;
+}
+
 /**
  * Builds every stack's overlay of `tree` with the real `kubectl kustomize` and returns what differs from the
  * stack's planned objects (empty when each overlay builds to exactly its stack). The tree is written to a
  * scratch directory first, so this checks the very bytes that would be written. Builds run a few at a time.
  */
 export async function kustomizeProblems(kubectl: string, tree: Tree, stacks: readonly { readonly stack: string; readonly objects: readonly KubeObject[] }[]): Promise<string[]> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
-  try {
-    for (const [rel, content] of tree) {
-      const file = path.join(scratch, ...rel.split("/"));
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
-    const results: string[][] = new Array(stacks.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < stacks.length; i = next++) {
-        const s = stacks[i];
-        try {
-          const built = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack))) as Record<string, unknown>[];
-          results[i] = buildDifferences(s.stack, built, s.objects);
-        } catch (e) {
-          results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
-        }
+  return (await buildOverlays(kubectl, tree, stacks)).problems;
+}
+
+/**
+ * kustomizeProblems, with an optional build cache (render/build-cache.ts): an overlay whose inputs and kubectl
+ * are unchanged since a successful build is not built again, and what that build printed is compared with the
+ * stack's plan as a fresh build's output would be. The scratch tree is written only when something is built.
+ */
+export async function buildOverlays(
+  kubectl: string,
+  tree: Tree,
+  stacks: readonly { readonly stack: string; readonly objects: readonly KubeObject[] }[],
+  cacheDir?: string,
+): Promise<BuildReport> {
+  const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree);
+  const results: string[][] = new Array(stacks.length);
+  const misses: number[] = [];
+  const keys: string[] = [];
+  stacks.forEach((s, i) => {
+    keys[i] = cache?.key(s.stack) ?? "";
+    const hit = cache?.get(s.stack, keys[i]);
+    const built = hit === undefined ? undefined : parsed(hit);
+    if (built === undefined) misses.push(i);
+    else results[i] = buildDifferences(s.stack, built, s.objects);
+  });
+  if (misses.length > 0) {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
+    try {
+      for (const [rel, content] of tree) {
+        const file = path.join(scratch, ...rel.split("/"));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(stacks.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
-    return results.flat();
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+      let next = 0;
+      const worker = async () => {
+        for (let m = next++; m < misses.length; m = next++) {
+          const i = misses[m];
+          const s = stacks[i];
+          try {
+            const output = await kustomize(kubectl, path.join(scratch, "clusters", s.stack));
+            results[i] = buildDifferences(s.stack, allDocuments(output) as Record<string, unknown>[], s.objects);
+            store(cache, s.stack, keys[i], output);
+          } catch (e) {
+            results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return { problems: results.flat(), built: misses.length, cached: stacks.length - misses.length };
+}
+
+/** A cached build's documents, or undefined when the entry does not parse (then the overlay is built again). */
+function parsed(output: string): Record<string, unknown>[] | undefined {
+  try {
+    return allDocuments(output) as Record<string, unknown>[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a build's output; a cache that cannot be written (read-only, full) costs only the next run's build. */
+function store(cache: BuildCache | undefined, stack: string, key: string, output: string): void {
+  try {
+    cache?.put(stack, key, output);
+  } catch {
+    // nothing to do: the build itself succeeded and was checked
   }
 }

@@ -1,6 +1,6 @@
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
-import { loadStackConfig } from "../config/project-files";
+import { loadStackConfig, ProjectConfig, readProject } from "../config/project-files";
 import { MeshSettings } from "../config/schema";
 import { buildPlan } from "../plan/mesh-plan";
 import { ConfigProblems } from "./errors";
@@ -33,10 +33,17 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
   const planned: PlannedStack[] = [];
   // Every stack's install target reads the same stack files (the mesh's members): read them once, not per stack.
   let members: MeshMember[] | undefined;
+  // Pulumi.yaml once for every stack; if it cannot be read, each stack reports why, as on its own.
+  let project: ProjectConfig | undefined;
+  try {
+    project = readProject(root);
+  } catch {
+    project = undefined;
+  }
   for (const stack of stacks) {
     let secureKeys: readonly string[] = [];
     try {
-      const config = loadStackConfig(root, stack);
+      const config = loadStackConfig(root, stack, project);
       secureKeys = config.secureKeys;
       const plan = buildPlan(parseSettings(stack, config.raw));
       const install = plan.settings.install.enabled ? installGitOpsObjects(resolveTarget(stack, (members ??= loadMeshMembers(root, stack, config.raw)))) : [];

@@ -80,8 +80,9 @@ export function writeOwnedTree(dir: string, tree: Tree, label: string, hooks: Wr
   const done: string[] = [];
   try {
     writeManifest(real, manifestText([...owned, ...tree.keys()]), hooks);
+    const made = new Set<string>();
     for (const rel of changed) {
-      writeFile(real, rel, tree.get(rel)!, hooks);
+      writeFile(real, rel, tree.get(rel)!, hooks, made);
       done.push(rel);
       pauseAt(`written:${done.length}`);
     }
@@ -108,10 +109,14 @@ function sameContent(file: string, content: string): boolean {
 }
 
 /** Temp file beside the target, then rename: keeps an existing file's mode; a new one gets 0644 less the umask. */
-function writeFile(root: string, rel: string, content: string, hooks: WriteHooks): void {
+function writeFile(root: string, rel: string, content: string, hooks: WriteHooks, made: Set<string> = new Set()): void {
   hooks.beforeWrite?.(rel);
   const file = path.join(root, ...rel.split("/"));
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  // One mkdir per directory, not per file: a fleet's tree is thousands of files in a few hundred directories.
+  if (!made.has(path.dirname(file))) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    made.add(path.dirname(file));
+  }
   const tmp = `${path.join(path.dirname(file), `.${path.basename(file)}`)}.render-tmp-${process.pid}`;
   const mode = fs.statSync(file, { throwIfNoEntry: false })?.mode;
   try {

@@ -5,7 +5,9 @@ import * as path from "path";
 import { main } from "../render/cli";
 
 // npm runs scripts from the package root; INIT_CWD is where the user typed the command, so `--out` is relative to it.
-main(process.argv.slice(2), { root: path.resolve(__dirname, ".."), cwd: process.env.INIT_CWD ?? process.cwd() }).then(
+const root = path.resolve(__dirname, "..");
+const buildCacheDir = path.join(root, "node_modules", ".cache", "mesh-lab", "kustomize-builds");
+main(process.argv.slice(2), { root, cwd: process.env.INIT_CWD ?? process.cwd(), buildCacheDir }).then(
   (code) => {
     process.exitCode = code;
   },

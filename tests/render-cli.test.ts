@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { ProcessResult, runProcess } from "./support/spawn";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "../render/cli";
+import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
 import { ROOT } from "./support/stacks";
@@ -195,7 +195,8 @@ describe("npm run render", () => {
     }
 
     it("parses --flag=value and refuses a flag given twice", () => {
-      assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), { check: true, help: false, stack: "cluster-1", out: "x" });
+      assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), { check: true, buildCache: true, help: false, stack: "cluster-1", out: "x" });
+      assert.strictEqual(parseArgs(["--no-build-cache"]).buildCache, false);
       assert.throws(() => parseArgs(["--out", "a", "--out=b"]), new UsageError("--out given twice"));
       assert.throws(() => parseArgs(["--check=yes"]), new UsageError("Option '--check' does not take an argument"));
     });
@@ -245,5 +246,16 @@ describe("npm run render", () => {
       assert.strictEqual(result.status, 2);
       assert.match(result.stderr, /render: Unknown option '--bogus'/);
     });
+  });
+});
+
+describe("the render's one-line summary of the stacks", () => {
+  it("lists up to six stacks by name, and names a fleet by its count, first and last", () => {
+    assert.strictEqual(stacksLabel(["cluster-1", "cluster-2"]), "stacks cluster-1, cluster-2");
+    const six = ["a", "b", "c", "d", "e", "f"];
+    assert.strictEqual(stacksLabel(six), "stacks a, b, c, d, e, f");
+    const fleet = Array.from({ length: 200 }, (_, i) => `cluster-${i + 1}`);
+    assert.strictEqual(stacksLabel(fleet), "200 stacks (cluster-1 ... cluster-200)");
+    assert.strictEqual(stacksLabel([...six, "g"]), "7 stacks (a ... g)");
   });
 });

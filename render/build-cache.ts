@@ -1,0 +1,63 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Tree } from "./files";
+
+/**
+ * What `kubectl kustomize clusters/<stack>` printed for exactly these inputs, kept so an unchanged overlay is not
+ * built again. `kubectl kustomize` of a local tree is a function of the files it reads and of the kubectl binary,
+ * so the key is a SHA-256 over: the kubectl binary (real path, size, modification time), the stack, every file
+ * of the tree outside `clusters/` (base/, apps/ and the rest: an overlay may read any of them), and the files
+ * of `clusters/<stack>/`. Only another stack's overlay directory is left out, which no overlay references.
+ * Only what a build printed with exit status 0 is kept; a hit is still compared with the stack's plan, exactly
+ * like a fresh build. One entry per stack: `<dir>/<stack>/<key>.yaml`, older keys removed when a new one lands.
+ */
+export class BuildCache {
+  private readonly shared: string;
+
+  constructor(
+    private readonly dir: string,
+    private readonly kubectl: string,
+    private readonly tree: Tree,
+  ) {
+    this.shared = digest([...tree].filter(([rel]) => !rel.startsWith("clusters/")));
+  }
+
+  /** The cache key of one stack's overlay build. */
+  key(stack: string): string {
+    const own = [...this.tree].filter(([rel]) => rel.startsWith(`clusters/${stack}/`));
+    return createHash("sha256").update(`mesh-lab kustomize build v1\0${binaryIdentity(this.kubectl)}\0${stack}\0${this.shared}\0${digest(own)}`).digest("hex");
+  }
+
+  /** The stored output of the build with this key, if there is one. */
+  get(stack: string, key: string): string | undefined {
+    try {
+      return fs.readFileSync(path.join(this.dir, stack, `${key}.yaml`), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a successful build's output (temp file, then rename) and drops the stack's older entries. */
+  put(stack: string, key: string, output: string): void {
+    const dir = path.join(this.dir, stack);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${key}.yaml`);
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, output);
+    fs.renameSync(tmp, file);
+    for (const name of fs.readdirSync(dir)) if (name !== `${key}.yaml` && !name.includes(".tmp-")) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function digest(entries: readonly (readonly [string, string])[]): string {
+  const h = createHash("sha256");
+  for (const [rel, content] of entries) h.update(`${rel}\0${Buffer.byteLength(content)}\0${content}\0`);
+  return h.digest("hex");
+}
+
+function binaryIdentity(file: string): string {
+  const real = fs.realpathSync(file);
+  const st = fs.statSync(real);
+  return `${real}\0${st.size}\0${st.mtimeMs}`;
+}

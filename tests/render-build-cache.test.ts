@@ -1,0 +1,144 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { BuildCache } from "../render/build-cache";
+import { main } from "../render/cli";
+import { findKubectl } from "../render/kustomize-build";
+import { tempProject } from "./support/render-project";
+
+// An overlay whose files and kubectl are unchanged is not built again; its kept output is checked instead.
+const tree = (over: Record<string, string> = {}) =>
+  new Map(
+    Object.entries({
+      "base/kustomization.yaml": "resources: []\n",
+      "apps/a/kustomization.yaml": "resources: []\n",
+      "clusters/one/kustomization.yaml": "resources: [../../base]\n",
+      "clusters/two/kustomization.yaml": "resources: [../../base, ../../apps/a]\n",
+      ...over,
+    }).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+
+describe("render: the overlay build cache", () => {
+  describe("its key", () => {
+    // Any existing file stands for the kubectl binary: the key reads only its path, size and modification time.
+    const kubectl = process.execPath;
+    const keys = (t: Map<string, string>) => {
+      const c = new BuildCache("/nonexistent", kubectl, t);
+      return { one: c.key("one"), two: c.key("two") };
+    };
+
+    it("changes for every overlay when a file outside clusters/ changes", () => {
+      const before = keys(tree());
+      const after = keys(tree({ "apps/a/kustomization.yaml": "resources: [x.yaml]\n" }));
+      assert.notStrictEqual(after.one, before.one);
+      assert.notStrictEqual(after.two, before.two);
+    });
+
+    it("changes for one overlay only when that overlay's files change, or a file is added to it", () => {
+      const before = keys(tree());
+      for (const after of [keys(tree({ "clusters/two/kustomization.yaml": "resources: [../../base]\n" })), keys(tree({ "clusters/two/extra.yaml": "x: 1\n" }))]) {
+        assert.strictEqual(after.one, before.one);
+        assert.notStrictEqual(after.two, before.two);
+      }
+    });
+
+    it("changes with the kubectl binary", () => {
+      const t = tree();
+      const other = path.join(os.tmpdir(), `mesh-lab-fake-kubectl-${process.pid}`);
+      fs.writeFileSync(other, "#!/bin/sh\n");
+      try {
+        assert.notStrictEqual(new BuildCache("/nonexistent", other, t).key("one"), new BuildCache("/nonexistent", kubectl, t).key("one"));
+      } finally {
+        fs.rmSync(other, { force: true });
+      }
+    });
+
+    it("keeps one entry per stack: a new key's output replaces the old one", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-cache-"));
+      try {
+        const c = new BuildCache(dir, kubectl, tree());
+        c.put("one", "k1", "a: 1\n");
+        assert.strictEqual(c.get("one", "k1"), "a: 1\n");
+        c.put("one", "k2", "a: 2\n");
+        assert.strictEqual(c.get("one", "k1"), undefined);
+        assert.strictEqual(c.get("one", "k2"), "a: 2\n");
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")), ["k2.yaml"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("npm run render with the real kubectl kustomize", function () {
+    const kubectl = findKubectl();
+    let dir: string;
+    let log: string;
+    let counting: string;
+    before(function () {
+      if (!kubectl) {
+        console.log("      SKIPPED (build cache): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)");
+        this.skip();
+      }
+    });
+    beforeEach(() => {
+      dir = tempProject();
+      // The real kubectl, behind a script that counts its runs.
+      log = path.join(dir, "kubectl-runs");
+      counting = path.join(dir, "kubectl");
+      fs.writeFileSync(counting, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${kubectl}' "$@"\n`, { mode: 0o755 });
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const runs = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
+    async function render(...argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+      let stderr = "";
+      let stdout = "";
+      const code = await main(argv, { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: (t) => void (stdout += t), env: { KUBECTL: counting }, buildCacheDir: path.join(dir, "cache") });
+      return { code, stderr, stdout };
+    }
+
+    it("builds each overlay once; a re-render and a --check of the same tree run no kubectl", async () => {
+      const first = await render();
+      assert.strictEqual(first.code, 0, first.stderr);
+      assert.strictEqual(runs(), 2);
+      const again = await render("--check");
+      assert.strictEqual(again.code, 0, again.stderr);
+      assert.strictEqual(runs(), 2);
+      assert.match(again.stderr, /2 overlay\(s\) built with kubectl kustomize \(2 unchanged, from the build cache\)/);
+    });
+
+    it("rebuilds only the overlay whose stack changed", async () => {
+      assert.strictEqual((await render()).code, 0);
+      const file = path.join(dir, "Pulumi.cluster-2.yaml");
+      // The trust domain is in the principals of cluster-2's AuthorizationPolicies, which live in its overlay only.
+      fs.appendFileSync(file, "  mesh-lab:trustDomain: cluster-2.example\n");
+      const second = await render();
+      assert.strictEqual(second.code, 0, second.stderr);
+      assert.strictEqual(runs(), 3);
+      assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[2], /\/clusters\/cluster-2$/);
+    });
+
+    it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
+      assert.strictEqual((await render()).code, 0);
+      const entries = fs.readdirSync(path.join(dir, "cache", "cluster-1"));
+      assert.strictEqual(entries.length, 1);
+      const entry = path.join(dir, "cache", "cluster-1", entries[0]);
+      fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace(/name: accounts\n/, "name: accounts-tampered\n"));
+      const r = await render("--check");
+      assert.strictEqual(r.code, 3, r.stderr);
+      assert.match(r.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);
+      assert.strictEqual(runs(), 2);
+    });
+
+    it("--no-build-cache builds every overlay and leaves the cache as it was", async () => {
+      assert.strictEqual((await render()).code, 0);
+      const before = fs.readdirSync(path.join(dir, "cache"), { recursive: true }).sort();
+      const r = await render("--check", "--no-build-cache");
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.strictEqual(runs(), 4);
+      assert.doesNotMatch(r.stderr, /from the build cache/);
+      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache"), { recursive: true }).sort(), before);
+    });
+  });
+});
