@@ -136,7 +136,7 @@ describe("check:telemetry refuses what pulumi up refuses", () => {
       fs.writeFileSync(file, `environment: [mesh/cluster-2]\n${fs.readFileSync(file, "utf8")}`);
       // the real script, as `npm run check:telemetry` runs it (under the Node running these tests)
       const script = path.resolve(__dirname, "..", "scripts", "check-telemetry.ts");
-      const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--dir", dir], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", script, "--dir", dir], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
       assert.strictEqual(run.status, 1, run.stderr);
       assert.ok(run.stderr.includes(`key "mesh-lab:kubeContext" is [1,2]; expected a string`), run.stderr);
       assert.ok(run.stderr.includes("Pulumi.cluster-2.yaml imports Pulumi ESC environment(s)"), run.stderr);

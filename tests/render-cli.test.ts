@@ -5,7 +5,7 @@ import * as path from "path";
 import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
-import { ROOT } from "./support/stacks";
+import { defaultApps, ROOT } from "./support/stacks";
 import { renderCli, snapshot, tempProject } from "./support/render-project";
 
 const COMMITTED = snapshot(path.join(ROOT, "gitops"));
@@ -92,7 +92,7 @@ describe("npm run render", () => {
 
     it("shows a changed config value as a readable unified diff and exits 1", async () => {
       // given the committed tree, and a stack file where accounts now runs 3 replicas in every cluster
-      const apps = JSON.parse(JSON.stringify((await import("./support/stacks")).defaultApps()));
+      const apps = JSON.parse(JSON.stringify(defaultApps()));
       apps[0].replicas = 3;
       dir = tempProject({ "cluster-1": { apps }, "cluster-2": { apps } }, { gitops: true });
       // when the tree is checked

@@ -98,7 +98,7 @@ describe("render: killed at any point, repaired by the next render", () => {
       // given a committed tree and a config change that rewrites part of it
       const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       try {
-        const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", child, project], { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
+        const proc = spawn(process.execPath, ["-r", "tsx/cjs", child, project], { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
         let err = "";
         await new Promise<void>((resolve, reject) => {
           proc.stderr.on("data", (d) => {
