@@ -25,8 +25,8 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
   --help        this text
 
 Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written. An
-overlay whose files and kubectl are unchanged since its last successful build is not built again: that build's
-output (node_modules/.cache/mesh-lab/kustomize-builds) is checked against the plan instead.
+overlay whose files and kubectl are unchanged since its last successful build is not built again: what that
+build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is checked against the plan instead.
 
 It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or touched.
 

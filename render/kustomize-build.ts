@@ -86,8 +86,7 @@ export async function buildOverlays(
   const keys: string[] = [];
   stacks.forEach((s, i) => {
     keys[i] = cache?.key(s.stack) ?? "";
-    const hit = cache?.get(s.stack, keys[i]);
-    const built = hit === undefined ? undefined : parsed(hit);
+    const built = cache?.get(s.stack, keys[i]);
     if (built === undefined) misses.push(i);
     else results[i] = buildDifferences(s.stack, built, s.objects);
   });
@@ -105,9 +104,9 @@ export async function buildOverlays(
           const i = misses[m];
           const s = stacks[i];
           try {
-            const output = await kustomize(kubectl, path.join(scratch, "clusters", s.stack));
-            results[i] = buildDifferences(s.stack, allDocuments(output) as Record<string, unknown>[], s.objects);
-            store(cache, s.stack, keys[i], output);
+            const docs = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack))) as Record<string, unknown>[];
+            results[i] = buildDifferences(s.stack, docs, s.objects);
+            store(cache, s.stack, keys[i], docs);
           } catch (e) {
             results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
           }
@@ -121,19 +120,11 @@ export async function buildOverlays(
   return { problems: results.flat(), built: misses.length, cached: stacks.length - misses.length };
 }
 
-/** A cached build's documents, or undefined when the entry does not parse (then the overlay is built again). */
-function parsed(output: string): Record<string, unknown>[] | undefined {
-  try {
-    return allDocuments(output) as Record<string, unknown>[];
-  } catch {
-    return undefined;
-  }
-}
 
 /** Keeps a build's output; a cache that cannot be written (read-only, full) costs only the next run's build. */
-function store(cache: BuildCache | undefined, stack: string, key: string, output: string): void {
+function store(cache: BuildCache | undefined, stack: string, key: string, docs: readonly Record<string, unknown>[]): void {
   try {
-    cache?.put(stack, key, output);
+    cache?.put(stack, key, docs);
   } catch {
     // nothing to do: the build itself succeeded and was checked
   }

@@ -58,12 +58,17 @@ describe("render: the overlay build cache", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-cache-"));
       try {
         const c = new BuildCache(dir, kubectl, tree());
-        c.put("one", "k1", "a: 1\n");
-        assert.strictEqual(c.get("one", "k1"), "a: 1\n");
-        c.put("one", "k2", "a: 2\n");
+        c.put("one", "k1", [{ a: 1 }]);
+        assert.deepStrictEqual(c.get("one", "k1"), [{ a: 1 }]);
+        c.put("one", "k2", [{ a: 2 }]);
         assert.strictEqual(c.get("one", "k1"), undefined);
-        assert.strictEqual(c.get("one", "k2"), "a: 2\n");
-        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")), ["k2.yaml"]);
+        assert.deepStrictEqual(c.get("one", "k2"), [{ a: 2 }]);
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")), ["k2.json"]);
+        // An entry that is not a list of documents is a miss: the overlay is built again.
+        for (const bad of ["{", "[1]", '{"a":1}']) {
+          fs.writeFileSync(path.join(dir, "one", "k2.json"), bad);
+          assert.strictEqual(c.get("one", "k2"), undefined, bad);
+        }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -124,7 +129,7 @@ describe("render: the overlay build cache", () => {
       const entries = fs.readdirSync(path.join(dir, "cache", "cluster-1"));
       assert.strictEqual(entries.length, 1);
       const entry = path.join(dir, "cache", "cluster-1", entries[0]);
-      fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace(/name: accounts\n/, "name: accounts-tampered\n"));
+      fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'));
       const r = await render("--check");
       assert.strictEqual(r.code, 3, r.stderr);
       assert.match(r.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);

@@ -1,7 +1,6 @@
 import { NAMESPACE } from "../../config/problems";
 import { dashboards } from "./dashboard-module";
 import { hasSloRule, prometheusRule, ruleName } from "./prometheus-rule";
-import { checkPromql, ISTIO_STANDARD_LABELS } from "./promql-check";
 import { ObservedApp, ObservedCluster } from "./settings";
 import { SLIS } from "./slo-queries";
 
@@ -16,7 +15,6 @@ const appKey = (app: ObservedApp) => (app.index === undefined ? `app "${app.name
  * expression source and missing label, naming the tag's config key, so a renamed tag fails before deploy.
  */
 export function observabilityProblems(cluster: ObservedCluster): string[] {
-  const known = new Set<string>([...ISTIO_STANDARD_LABELS, ...cluster.requestTags.map((t) => t.name)]);
   const sources: { reader: string; where: string; expr: string }[] = [];
   if (deploysRules(cluster)) {
     for (const app of cluster.apps.filter(hasSloRule)) {
@@ -31,6 +29,10 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
     for (const q of dashboardQueries(dashboardModel(cluster))) sources.push({ reader: `dashboard panel "${q.panel}"`, where: "", expr: q.expr });
   }
   const out: string[] = [];
+  // The PromQL parser (lezer) loads only for a stack that deploys something to check: not for deploy: none.
+  if (sources.length === 0) return out;
+  const { checkPromql, ISTIO_STANDARD_LABELS } = promqlCheck();
+  const known = new Set<string>([...ISTIO_STANDARD_LABELS, ...cluster.requestTags.map((t) => t.name)]);
   // Readers per missing label: seventy rules reading one renamed tag are one mistake, told once.
   const readers = new Map<string, string[]>();
   for (const s of sources) {
@@ -89,4 +91,9 @@ function badValueWarnings(cluster: ObservedCluster): string[] {
         `${sli.tag}="${sli.badValue}" as bad: if the expression never yields it, every request counts as good and no alert can fire`,
     ];
   });
+}
+
+function promqlCheck(): typeof import("./promql-check") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./promql-check") as typeof import("./promql-check");
 }
