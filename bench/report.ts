@@ -24,6 +24,9 @@ export const verdict = (t: Target) => (t.value === undefined ? "n/a" : t.value <
 
 const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits));
 
+/** A target's value, with a third decimal where two would round it onto its limit (1.304 shows as 1.304, not 1.30). */
+export const fmtTarget = (t: Target) => fmt(t.value, t.value !== undefined && t.value !== t.limit && Number(t.value.toFixed(2)) === t.limit ? 3 : 2);
+
 /** The markdown table of the rows. */
 export function rowsTable(rows: readonly Row[]): string {
   const lines = ["| what | runs | median wall (s) | peak RSS (MB) |", "| --- | ---: | ---: | ---: |"];
@@ -33,7 +36,7 @@ export function rowsTable(rows: readonly Row[]): string {
 
 export function targetsTable(targets: readonly Target[]): string {
   const lines = ["| target | measured | limit | result | from |", "| --- | ---: | ---: | --- | --- |"];
-  for (const t of targets) lines.push(`| ${t.name} | ${fmt(t.value)}${t.value === undefined ? "" : ` ${t.unit}`} | ${t.limit} ${t.unit} | ${verdict(t)} | ${t.how} |`);
+  for (const t of targets) lines.push(`| ${t.name} | ${fmtTarget(t)}${t.value === undefined ? "" : ` ${t.unit}`} | ${t.limit} ${t.unit} | ${verdict(t)} | ${t.how} |`);
   return lines.join("\n");
 }
 
@@ -41,7 +44,7 @@ export function targetsTable(targets: readonly Target[]): string {
 export function textTable(rows: readonly Row[], targets: readonly Target[]): string {
   const width = Math.max(...rows.map((r) => r.label.length), ...targets.map((t) => t.name.length));
   const out = rows.map((r) => `${r.label.padEnd(width)}  ${r.skipped ? `skipped: ${r.skipped}` : `${fmt(r.medianMs / 1000).padStart(7)} s  ${fmt(r.rssMb, 0).padStart(5)} MB  (median of ${r.runs})`}`);
-  out.push("", ...targets.map((t) => `${t.name.padEnd(width)}  ${fmt(t.value).padStart(7)} ${t.unit === "x" ? "x " : "MB"}  limit ${t.limit}  ${verdict(t)}`));
+  out.push("", ...targets.map((t) => `${t.name.padEnd(width)}  ${fmtTarget(t).padStart(7)} ${t.unit === "x" ? "x " : "MB"}  limit ${t.limit}  ${verdict(t)}`));
   return out.join("\n");
 }
 

@@ -6,7 +6,7 @@ import { fleetApps, writeFleet } from "../bench/fleet";
 import { parseSettings } from "../config/parse-settings";
 import { listStacks, loadStackConfig } from "../config/project-files";
 import { naturalSort } from "../config/natural-order";
-import { Row, verdict } from "../bench/report";
+import { fmtTarget, Row, verdict } from "../bench/report";
 import { computeTargets } from "../bench/targets";
 import { ROOT } from "./support/stacks";
 
@@ -53,5 +53,16 @@ describe("bench parts (the instrument, not its numbers)", () => {
         [undefined, 3, "n/a"],
       ],
     );
+  });
+
+  it("shows a third decimal only where two would round a target onto its limit", () => {
+    const t = (value: number) => ({ name: "t", value, limit: 1.3, unit: "x" as const, how: "" });
+    assert.deepStrictEqual([1.304, 1.296, 1.3, 1.24, 2].map((v) => [fmtTarget(t(v)), verdict(t(v))]), [
+      ["1.304", "FAIL"],
+      ["1.296", "PASS"],
+      ["1.30", "PASS"],
+      ["1.24", "PASS"],
+      ["2.00", "FAIL"],
+    ]);
   });
 });
