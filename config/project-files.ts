@@ -54,13 +54,13 @@ function toConfigString(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
 }
 
-/** The project name and its `config:` block, keys qualified with the project name. */
 /** Pulumi.yaml's name and its `config:` declarations and values, keys qualified with the project name. */
 export interface ProjectConfig {
   readonly name: string;
   readonly config: Record<string, unknown>;
 }
 
+/** The project name and its `config:` block, keys qualified with the project name. */
 export function readProject(dir: string): ProjectConfig {
   const project = readYaml(path.join(dir, "Pulumi.yaml"));
   if (typeof project.name !== "string") throw new Error(`${path.join(dir, "Pulumi.yaml")}: "name" is missing`);
@@ -95,8 +95,7 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
     else if (v.default !== undefined) values[k] = v.default;
   }
   // One parse serves both the values and the stack-file checks; on a syntax error, `parse` throws its message.
-  const text = fs.readFileSync(stackFile, "utf8");
-  const parsed = parseDocument(text, { version: "1.2" });
+  const parsed = parseDocument(fs.readFileSync(stackFile, "utf8"), { version: "1.2" });
   const stackDoc = parsed.errors.length > 0 ? readYaml(stackFile) : mapping(parsed.toJS(), stackFile);
   // Pulumi ESC environments are resolved by the CLI from Pulumi Cloud: offline, their values are unknown, and
   // rendering without them would not be what pulumi up deploys.

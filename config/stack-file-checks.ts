@@ -4,7 +4,7 @@ import { controlCharacterProblems } from "./control-characters";
 import { isObject } from "./readers";
 
 /**
- * Checks a stack file's text for values the render and the Pulumi CLI would read differently, or that must
+ * Checks a stack file's text (or the document already parsed from it) for values the render and the Pulumi CLI would read differently, or that must
  * not be in it at all. The CLI reads stack files with Go's gopkg.in/yaml.v3, whose plain scalars follow
  * neither YAML 1.1 nor 1.2 exactly (it parses ints with strconv.ParseInt base 0: `010` is 8, `1_000` is 1000,
  * `-0o17` is -15); the render reads YAML 1.2. So a plain scalar is refused when YAML 1.1 and 1.2 read it
