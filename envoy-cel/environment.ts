@@ -15,9 +15,13 @@ const CEL_TYPE: Readonly<Record<AttributeType, string>> = {
   "map<string, map<string, dyn>>": "map<string, map<string, dyn>>",
 };
 
-function formatDuration(d: { seconds: bigint; nanos: number }): string {
+/** `1.5s`, `-0.25s`, `2s`: the sign in front, seconds, and the fraction without trailing zeros. */
+export function formatDuration(d: { seconds: bigint; nanos: number }): string {
   const nanos = d.nanos === 0 ? "" : `.${String(Math.abs(d.nanos)).padStart(9, "0").replace(/0+$/, "")}`;
-  return `${d.seconds}${nanos}s`;
+  // Under a second, the sign is only on the nanos (seconds is 0n, which has no -0).
+  const sign = d.seconds < 0n || d.nanos < 0 ? "-" : "";
+  const seconds = d.seconds < 0n ? -d.seconds : d.seconds;
+  return `${sign}${seconds}${nanos}s`;
 }
 
 /**
