@@ -23,6 +23,15 @@ describe("config parity with the Pulumi CLI", () => {
       for (const v of [4.5, "4.5", "x", true, [1]]) assert.ok(!ok({ type: "integer" }, v), JSON.stringify(v));
     });
 
+    it("checks list items by their JSON type: an integer item must be a whole number, a boolean item true or false", () => {
+      const ints = { type: "array", items: { type: "integer" } };
+      const bools = { type: "array", items: { type: "boolean" } };
+      assert.ok(ok(ints, [1, -2]));
+      for (const v of [[1, 4.5], [true]]) assert.ok(!ok(ints, v), JSON.stringify(v));
+      assert.ok(ok(bools, [true, false]));
+      for (const v of [[1], ["yes"], [null]]) assert.ok(!ok(bools, v), JSON.stringify(v));
+    });
+
     it("takes only true and false for a boolean", () => {
       for (const v of [true, false, "true", "false"]) assert.ok(ok({ type: "boolean" }, v), String(v));
       for (const v of ["yes", "True", 1, null]) assert.ok(!ok({ type: "boolean" }, v), JSON.stringify(v));

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { installApplications } from "../plan/install/argocd";
+import { PART_OF } from "../plan/specs/marks";
 import { chartValues, CHARTS } from "../plan/install/charts";
 import { cacertsData, eastWestGateway, istioSystemNamespace, readerKubeconfig, readerTokenSecret, remoteSecret } from "../plan/install/manifests";
 import { schemaProblems } from "../render/schema-check";
@@ -85,6 +86,12 @@ describe("install: pure builders", () => {
       }
       const waves = [crds, ...apps].map((a) => Number(a.metadata.annotations?.["argocd.argoproj.io/sync-wave"]));
       assert.deepStrictEqual([...waves].sort((a, b) => a - b), waves, "waves follow the chart order");
+      // All before wave 0, where Argo CD puts what carries no wave: the mesh config of the same app of apps.
+      assert.deepStrictEqual(waves, [-5, -4, -3, -2, -1]);
+      for (const app of apps) {
+        assert.deepStrictEqual(app.metadata.labels, PART_OF);
+        assert.deepStrictEqual({ project: app.spec.project, destination: app.spec.destination }, { project: "default", destination: { server: "https://kubernetes.default.svc", namespace: "istio-system" } });
+      }
       const objects = [crds, ...apps, istioSystemNamespace(t), eastWestGateway(t), readerTokenSecret()];
       assert.deepStrictEqual(await schemaProblems(objects.map((manifest) => ({ where: stack, manifest }))), []);
     });

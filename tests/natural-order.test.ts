@@ -17,6 +17,9 @@ describe("naturalCompare (stacks in the order people read them)", () => {
   it("compares digit runs of any length by value, not as doubles", () => {
     assert.ok(naturalCompare("c-99999999999999999998", "c-99999999999999999999") < 0);
     assert.ok(naturalCompare("c-9", "c-00010") < 0);
+    // Every leading zero goes before the lengths are compared, not just the first.
+    assert.ok(naturalCompare("c-001", "c-2") < 0);
+    assert.ok(naturalCompare("c-2", "c-001") > 0);
   });
 
   it("is 0 only for equal strings (a tie in value such as 7 and 007 falls back to plain order)", () => {
