@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { main } from "../render/cli";
 import { buildDifferences, findKubectl, kustomizeProblems } from "../render/kustomize-build";
@@ -38,6 +39,22 @@ describe("render: the build check", () => {
       assert.strictEqual(findKubectl({ KUBECTL: "" }), undefined);
       assert.strictEqual(findKubectl({ PATH: "" }), undefined);
       assert.strictEqual(findKubectl({ PATH: path.join(ROOT, "gitops") }), undefined);
+    });
+
+    it("takes only an executable regular file, from $KUBECTL or from a PATH directory", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-kubectl-"));
+      try {
+        const file = path.join(dir, "kubectl");
+        fs.writeFileSync(file, "#!/bin/sh\n", { mode: 0o644 });
+        assert.strictEqual(findKubectl({ KUBECTL: file }), undefined);
+        assert.strictEqual(findKubectl({ PATH: dir }), undefined);
+        fs.chmodSync(file, 0o755);
+        assert.strictEqual(findKubectl({ KUBECTL: file }), file);
+        assert.strictEqual(findKubectl({ PATH: `/nonexistent${path.delimiter}${dir}` }), file);
+        assert.strictEqual(findKubectl({ KUBECTL: dir }), undefined, "a directory is not a kubectl");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

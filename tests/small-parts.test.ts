@@ -1,0 +1,51 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { withDeployMarks } from "../components/deploy-marks";
+import { partialWriteMessage, sharedLayerProblems } from "../render/cli-messages";
+import { isBookkeeping, MANIFEST } from "../render/ownership";
+import { pidAlive } from "../render/render-lock";
+import { PartialWrite } from "../render/tree-writer";
+import { KubeManifest } from "../plan/types";
+
+// Small rules that whole-render tests pass through without pinning down.
+describe("small parts of the render and the deploy", () => {
+  it("--stack: a build failure of another overlay is told as the shared layers changing it, once per overlay", () => {
+    const problems = ["clusters/b lacks X", "clusters/a lacks Y", "clusters/b has Z", "clusters/b-2 lacks W", "elsewhere"];
+    assert.deepStrictEqual(sharedLayerProblems(problems, undefined, ["a", "b", "b-2"]), problems);
+    const told = sharedLayerProblems(problems, "a", ["a", "b", "b-2"]);
+    assert.deepStrictEqual(told.slice(0, 2), ["clusters/a lacks Y", "elsewhere"]);
+    assert.strictEqual(told.length, 4);
+    assert.match(told[2], /^--stack a would change clusters\/b: .* \(clusters\/b lacks X; clusters\/b has Z\); render all stacks/);
+    assert.match(told[3], /^--stack a would change clusters\/b-2: .* \(clusters\/b-2 lacks W\); render all stacks/);
+  });
+
+  it("a failed write says what was written, what was not (five named, then a count), and that a re-run finishes", () => {
+    const pending = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"];
+    assert.strictEqual(
+      partialWriteMessage(new PartialWrite([], pending, new Error("EROFS")), "gitops"),
+      "render: writing gitops/ failed: EROFS\n  nothing was written\n  not written: 7 (p1, p2, p3, p4, p5, ...)\n  Fix the cause (a read-only directory?) and run the render again: it finishes the tree.\n",
+    );
+    assert.match(partialWriteMessage(new PartialWrite(["w1"], [], new Error("x")), "out"), /\n {2}written before the failure: 1 \(w1\), each complete \(renamed into place\)\n {2}not written: none\n/);
+  });
+
+  it("knows a live pid from a dead one and from what is no pid at all", () => {
+    assert.strictEqual(pidAlive(process.pid), true);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    assert.strictEqual(pidAlive(dead), false);
+    for (const p of [0, -1, 1.5, Number.NaN]) assert.strictEqual(pidAlive(p), false, String(p));
+  });
+
+  it("counts its own lock, temp and manifest files as bookkeeping, and nothing else", () => {
+    for (const name of [MANIFEST, ".render.lock", ".render-tmp-x"]) assert.strictEqual(isBookkeeping(name), true, name);
+    for (const name of ["render.yaml", "x.render", "kustomization.yaml"]) assert.strictEqual(isBookkeeping(name), false, name);
+  });
+
+  it("awaits Programmed only on Gateway API Gateways: not on Istio's own Gateway kind nor on routes", () => {
+    const marks = { adopt: false, awaitWaypoints: true };
+    const obj = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: "w", namespace: "n" } }) as unknown as KubeManifest;
+    const waits = (m: KubeManifest) => withDeployMarks(m, marks).metadata.annotations?.["pulumi.com/waitFor"];
+    assert.strictEqual(waits(obj("gateway.networking.k8s.io/v1", "Gateway")), "condition=Programmed");
+    assert.strictEqual(waits(obj("networking.istio.io/v1", "Gateway")), undefined);
+    assert.strictEqual(waits(obj("gateway.networking.k8s.io/v1", "HTTPRoute")), undefined);
+  });
+});
