@@ -7,7 +7,7 @@ const GENERIC = `"x | y" is Mixer syntax; CEL writes a fallback as has(x) ? x : 
 const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/;
 
 /** The operands of single `|`s outside string literals, or undefined when there is none or one is empty. */
-function splitPipes(expr: string): string[] | undefined {
+export function splitPipes(expr: string): string[] | undefined {
   const parts: string[] = [];
   let quote: string | undefined;
   let from = 0;
