@@ -1,6 +1,6 @@
 import { Layout } from "./placement";
 import { groupOf, KubeObject, versionOf } from "./kube-object";
-import { toYaml } from "./yaml";
+import { QuoteCache, toYaml } from "./yaml";
 
 /** The tree's directory under the repository root; the Argo CD Applications point into it. */
 export const GITOPS_DIR = "gitops";
@@ -56,8 +56,8 @@ function patchTarget(o: KubeObject): Record<string, string> {
   };
 }
 
-function manifestFile(o: KubeObject): string {
-  return toYaml(o.manifest, HEADER);
+function manifestFile(o: KubeObject, quotes: QuoteCache): string {
+  return toYaml(o.manifest, HEADER, { quotes });
 }
 
 /** The `kustomization.yaml` files and one file per object and per patch, plus the Argo CD Applications and README. */
@@ -66,10 +66,11 @@ export function buildTree(
   extra: { readonly argocd: ReadonlyMap<string, unknown>; readonly readme: string; readonly install?: ReadonlyMap<string, readonly KubeObject[]> },
 ): Tree {
   const names = fileNames(layout);
+  const quotes: QuoteCache = new Map();
   const files = new Map<string, string>();
   const layer = (dir: string, objects: readonly KubeObject[], comment: string) => {
-    for (const o of objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o));
-    files.set(`${dir}/kustomization.yaml`, toYaml({ ...KUSTOMIZATION, resources: objects.map((o) => names.get(o.key)!).sort() }, `${HEADER}\n${comment}`, { keepOrder: true }));
+    for (const o of objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o, quotes));
+    files.set(`${dir}/kustomization.yaml`, toYaml({ ...KUSTOMIZATION, resources: objects.map((o) => names.get(o.key)!).sort() }, `${HEADER}\n${comment}`, { keepOrder: true, quotes }));
   };
   if (layout.base.length > 0) layer("base", layout.base, "Mesh-wide objects every cluster has, the same everywhere up to the overlays' patches.");
   for (const [app, objects] of layout.apps) {
@@ -80,11 +81,11 @@ export function buildTree(
       layer(`observability/${stack}`, c.observability, `The SLO rules and dashboard of ${stack} (mesh-lab:observability.deploy), included by clusters/${stack}.`);
     }
     const dir = `clusters/${stack}`;
-    for (const o of c.objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o));
+    for (const o of c.objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o, quotes));
     const patches = c.patches
       .map((p) => {
         const path = `patches/${names.get(p.target.key)}`;
-        files.set(`${dir}/${path}`, toYaml(p.ops, `${HEADER}\nWhat ${stack} has in place of the shared copy: a JSON patch (RFC 6902).`));
+        files.set(`${dir}/${path}`, toYaml(p.ops, `${HEADER}\nWhat ${stack} has in place of the shared copy: a JSON patch (RFC 6902).`, { quotes }));
         return { path, target: patchTarget(p.target) };
       })
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -96,16 +97,16 @@ export function buildTree(
     ];
     const kustomization = { ...KUSTOMIZATION, resources, ...(patches.length > 0 ? { patches } : {}) };
     const comment = `${HEADER}\nEverything stack ${stack} deploys: kubectl kustomize ${GITOPS_DIR}/${dir} is exactly what pulumi up -s ${stack} applies.`;
-    files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true }));
+    files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true, quotes }));
   }
-  for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER));
+  for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER, { quotes }));
   for (const [stack, objects] of extra.install ?? []) {
     if (objects.length === 0) continue;
     const dir = `install/${stack}`;
     const name = (o: KubeObject) => `${o.kind.toLowerCase()}-${o.namespace ? `${o.namespace}.` : ""}${o.name}.yaml`;
-    for (const o of objects) files.set(`${dir}/${name(o)}`, manifestFile(o));
+    for (const o of objects) files.set(`${dir}/${name(o)}`, manifestFile(o, quotes));
     const comment = `${HEADER}\nThe install layer of ${stack} for Argo CD (docs/install.md): apply it where Argo CD runs; the secrets are not here.`;
-    files.set(`${dir}/kustomization.yaml`, toYaml({ ...KUSTOMIZATION, resources: objects.map(name).sort() }, comment, { keepOrder: true }));
+    files.set(`${dir}/kustomization.yaml`, toYaml({ ...KUSTOMIZATION, resources: objects.map(name).sort() }, comment, { keepOrder: true, quotes }));
   }
   files.set("README.md", extra.readme);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -30,7 +30,12 @@ export function fingerprint(value: unknown): string {
   return JSON.stringify(canonical(value));
 }
 
-const plainCache = new Map<string, boolean>();
+/**
+ * needsQuotes answers by string, for one render: a fleet writes the same strings thousands of times, and each
+ * answer costs two YAML parses. Per render, not per process: a cache that outlives a call would also keep
+ * answers across Stryker's mutant runs, which run in one process, and hide the mutants (docs/testing.md).
+ */
+export type QuoteCache = Map<string, boolean>;
 
 /**
  * True when `s`, written as a plain scalar, would not read back as that string under YAML 1.1 (Go's
@@ -38,8 +43,8 @@ const plainCache = new Map<string, boolean>();
  * `1e3`, `1:20`, `<<`, leading spaces, and what only Go's yaml.v3 reads as a number (`-0o17`, `0_1`)... Such
  * strings are double-quoted.
  */
-export function needsQuotes(s: string): boolean {
-  let cached = plainCache.get(s);
+export function needsQuotes(s: string, cache: QuoteCache = new Map()): boolean {
+  let cached = cache.get(s);
   if (cached === undefined) {
     cached = s === "<<" || goReadsAsNumber(s) || ["1.1", "1.2"].some((version) => {
       try {
@@ -48,7 +53,7 @@ export function needsQuotes(s: string): boolean {
         return true;
       }
     });
-    plainCache.set(s, cached);
+    cache.set(s, cached);
   }
   return cached;
 }
@@ -58,13 +63,14 @@ export function needsQuotes(s: string): boolean {
  * order is not alphabetical), no anchors or aliases, no line folding, and every string that a YAML 1.1 or 1.2
  * parser would read as something else quoted. `comment` goes on top as `# ` lines.
  */
-export function toYaml(data: unknown, comment?: string, opts: { readonly keepOrder?: boolean } = {}): string {
+export function toYaml(data: unknown, comment?: string, opts: { readonly keepOrder?: boolean; readonly quotes?: QuoteCache } = {}): string {
+  const quotes = opts.quotes ?? new Map<string, boolean>();
   // Without the merge tag, a `<<` string is an ordinary string and gets quoted like the others.
   const customTags = (tags: Tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:merge");
   const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), { version: "1.1", customTags, aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value)) node.type = "QUOTE_DOUBLE";
+      if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value, quotes)) node.type = "QUOTE_DOUBLE";
     },
   });
   if (comment) doc.commentBefore = comment.split("\n").map((l) => ` ${l}`).join("\n");
