@@ -1,17 +1,12 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import { withDeployMarks } from "../components/deploy-marks";
 import { partialWriteMessage, sharedLayerProblems } from "../render/cli-messages";
 import { isBookkeeping, MANIFEST } from "../render/ownership";
 import { pidAlive } from "../render/render-lock";
 import { PartialWrite } from "../render/tree-writer";
-import { KubeManifest } from "../plan/types";
-import { buildPlan } from "../plan/mesh-plan";
-import { parseSettings } from "../config/parse-settings";
-import { withConfig } from "./support/stacks";
 
-// Small rules that whole-render tests pass through without pinning down.
-describe("small parts of the render and the deploy", () => {
+// The render's messages and file rules that whole-render tests pass through without pinning down.
+describe("render: messages, locks and bookkeeping names", () => {
   it("--stack: a build failure of another overlay is told as the shared layers changing it, once per overlay", () => {
     const problems = ["clusters/b lacks X", "clusters/a lacks Y", "clusters/b has Z", "clusters/b-2 lacks W", "elsewhere"];
     assert.deepStrictEqual(sharedLayerProblems(problems, undefined, ["a", "b", "b-2"]), problems);
@@ -41,35 +36,5 @@ describe("small parts of the render and the deploy", () => {
   it("counts its own lock, temp and manifest files as bookkeeping, and nothing else", () => {
     for (const name of [MANIFEST, ".render.lock", ".render-tmp-x"]) assert.strictEqual(isBookkeeping(name), true, name);
     for (const name of ["render.yaml", "x.render", "kustomization.yaml"]) assert.strictEqual(isBookkeeping(name), false, name);
-  });
-
-  it("awaits Programmed only on Gateway API Gateways: not on Istio's own Gateway kind nor on routes", () => {
-    const marks = { adopt: false, awaitWaypoints: true };
-    const obj = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: "w", namespace: "n" } }) as unknown as KubeManifest;
-    const waits = (m: KubeManifest) => withDeployMarks(m, marks).metadata.annotations?.["pulumi.com/waitFor"];
-    assert.strictEqual(waits(obj("gateway.networking.k8s.io/v1", "Gateway")), "condition=Programmed");
-    assert.strictEqual(waits(obj("networking.istio.io/v1", "Gateway")), undefined);
-    assert.strictEqual(waits(obj("gateway.networking.k8s.io/v1", "HTTPRoute")), undefined);
-  });
-});
-
-describe("a workload that neither serves nor calls", () => {
-  it("runs its image with its args, and has no port and no probes; without args, no args key", () => {
-    const apps = [
-      { name: "worker", image: "busybox:1.36", args: ["sleep", "3600"] },
-      { name: "idle", image: "busybox:1.36" },
-    ];
-    const settings = parseSettings("cluster-1", withConfig("cluster-1", { apps }));
-    const containers = buildPlan(settings)
-      .objects.filter((o) => o.manifest.kind === "Deployment")
-      .map((o) => (o.manifest as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]);
-    assert.deepStrictEqual(
-      containers.map((c) => [c.name, c.image, c.args, "ports" in c, "readinessProbe" in c, "command" in c]),
-      [
-        ["worker", "busybox:1.36", ["sleep", "3600"], false, false, false],
-        ["idle", "busybox:1.36", undefined, false, false, false],
-      ],
-    );
-    assert.ok(!("args" in containers[1]));
   });
 });
