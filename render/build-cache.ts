@@ -15,20 +15,28 @@ import { Tree } from "./files";
 export class BuildCache {
   private readonly shared: string;
   private readonly binary: string;
+  /** Each overlay's own files (`clusters/<stack>/...`), grouped once rather than filtered out of the tree per stack. */
+  private readonly own = new Map<string, [string, string][]>();
 
   constructor(
     private readonly dir: string,
     kubectl: string,
-    private readonly tree: Tree,
+    tree: Tree,
   ) {
     this.shared = digest([...tree].filter(([rel]) => !rel.startsWith("clusters/")));
     this.binary = binaryIdentity(kubectl);
+    for (const [rel, content] of tree) {
+      const parts = rel.split("/");
+      if (parts[0] !== "clusters" || parts.length < 3) continue;
+      const list = this.own.get(parts[1]) ?? [];
+      list.push([rel, content]);
+      this.own.set(parts[1], list);
+    }
   }
 
   /** The cache key of one stack's overlay build. */
   key(stack: string): string {
-    const own = [...this.tree].filter(([rel]) => rel.startsWith(`clusters/${stack}/`));
-    return createHash("sha256").update(`mesh-lab kustomize build v1\0${this.binary}\0${stack}\0${this.shared}\0${digest(own)}`).digest("hex");
+    return createHash("sha256").update(`mesh-lab kustomize build v1\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`).digest("hex");
   }
 
   /** The documents of the build with this key, if there is one and it reads as a list of documents. */
