@@ -62,17 +62,11 @@ export interface BuildReport {
 
 /**
  * Builds every stack's overlay of `tree` with the real `kubectl kustomize` and returns what differs from the
- * stack's planned objects (empty when each overlay builds to exactly its stack). The tree is written to a
+ * stack's planned objects (no problems when each overlay builds to exactly its stack). The tree is written to a
  * scratch directory first, so this checks the very bytes that would be written. Builds run a few at a time.
- */
-export async function kustomizeProblems(kubectl: string, tree: Tree, stacks: readonly { readonly stack: string; readonly objects: readonly KubeObject[] }[]): Promise<string[]> {
-  return (await buildOverlays(kubectl, tree, stacks)).problems;
-}
-
-/**
- * kustomizeProblems, with an optional build cache (render/build-cache.ts): an overlay whose inputs and kubectl
- * are unchanged since a successful build is not built again, and what that build printed is compared with the
- * stack's plan as a fresh build's output would be. The scratch tree is written only when something is built.
+ * With a build cache (render/build-cache.ts), an overlay whose inputs and kubectl are unchanged since a
+ * successful build is not built again, and what that build printed is compared with the stack's plan as a fresh
+ * build's output would be. The scratch tree is written only when something is built.
  */
 export async function buildOverlays(
   kubectl: string,

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { listStacks } from "../config/project-files";
-import { findKubectl, kustomizeProblems } from "../render/kustomize-build";
+import { findKubectl, buildOverlays } from "../render/kustomize-build";
 import { planStacks } from "../render/load-stacks";
 import { readOwnedTree } from "../render/tree-writer";
 import { toYaml } from "../render/yaml";
@@ -107,7 +107,7 @@ describe(`fuzz: stack files (${RUNS} runs, seed ${SEED})`, () => {
           if (kubectl === undefined) return;
           const tree = readOwnedTree(gitops, "gitops");
           const planned = planStacks(dir, listStacks(dir));
-          assert.deepStrictEqual(await kustomizeProblems(kubectl, tree, planned), []);
+          assert.deepStrictEqual((await buildOverlays(kubectl, tree, planned)).problems, []);
           // and the bytes Git would hold parse back to the same tree under Go's reading (kubectl does it above)
           execFileSync(kubectl, ["kustomize", path.join(gitops, "clusters", "cluster-1")], { stdio: "ignore" });
         } finally {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../render/cli";
-import { buildDifferences, findKubectl, kustomizeProblems } from "../render/kustomize-build";
+import { buildDifferences, findKubectl, buildOverlays } from "../render/kustomize-build";
 import { kubeObject } from "../render/kube-object";
 import { renderProject } from "../render/pipeline";
 import { snapshot, tempProject } from "./support/render-project";
@@ -69,10 +69,10 @@ describe("render: the build check", () => {
 
     it("passes the repo's rendered tree, and names an object changed in an overlay file", async () => {
       const { tree, stacks } = await renderProject(ROOT);
-      assert.deepStrictEqual(await kustomizeProblems(kubectl!, tree, stacks), []);
+      assert.deepStrictEqual((await buildOverlays(kubectl!, tree, stacks)).problems, []);
       const file = [...tree.keys()].find((p) => p.startsWith("clusters/cluster-1/authorizationpolicy-"))!;
       const tampered = new Map(tree).set(file, tree.get(file)!.replace("action: ALLOW", "action: DENY"));
-      const problems = await kustomizeProblems(kubectl!, tampered, stacks);
+      const problems = (await buildOverlays(kubectl!, tampered, stacks)).problems;
       assert.strictEqual(problems.length, 2, problems.join("\n"));
       assert.match(problems[0], /^clusters\/cluster-1 lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/);
       assert.match(problems[1], /^clusters\/cluster-1 has security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/);
@@ -82,7 +82,7 @@ describe("render: the build check", () => {
       const { tree, stacks } = await renderProject(ROOT);
       const broken = new Map(tree);
       broken.delete([...tree.keys()].find((p) => p.startsWith("base/namespace-"))!);
-      const problems = await kustomizeProblems(kubectl!, broken, stacks);
+      const problems = (await buildOverlays(kubectl!, broken, stacks)).problems;
       assert.deepStrictEqual(problems.map((p) => p.split(": ")[0]), stacks.map((s) => `clusters/${s.stack} does not build with ${kubectl} kustomize`));
       // kustomize's own words, from its stderr
       for (const p of problems) assert.match(p, /namespace-/);
