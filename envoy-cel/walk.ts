@@ -45,7 +45,7 @@ function chainOf(node: CelNode): Chain | undefined {
       n = args[0];
     } else break;
   }
-  if (n.op !== "id" || typeof n.args !== "string" || steps.length === 0) return undefined;
+  if (n.op !== "id" || typeof n.args !== "string") return undefined;
   return { root: n.args, start: n.range.start, steps };
 }
 
@@ -64,7 +64,8 @@ export interface UnknownAttribute {
  */
 export function findUnknownAttribute(ast: CelNode): UnknownAttribute | undefined {
   for (const node of preorder(ast)) {
-    const chain = node.op === "." || node.op === "[]" ? chainOf(node) : undefined;
+    // A bare variable is a chain of no steps, which finds nothing.
+    const chain = chainOf(node);
     let at = chain && ATTRIBUTE_ROOTS.get(chain.root);
     if (!chain || !at) continue;
     for (const step of chain.steps) {
