@@ -28,15 +28,16 @@ export function suggestAttribute(path: string): AttributeNode | undefined {
     return near === undefined ? undefined : lookupAttribute(near);
   }
   let i = 1;
-  for (; i < segments.length && at.fields?.has(segments[i]); i++) at = at.fields.get(segments[i])!;
+  // Past the last segment, segments[i] is undefined, a name no message has.
+  for (; at.fields?.has(segments[i]); i++) at = at.fields.get(segments[i])!;
   if (i >= segments.length || !at.fields) return undefined;
   const parent: AttributeNode = at;
   const name = segments[i];
 
   const sibling = fieldNear(parent, name);
   if (sibling) return sibling;
-  const peer = PEER_OF[parent.path];
-  const peerField = peer === undefined ? undefined : fieldNear(lookupAttribute(peer), name);
+  // A message without a peer (every one but source and destination) looks up undefined: no attribute.
+  const peerField = fieldNear(lookupAttribute(PEER_OF[parent.path]), name);
   if (peerField) return peerField;
   const sameName = ALL_NODES.filter((n) => n.attribute && n.path.endsWith(`.${name}`));
   if (sameName.length === 0) return undefined;
