@@ -14,7 +14,7 @@ function isConstant(node: CelNode): boolean {
 }
 
 function summary(e: unknown): string {
-  return (e as CelError).summary ?? String((e as Error).message ?? e).split("\n")[0];
+  return (e as CelError).summary ?? String(e);
 }
 
 /**
@@ -56,14 +56,24 @@ const RE2_UNSUPPORTED: readonly [RegExp, string][] = [
   [/\(\?>/, "an atomic group"],
 ];
 
+/** `\pL`, `\p{Lu}`, `\p{Greek}`, `\p{^Greek}` in RE2; JS writes a script as `\p{Script=Greek}` and has no `^` inside. */
+function unicodeClass(_m: string, p: string, braced: string | undefined, single: string | undefined): string {
+  const negated = braced?.startsWith("^") === true;
+  const name = single ?? braced!.slice(negated ? 1 : 0);
+  const upper = negated === (p === "p") ? "P" : "p";
+  // One or two letters: a general category (L, Lu, Nd), which JS names the same way; longer: a script, or Any.
+  const js = name.length <= 2 || name === "Any" ? name : `Script=${name}`;
+  return `\\${upper}{${js}}`;
+}
+
 /** RE2 spellings JS does not know, rewritten to their JS equivalents so that only real syntax errors remain. */
 function asJsRegex(re2: string): string {
   return re2
-    .replace(/^\(\?[imsU]+\)/, "")
+    .replace(/\(\?[imsU]+\)/g, "")
     .replace(/\(\?[imsU-]+:/g, "(?:")
     .replace(/\(\?P</g, "(?<")
     .replace(/\\[Az]/g, "")
-    .replace(/\\([pP])([A-Z])/g, "\\$1{$2}")
+    .replace(/\\([pP])(?:\{([^}]*)\}|([A-Z]))/g, unicodeClass)
     .replace(/\[:\^?[a-z]+:\]/g, "a-z")
     .replace(/\\Q(.*?)(\\E|$)/g, (_m, lit: string) => lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 }

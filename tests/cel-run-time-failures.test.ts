@@ -1,5 +1,8 @@
 import * as assert from "assert";
 import { checkTagExpression } from "../envoy-cel/check-expression";
+import { celEnvironment } from "../envoy-cel/environment";
+import { regexFailure } from "../envoy-cel/run-time-failures";
+import { CelNode } from "../envoy-cel/walk";
 
 // Tag expressions that parse and type-check but fail on every evaluation: Envoy writes `unknown` for them.
 const FIX_CONST = "compute it differently: no division by zero, results within int64/uint64, conversions of valid literals";
@@ -34,4 +37,39 @@ describe("tag expressions that always fail at run time", () => {
   for (const expr of accepted) {
     it(`accepts ${expr}`, () => assert.deepStrictEqual(checkTagExpression(expr), { ok: true, type: "string" }));
   }
+});
+
+describe("RE2 patterns that JS spells differently: valid in RE2, so no failure", () => {
+  const env = celEnvironment();
+  // The pattern goes into a CEL string literal, where a backslash is written twice.
+  const failure = (re2: string, call = (lit: string) => `request.path.matches(${lit})`) =>
+    regexFailure(env.parse(call(`'${re2.replace(/\\/g, "\\\\")}'`)).ast as unknown as CelNode)?.message;
+
+  it("accepts flags at the start or later in the pattern, and flag groups", () => {
+    for (const re2 of [String.raw`(?i)abc`, String.raw`(?is)abc`, String.raw`a(?i)b`, String.raw`(?i:abc)`, String.raw`(?is-U:abc)`]) {
+      assert.strictEqual(failure(re2), undefined, re2);
+    }
+  });
+
+  it("accepts Unicode classes by category or script, one letter or braced, negated either way", () => {
+    for (const re2 of [String.raw`\pL+`, String.raw`\p{Greek}\pL`, String.raw`\P{Greek}`, String.raw`\p{^Greek}\PN`, String.raw`\p{Lu}\p{Any}`, String.raw`\A\pL+\z`]) {
+      assert.strictEqual(failure(re2), undefined, re2);
+    }
+  });
+
+  it("accepts ASCII classes and \\Q...\\E quoting, next to a class that needs JS's Unicode mode", () => {
+    for (const re2 of [String.raw`\pL[[:alpha:]]`, String.raw`\pL[[:^digit:]]+`, String.raw`\Qa.b(\E`, String.raw`\Q(\E`, String.raw`\Qa(`]) {
+      assert.strictEqual(failure(re2), undefined, re2);
+    }
+  });
+
+  it("refuses an unknown Unicode class, the way RE2 does", () => {
+    assert.match(failure(String.raw`\p{Nope}`) ?? "", /^the pattern "\\\\p\{Nope\}" is not a valid regular expression \(Invalid regular expression: \/\\p\{Script=Nope\}\/u: Invalid property name\)/);
+  });
+
+  it("checks matches() called as a function too, and no other call's string argument", () => {
+    assert.match(failure("a(", (lit) => `matches(request.path, ${lit})`) ?? "", /^the pattern "a\(" is not a valid regular expression/);
+    assert.strictEqual(failure("a(", (lit) => `request.path.contains(${lit})`), undefined);
+    assert.strictEqual(failure("a(", (lit) => `request.path.startsWith(${lit})`), undefined);
+  });
 });
