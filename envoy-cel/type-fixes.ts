@@ -32,6 +32,7 @@ export function readableType(type: string): string {
 export const replaceRange = (expr: string, start: number, end: number, text: string) => expr.slice(0, start) + text + expr.slice(end);
 
 const NUMBER = new Set(["int", "uint", "double"]);
+const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 function numberLiteral(node: unknown): string | undefined {
   if (!isNode(node) || node.op !== "value") return undefined;
@@ -56,9 +57,9 @@ function binaryFix(expr: string, node: CelNode, op: string, types: [string, stri
     if (types[d] === "duration" && NUMBER.has(types[n])) {
       const fixed = literal === undefined ? undefined : rewrite(n, asDuration(literal));
       if (fixed) return `write the number as a duration: ${fixed} (${literal} read as milliseconds)`;
-      return `compare a duration with a duration, e.g. ${text(d)} ${op} duration('1s')`;
+      if (COMPARISON.has(op)) return `compare a duration with a duration, e.g. ${text(d)} ${op} duration('1s')`;
     }
-    if (types[d] === "timestamp" && NUMBER.has(types[n])) {
+    if (types[d] === "timestamp" && NUMBER.has(types[n]) && COMPARISON.has(op)) {
       return `compare a timestamp with a timestamp, e.g. ${text(d)} ${op} timestamp('2025-01-01T00:00:00Z'), or use a part of it such as ${text(d)}.getHours()`;
     }
     if (types[d] === "uint" && types[n] === "int") {
