@@ -7,6 +7,11 @@ import { tagExpressionProblem } from "../config/tag-expression-problem";
 const SCALAR_RULE = "a tag value must be a scalar (string, int, uint, double, bool, bytes, duration or timestamp)";
 const CALLER_NAMESPACE = "filter_state.downstream_peer.namespace (string: the caller's namespace; the standard label source_workload_namespace already carries it)";
 
+const CEL_SPEC = "https://github.com/google/cel-spec/blob/master/doc/langdef.md";
+const ROOTS = "request, response, source, destination, connection, upstream, xds, filter_state";
+const MATCHING_TYPES = (op: string) => `both sides of "${op}" need matching types; convert one with int(), uint(), double(), string(), duration() or timestamp()`;
+const MIXED_BRANCHES = "make both branches the same type, e.g. wrap one in string()";
+
 const ok = (type: string): TagCheck => ({ ok: true, type });
 const failure = (kind: string, start: number, end: number, line: number, column: number, message: string, fix: string) =>
   ({ ok: false, kind, start, end, line, column, message, fix }) as TagCheck;
@@ -107,6 +112,10 @@ describe("tag expressions, checked as Envoy evaluates them", () => {
           `sha256_peer_certificate_digest, peer_certificate, transport_failure_reason, request_attempt_count, cx_pool_ready_duration, locality (${ENVOY_ATTRIBUTES_DOC})`,
       ),
     ],
+    ["'a' + srcc.address", failure("attribute", 6, 18, 1, 7, "srcc.address is not an Envoy attribute", "did you mean source.address (string: downstream connection remote address)? Fixed: 'a' + source.address")],
+    ["zzzz.duration", failure("attribute", 0, 13, 1, 1, "zzzz.duration is not an Envoy attribute", `the attribute roots are ${ROOTS} (${ENVOY_ATTRIBUTES_DOC})`)],
+    // A selection on a computed message: cel-js's checker finds it (no_such_key), the walk cannot name the message.
+    ["(true ? request : request).durration", failure("attribute", 27, 36, 1, 28, "durration is not an Envoy attribute", `the attribute roots are ${ROOTS} (${ENVOY_ATTRIBUTES_DOC})`)],
     [
       "request.size > 1000 &&\nresponse.cod >= 500",
       failure("attribute", 23, 35, 2, 1, "response.cod is not an Envoy attribute", "did you mean response.code (int: HTTP status code)? Fixed: request.size > 1000 &&\nresponse.code >= 500"),
@@ -129,6 +138,26 @@ describe("tag expressions, checked as Envoy evaluates them", () => {
       failure("type", 0, 46, 1, 1, `the branches of "?:" have different types, int and string`, "convert the other branch to a string: has(response.code) ? string(response.code) : 'unknown'"),
     ],
     ["source.address || 'unknown'", failure("type", 0, 27, 1, 1, `"||" needs bool operands, got string`, `"||" is a logical or, not a fallback; a fallback is written has(x) ? x : 'unknown'`)],
+    ["5 < request.duration", failure("type", 0, 20, 1, 1, `"<" is not defined for int and duration`, "write the number as a duration: duration('5ms') < request.duration (5 read as milliseconds)")],
+    ["request.duration > 1.5", failure("type", 0, 22, 1, 1, `">" is not defined for duration and double`, "write the number as a duration: request.duration > duration('1.5ms') (1.5 read as milliseconds)")],
+    ["request.duration > request.size", failure("type", 0, 31, 1, 1, `">" is not defined for duration and int`, "compare a duration with a duration, e.g. request.duration > duration('1s')")],
+    ["string(request.duration * 2)", failure("type", 7, 27, 1, 8, `"*" is not defined for duration and int`, MATCHING_TYPES("*"))],
+    ["string(1 + upstream.request_attempt_count)", failure("type", 7, 41, 1, 8, `"+" is not defined for int and uint`, "write the number as a uint (Envoy does not convert int to uint): string(1u + upstream.request_attempt_count)")],
+    ["string(upstream.num_endpoints + response.code)", failure("type", 7, 45, 1, 8, `"+" is not defined for uint and int`, "convert one side, e.g. uint(response.code) (Envoy does not convert int to uint)")],
+    ["string(upstream.num_endpoints + 1.5)", failure("type", 7, 35, 1, 8, `"+" is not defined for uint and double`, MATCHING_TYPES("+"))],
+    ["request.path == 5", failure("type", 0, 17, 1, 1, `"==" is not defined for string and int`, "convert one side: string(5) or int(request.path)")],
+    ["5 == request.path", failure("type", 0, 17, 1, 1, `"==" is not defined for int and string`, "convert one side: string(5) or int(request.path)")],
+    ["request.headers + 1", failure("type", 0, 19, 1, 1, `"+" is not defined for map<string, string> and int`, MATCHING_TYPES("+"))],
+    ["-request.path", failure("type", 0, 13, 1, 1, `"-" is not defined for string`, `apply "-" to a type that has it (${CEL_SPEC})`)],
+    ["!request.path", failure("type", 0, 13, 1, 1, `"!" is not defined for string`, `apply "!" to a type that has it (${CEL_SPEC})`)],
+    ["response.code > 400 ? 'x' : 1", failure("type", 0, 29, 1, 1, `the branches of "?:" have different types, string and int`, "convert the other branch to a string: response.code > 400 ? 'x' : string(1)")],
+    ["response.code > 400 ? 1 : 'x'", failure("type", 0, 29, 1, 1, `the branches of "?:" have different types, int and string`, "convert the other branch to a string: response.code > 400 ? string(1) : 'x'")],
+    ["response.code > 400 ? 1 : 2.0", failure("type", 0, 29, 1, 1, `the branches of "?:" have different types, int and double`, MIXED_BRANCHES)],
+    ["response.code > 400 ? request.headers : 'x'", failure("type", 0, 43, 1, 1, `the branches of "?:" have different types, map<string, string> and string`, MIXED_BRANCHES)],
+    ["request.path && true", failure("type", 0, 20, 1, 1, `"&&" needs bool operands, got string`, "compare the value to get a bool, e.g. x == 'value'")],
+    ["size(1)", failure("type", 0, 7, 1, 1, "no function size(int)", `use a CEL standard function with these argument types (${CEL_SPEC})`)],
+    ["request.path.foo()", failure("type", 0, 18, 1, 1, "no function string.foo()", `use a CEL standard function with these argument types (${CEL_SPEC})`)],
+    ["request.path[0]", failure("type", 0, 15, 1, 1, "Cannot index type 'string'", `see the CEL language definition (${CEL_SPEC})`)],
 
     // results that are not scalars
     ["request.headers", failure("result", 0, 15, 1, 1, `the expression yields map<string, string>, and ${SCALAR_RULE}`, "select one entry, e.g. request.headers['key']")],
@@ -141,9 +170,14 @@ describe("tag expressions, checked as Envoy evaluates them", () => {
       ),
     ],
     ["xds.node.metadata['NAMESPACE']", failure("result", 0, 30, 1, 1, `the expression yields dyn, and ${SCALAR_RULE}`, "convert it: string(xds.node.metadata['NAMESPACE'])")],
+    [" request.headers ", failure("result", 1, 16, 1, 2, `the expression yields map<string, string>, and ${SCALAR_RULE}`, "select one entry, e.g. request.headers['key']")],
+    ["[request.path]", failure("result", 0, 14, 1, 1, `the expression yields list<string>, and ${SCALAR_RULE}`, "select one element, e.g. [request.path][0], or join them: [request.path].join(',')")],
+    ["null", failure("result", 0, 4, 1, 1, `the expression yields null, and ${SCALAR_RULE}`, "make it yield a string, number or bool")],
+    ["type(1)", failure("result", 0, 7, 1, 1, `the expression yields type, and ${SCALAR_RULE}`, "make it yield a string, number or bool")],
 
     // run-time failures found now, and plain syntax errors
     ["request.duration > duration('1x')", failure("literal", 19, 33, 1, 20, "duration('1x') fails when Envoy evaluates it (Invalid duration string: 1x)", "write a duration with its unit: '1s', '250ms', '1m30s'")],
+    ["request.time > timestamp('x') ? 'a' : 'b'", failure("literal", 15, 29, 1, 16, "timestamp('x') fails when Envoy evaluates it (timestamp() requires a string in ISO 8601 format)", "write a timestamp in RFC 3339: '2025-01-01T00:00:00Z'")],
     [
       "request.size >",
       failure("parse", 14, 15, 1, 15, "syntax error: Unexpected token: EOF", "write CEL: strings in quotes, && || ! for logic, c ? a : b to choose (https://github.com/google/cel-spec/blob/master/doc/langdef.md)"),
