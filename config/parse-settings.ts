@@ -13,10 +13,12 @@ export type RawConfig = Readonly<Record<string, string>>;
 /** Every key this project reads. Anything else under `mesh-lab:` is a typo and refused. */
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 
-/** The value as its declared type, from the text Pulumi passes: booleans as "true"/"false", structures as JSON. */
+/**
+ * The value as its declared type, from the text Pulumi passes: booleans as "true"/"false", structures as JSON.
+ * No top-level setting is an integer (the integers are app fields, inside the `apps` JSON).
+ */
 function decode(problems: Problems, key: string, type: Setting<unknown>["type"], text: string): unknown {
   if (type === "boolean") return text === "true" ? true : text === "false" ? false : text;
-  if (type === "integer") return /^-?[0-9]+$/.test(text) ? Number(text) : text;
   if (type === "array" || type === "object") {
     try {
       return JSON.parse(text);

@@ -66,6 +66,12 @@ const rows: Row[] = [
   { what: "an app name with capitals", changes: apps({ ...W, name: "Web" }, C), problems: [`${key("apps[0].name")} is "Web"; expected ${LABEL}`] },
   { what: "an app name of 64 characters", changes: apps({ ...W, name: LONG }, C), problems: [`${key("apps[0].name")} is "${LONG}"; expected ${LABEL}`] },
   { what: "an app name of 63 characters is fine, a namespace of 64 is not", changes: apps({ ...W, name: LONG.slice(1), namespace: LONG }, C), problems: [`${key("apps[0].namespace")} is "${LONG}"; expected ${LABEL}`] },
+  {
+    what: "an app name too long for its policy-check Job",
+    changes: apps({ ...W, name: "a".repeat(45) }, C),
+    problems: [`${key("apps[0].name")} is "${"a".repeat(45)}"; expected a name of at most 40 characters: its policy-check Job verify-${"a".repeat(45)}-denied-<8 hex> must fit 63`],
+  },
+  { what: "an app calling itself", changes: apps(W, { ...C, calls: ["client"] }), problems: [`${key("apps[1].calls[0]")} is "client"; expected an app that has a port to call`] },
   { what: "an image without a tag", changes: apps({ ...W, image: "nginx" }, C), problems: [`${key("apps[0].image")} is "nginx"; expected ${IMAGE}`] },
   { what: "an app without an image", changes: apps({ ...W, image: undefined }, C), problems: [`${key("apps[0].image")} is missing; expected an image reference with a tag or a digest`] },
   { what: "a port out of range", changes: apps({ ...W, port: 70000 }, C), problems: [`${key("apps[0].port")} is 70000; expected an integer 1-65535`] },
