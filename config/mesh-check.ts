@@ -19,15 +19,16 @@ export function meshProblems(members: readonly MeshMember[]): string[] {
   const on = members.filter((m) => m.install.enabled);
   const byStack = new Map(members.map((m) => [m.stack, m]));
   const problems: string[] = [];
+  // Each enabled stack against the first (which agrees with itself).
   const first = on[0];
-  for (const m of on.slice(1)) {
+  for (const m of on) {
     for (const [field, what] of [["meshId", "mesh ID"], ["istioVersion", "Istio version"], ["rootCaStack", "root CA stack"], ["chartRepo", "chart repository"]] as const) {
       if (m.install[field] !== first.install[field]) {
         problems.push(`key "${INSTALL_KEY}.${field === "rootCaStack" ? "rootCa.stack" : field}" is "${m.install[field]}" in stack "${m.stack}" but "${first.install[field]}" in stack "${first.stack}"; expected one ${what} for the whole mesh`);
       }
     }
   }
-  for (const m of on.slice(1)) {
+  for (const m of on) {
     if (m.trustDomain !== first.trustDomain) problems.push(`key "mesh-lab:trustDomain" is "${m.trustDomain}" in stack "${m.stack}" but "${first.trustDomain}" in stack "${first.stack}"; expected one trust domain for the whole mesh (one root CA, one SPIFFE domain)`);
   }
   for (const [i, m] of on.entries()) {

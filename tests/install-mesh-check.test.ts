@@ -38,6 +38,16 @@ describe("install: checks across the stacks of the mesh", () => {
     ]);
   });
 
+  it("refuses a chart repository and a trust domain that differ between stacks", () => {
+    const members = meshMembers({ "cluster-2": { ...installOn("cluster-2"), chartRepo: "https://charts.example.com/istio" } }).map((m) =>
+      m.stack === "cluster-2" ? { ...m, trustDomain: "other.local" } : m,
+    );
+    assert.deepStrictEqual(meshProblems(members), [
+      `key "${INSTALL_KEY}.chartRepo" is "https://charts.example.com/istio" in stack "cluster-2" but "${members[0].install.chartRepo}" in stack "cluster-1"; expected one chart repository for the whole mesh`,
+      `key "mesh-lab:trustDomain" is "other.local" in stack "cluster-2" but "cluster.local" in stack "cluster-1"; expected one trust domain for the whole mesh (one root CA, one SPIFFE domain)`,
+    ]);
+  });
+
   it("refuses two clusters that claim one network, and two stacks with one cluster name", () => {
     const members = meshMembers().map((m) => (m.stack === "cluster-2" ? { ...m, network: "network1", clusterName: "cluster-1" } : m));
     assert.deepStrictEqual(meshProblems(members), [
@@ -58,6 +68,13 @@ describe("install: checks across the stacks of the mesh", () => {
   it("resolveTarget throws one ConfigError naming the stack, before anything is registered", () => {
     const members = meshMembers({ "cluster-2": { ...installOn("cluster-2"), meshId: "other" } });
     assert.throws(() => resolveTarget("cluster-2", members), (e: unknown) => e instanceof ConfigError && e.stack === "cluster-2" && /meshId" is "other"/.test(e.message));
+  });
+
+  it("resolveTarget refuses a stack it was not given, naming the stacks it read", () => {
+    assert.throws(() => resolveTarget("cluster-9", meshMembers()), {
+      name: "ConfigError",
+      message: /stack "cluster-9" is not among the stacks read \(cluster-1, cluster-2\); expected its Pulumi\.cluster-9\.yaml beside Pulumi\.yaml/,
+    });
   });
 
   it("does not check the mesh for a stack whose layer is off", () => {
