@@ -14,6 +14,13 @@ describe("naturalCompare (stacks in the order people read them)", () => {
     assert.deepStrictEqual(naturalSort(["cluster-10", "cluster-1", "cluster-2", "edge-3", "cluster-100"]), ["cluster-1", "cluster-2", "cluster-10", "cluster-100", "edge-3"]);
   });
 
+  it("puts the empty string first", () => {
+    for (const s of ["A", "a", "0", "-"]) {
+      assert.ok(naturalCompare("", s) < 0, s);
+      assert.ok(naturalCompare(s, "") > 0, s);
+    }
+  });
+
   it("compares digit runs of any length by value, not as doubles", () => {
     assert.ok(naturalCompare("c-99999999999999999998", "c-99999999999999999999") < 0);
     assert.ok(naturalCompare("c-9", "c-00010") < 0);
@@ -23,7 +30,8 @@ describe("naturalCompare (stacks in the order people read them)", () => {
   });
 
   it("is 0 only for equal strings (a tie in value such as 7 and 007 falls back to plain order)", () => {
-    assert.ok(naturalCompare("c-7", "c-007") !== 0);
+    assert.ok(naturalCompare("c-7", "c-007") > 0);
+    assert.ok(naturalCompare("c-007", "c-7") < 0);
     fc.assert(fc.property(fc.oneof(name, anyString), fc.oneof(name, anyString), (a, b) => (naturalCompare(a, b) === 0) === (a === b)));
   });
 
