@@ -26,4 +26,15 @@ describe("observability: the dashboard picture", () => {
     assert.equal((dashboardSvg(fewer, "t").match(/<g>/g) ?? []).length, 4);
     assert.equal((dashboardSvg(d, "t").match(/<g>/g) ?? []).length, 7);
   });
+
+  it("escapes text for XML, draws untitled panels and dashboards empty, and names an unlabelled series by its number", () => {
+    const d = dashboardModel(observed());
+    const [first] = d.panels as { title?: string; targets?: { legendFormat?: string }[] }[];
+    const untitled = { ...first, title: undefined, targets: (first.targets ?? []).map((t) => ({ ...t, legendFormat: undefined })) };
+    const svg = dashboardSvg({ ...d, title: undefined, panels: [untitled] as typeof d.panels }, `A & <B> "c"`);
+    assert.ok(svg.includes(`>A &amp; &lt;B&gt; &quot;c&quot;</text>`), "the caption, escaped");
+    assert.match(svg, /font-size="18" font-weight="600"><\/text>/, "an untitled dashboard has an empty title");
+    assert.match(svg, /font-size="12" font-weight="500"><\/text>/, "an untitled panel has an empty title");
+    assert.ok(svg.includes(">series 1</text>"), "a target without a legend is series 1");
+  });
 });
