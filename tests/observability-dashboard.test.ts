@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboardModel, dashboardUid, grafanaDashboard, stableJson } from "../plan/observability/dashboard";
+import { dashboardModel, dashboardQueries, dashboardUid, grafanaDashboard, stableJson } from "../plan/observability/dashboard";
 import { observed } from "./support/observability";
 
 const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, any>>;
@@ -82,10 +82,22 @@ describe("observability: the Grafana dashboard of a cluster", () => {
   });
 
   it("keeps uids within Grafana's 40 characters, stable for a long cluster name", () => {
+    assert.equal(dashboardUid("c".repeat(31)), `mesh-lab-${"c".repeat(31)}`, "40 characters stay as they are");
+    assert.match(dashboardUid("c".repeat(32)), new RegExp(`^mesh-lab-${"c".repeat(22)}-[0-9a-f]{8}$`), "41 are shortened");
     const long = `c${"x".repeat(62)}`;
     assert.equal(dashboardUid(long).length, 40);
     assert.equal(dashboardUid(long), dashboardUid(long));
     assert.notEqual(dashboardUid(long), dashboardUid(`${long.slice(0, -1)}y`));
+  });
+
+  it("queries the waypoints' istio_requests_total of the measured apps, with $__rate_interval read as 5m", () => {
+    const sel = (extra = "") => `istio_requests_total{reporter="waypoint",destination_service_namespace=~"accounts"${extra}}`;
+    const by = "destination_service_namespace, destination_service_name";
+    assert.deepStrictEqual(dashboardQueries(dashboardModel(observed())).slice(0, 3), [
+      { panel: "Request rate", expr: `sum by (${by}) (rate(${sel()}[5m]))` },
+      { panel: "Error ratio by error_type", expr: `sum by (${by}, error_type) (rate(${sel()}[5m])) / ignoring (error_type) group_left sum by (${by}) (rate(${sel()}[5m]))` },
+      { panel: `Slow ratio (slow_request="true")`, expr: `sum by (${by}) (rate(${sel(`,slow_request="true"`)}[5m])) / sum by (${by}) (rate(${sel()}[5m]))` },
+    ]);
   });
 
   it("shows no SLO panels for an app with slo: false, and traffic panels only for apps behind a waypoint", () => {
