@@ -88,8 +88,11 @@ describe("install: pure builders", () => {
       assert.deepStrictEqual([...waves].sort((a, b) => a - b), waves, "waves follow the chart order");
       // All before wave 0, where Argo CD puts what carries no wave: the mesh config of the same app of apps.
       assert.deepStrictEqual(waves, [-5, -4, -3, -2, -1]);
+      assert.deepStrictEqual(crds.metadata.labels, PART_OF);
       for (const app of apps) {
         assert.deepStrictEqual(app.metadata.labels, PART_OF);
+        // Prune and heal the charts; server-side apply because the base chart's CRDs overflow the last-applied annotation.
+        assert.deepStrictEqual(app.spec.syncPolicy, { automated: { prune: true, selfHeal: true }, syncOptions: ["ServerSideApply=true"] });
         assert.deepStrictEqual({ project: app.spec.project, destination: app.spec.destination }, { project: "default", destination: { server: "https://kubernetes.default.svc", namespace: "istio-system" } });
       }
       const objects = [crds, ...apps, istioSystemNamespace(t), eastWestGateway(t), readerTokenSecret()];
