@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { dashboardModel } from "../plan/observability/dashboard";
 import { dashboardSvg } from "../plan/observability/dashboard-svg";
 import { PICTURE, picture } from "../scripts/dashboard-picture";
@@ -29,9 +30,9 @@ describe("observability: the dashboard picture", () => {
 
   it("escapes text for XML, draws untitled panels and dashboards empty, and names an unlabelled series by its number", () => {
     const d = dashboardModel(observed());
-    const [first] = d.panels as { title?: string; targets?: { legendFormat?: string }[] }[];
-    const untitled = { ...first, title: undefined, targets: (first.targets ?? []).map((t) => ({ ...t, legendFormat: undefined })) };
-    const svg = dashboardSvg({ ...d, title: undefined, panels: [untitled] as typeof d.panels }, `A & <B> "c"`);
+    const first = d.panels![0] as dashboard.Panel;
+    const untitled: dashboard.Panel = { ...first, title: undefined, targets: first.targets?.map((t) => ({ ...t, legendFormat: undefined })) };
+    const svg = dashboardSvg({ ...d, title: undefined, panels: [untitled] }, `A & <B> "c"`);
     assert.ok(svg.includes(`>A &amp; &lt;B&gt; &quot;c&quot;</text>`), "the caption, escaped");
     assert.match(svg, /font-size="18" font-weight="600"><\/text>/, "an untitled dashboard has an empty title");
     assert.match(svg, /font-size="12" font-weight="500"><\/text>/, "an untitled panel has an empty title");
