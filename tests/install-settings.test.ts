@@ -57,6 +57,26 @@ describe("install settings (mesh-lab:install)", () => {
     assert.deepStrictEqual(problemsOf({ enabled: false, istioVersion: "1.28" }), [`key "${INSTALL_KEY}.istioVersion" is "1.28"; expected an exact Istio release 1.MINOR.PATCH, 1.27.0 or newer (such as 1.28.1)`]);
   });
 
+  it("is off when enabled is left out, and still reads the rest", () => {
+    const s = parseInstallSettings("cluster-1", rawWithInstall("cluster-1", { istioVersion: "1.28.1" }));
+    assert.deepStrictEqual([s.enabled, s.istioVersion, s.rootCaStack], [false, "1.28.1", ""]);
+  });
+
+  it("refuses a mesh ID, an organization and a root CA stack that are not names, and a root CA without its stack", () => {
+    assert.deepStrictEqual(problemsOf({ ...installOn("cluster-1"), meshId: "mesh one", organization: "my org" }), [
+      `key "${INSTALL_KEY}.meshId" is "mesh one"; expected a mesh ID: a Kubernetes label value (alphanumeric, '-', '_', '.', at most 63 characters)`,
+      `key "${INSTALL_KEY}.organization" is "my org"; expected a Pulumi organization name`,
+    ]);
+    assert.deepStrictEqual(problemsOf({ ...installOn("cluster-1"), rootCa: {} }), [`key "${INSTALL_KEY}.rootCa.stack" is missing; expected a Pulumi stack name (letters, digits, '-', '_', '.')`]);
+  });
+
+  it("refuses an install setting that is not JSON, as Pulumi hands structured config over", () => {
+    assert.throws(() => parseInstallSettings("cluster-1", { ...stackRaw("cluster-1"), [INSTALL_KEY]: "{enabled" }), {
+      name: "ConfigError",
+      message: /key "mesh-lab:install" is "\{enabled"; expected an object \(set it as a YAML mapping in the stack file\)/,
+    });
+  });
+
   it("refuses an unknown key with a did-you-mean hint, and a non-object", () => {
     assert.deepStrictEqual(problemsOf({ ...installOn("cluster-1"), meshID: "mesh1" }), [`key "${INSTALL_KEY}.meshID" is not a mesh-lab setting; did you mean "${INSTALL_KEY}.meshId"?`]);
     assert.throws(() => parseInstallSettings("cluster-1", { ...stackRaw("cluster-1"), [INSTALL_KEY]: "true" }), /key "mesh-lab:install" is true; expected an object with keys enabled, istioVersion/);
