@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { declaredTypeProblem, fullTypeName } from "../config/declared-types";
 import { ConfigError } from "../config/problems";
-import { loadStackConfig } from "../config/project-files";
+import { loadStackConfig, readProject } from "../config/project-files";
 import { renderCli, tempProject } from "./support/render-project";
 
 const OBJECTS = { type: "array", items: { type: "object" } };
@@ -90,6 +90,20 @@ describe("config parity with the Pulumi CLI", () => {
       const dir = tempProject({ "cluster-1": { kubeconfig: "token: SECRET-TOKEN" } });
       try {
         assert.throws(() => loadStackConfig(dir, "cluster-1"), (e: unknown) => e instanceof Error && !e.message.includes("SECRET-TOKEN"));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("stops on a Pulumi.yaml that is not a mapping or has no name, naming the file", () => {
+      const dir = tempProject();
+      try {
+        const file = path.join(dir, "Pulumi.yaml");
+        const project = fs.readFileSync(file, "utf8");
+        fs.writeFileSync(file, "- a\n- b\n");
+        assert.throws(() => readProject(dir), { message: `${file}: expected a YAML mapping at the top level` });
+        fs.writeFileSync(file, project.replace(/^name: .*$/m, ""));
+        assert.throws(() => readProject(dir), { message: `${file}: "name" is missing` });
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
