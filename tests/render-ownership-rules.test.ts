@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Refusal } from "../render/errors";
-import { GENERATED_MARK, inspect, isBookkeeping, MANIFEST, manifestText, ownedPaths, readManifest } from "../render/ownership";
+import { GENERATED_MARK, inspect, MANIFEST, manifestText, ownedPaths, readManifest } from "../render/ownership";
 
 // The rules that keep the render to its own files, called in-process (render-ownership.test.ts runs the CLI).
 describe("render/ownership: what the render may touch in its output directory", () => {
@@ -15,13 +15,6 @@ describe("render/ownership: what the render may touch in its output directory", 
     fs.writeFileSync(path.join(dir, rel), text);
   };
   const refusal = (message: string) => (e: unknown) => e instanceof Refusal && e.message === message;
-
-  it("names its bookkeeping files, and nothing else, as bookkeeping", () => {
-    assert.deepStrictEqual(
-      [".render-tmp-1", ".render-lock", MANIFEST, "README.md", "x.render", "rendered-files"].map(isBookkeeping),
-      [true, true, true, false, false, false],
-    );
-  });
 
   it("writes the manifest sorted, each path once, under its header", () => {
     assert.match(manifestText(["b/x.yaml", "a.yaml", "b/x.yaml"]), /^# Files `npm run render` wrote here[^\n]*\na\.yaml\nb\/x\.yaml\n$/);

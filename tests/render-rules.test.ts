@@ -1,8 +1,11 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { partialWriteMessage, sharedLayerProblems } from "../render/cli-messages";
 import { isBookkeeping, MANIFEST } from "../render/ownership";
-import { pidAlive } from "../render/render-lock";
+import { LOCK_FILE, pidAlive, takeLock } from "../render/render-lock";
 import { PartialWrite } from "../render/tree-writer";
 
 // The render's messages and file rules that whole-render tests pass through without pinning down.
@@ -31,6 +34,28 @@ describe("render: messages, locks and bookkeeping names", () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
     assert.strictEqual(pidAlive(dead), false);
     for (const p of [0, -1, 1.5, Number.NaN]) assert.strictEqual(pidAlive(p), false, String(p));
+  });
+
+  it("takes the output directory's lock once, replaces a dead render's lock, and refuses a live one or a lock that is no file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-lock-"));
+    const lock = path.join(dir, LOCK_FILE);
+    try {
+      const release = takeLock(dir, "out");
+      assert.strictEqual(fs.readFileSync(lock, "utf8"), `${process.pid}\n`);
+      assert.throws(() => takeLock(dir, "out"), {
+        name: "Refusal",
+        message: `another render (pid ${process.pid}) is writing out/ (it holds out/${LOCK_FILE}); wait for it to finish and run this one again`,
+      });
+      release();
+      assert.strictEqual(fs.existsSync(lock), false);
+      fs.writeFileSync(lock, "not a pid\n");
+      takeLock(dir, "out")();
+      fs.mkdirSync(lock);
+      assert.throws(() => takeLock(dir, "out"), { name: "Refusal", message: `out/${LOCK_FILE} is not a regular file; refusing to follow or replace it` });
+      assert.throws(() => takeLock(path.join(dir, "missing"), "missing"), { code: "ENOENT" });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("counts its own lock, temp and manifest files as bookkeeping, and nothing else", () => {
