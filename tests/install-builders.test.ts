@@ -128,5 +128,7 @@ describe("install: integration helpers", () => {
     const objects = installGitOpsObjects(t);
     assert.deepStrictEqual(objects.map((m) => m.kind), ["Namespace", "Gateway", "Application", "Application", "Application", "Application", "Application"]);
     assert.doesNotMatch(JSON.stringify(objects), /"kind":"Secret"|PRIVATE KEY|CERTIFICATE|cacerts|istio-remote-secret/);
+    // A cluster without peers has no east-west traffic, so no east-west gateway.
+    assert.deepStrictEqual(installGitOpsObjects({ ...t, peers: [] }).map((m) => m.kind), ["Namespace", "Application", "Application", "Application", "Application", "Application"]);
   });
 });

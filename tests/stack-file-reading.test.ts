@@ -61,6 +61,14 @@ describe(`stack files read one way (${rows.length} rows)`, () => {
     });
   }
 
+  it("qualifies a key written without its namespace by the project's name, and leaves a syntax error to the caller's parse", () => {
+    assert.deepStrictEqual(stackFileProblems("mesh-lab", "config:\n  waypoints: on\n  other:waypoints: on\n", []), [
+      `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
+      `key "other:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
+    ]);
+    assert.deepStrictEqual(stackFileProblems("mesh-lab", "config:\n  waypoints: [on\n", []), []);
+  });
+
   it("accepts what every reader reads alike: quoted text, plain decimal numbers, a secure kubeconfig", () => {
     const text = HEAD + '  mesh-lab:network: "1.10"\n  mesh-lab:kubeconfig: {secure: AAAB}\n  mesh-lab:waypoints: false\n' + apps('"-0o17"', "30");
     assert.deepStrictEqual(stackFileProblems("mesh-lab", text, ["mesh-lab:kubeconfig"]), []);
