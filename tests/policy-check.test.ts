@@ -72,6 +72,10 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     const policyChanged = await run(verifying({ waypoints: "false" }));
     assert.notStrictEqual(jobName(find(policyChanged, JOB, "web-check-denied")), jobName(find(base, JOB, "web-check-denied")));
     assert.notStrictEqual(runId(policyChanged).inputs.keepers, runId(base).inputs.keepers);
+
+    // The namespace's Pod Security level is no input of the verdict: changing it does not re-run the check.
+    const namespaceChanged = await run(verifying({ podSecurity: "baseline" }));
+    assert.deepStrictEqual(runId(namespaceChanged).inputs.keepers, runId(base).inputs.keepers);
   });
 
   it("keeps the Jobs restricted, one-shot and self-cleaning", async () => {
