@@ -9,6 +9,7 @@ import { chartValues, CHARTS } from "../plan/install/charts";
 import { OUTPUTS } from "../config/install-settings";
 import { CLUSTER_CA, TOKEN } from "./support/install-mock";
 import { bringUp, InstallRun, plain, runInstall, targetOf } from "./support/install";
+import { shared } from "./support/shared";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -28,16 +29,16 @@ const cacerts = (c: Capture) => plain<Record<string, string>>(find(c, T.secret, 
 
 describe("IstioInstall under mocks", function () {
   this.timeout(180000);
-  let up: { first: InstallRun; second: InstallRun; third: InstallRun };
-  before(async () => {
-    up = await bringUp();
-  });
-  const runs = () => ({ "cluster-1": up.third, "cluster-2": up.second });
+  const bringUpOnce = shared(bringUp);
+  const runs = async (): Promise<Record<"cluster-1" | "cluster-2", InstallRun>> => {
+    const up = await bringUpOnce();
+    return { "cluster-1": up.third, "cluster-2": up.second };
+  };
 
   for (const stack of ["cluster-1", "cluster-2"] as const) {
     describe(`stack ${stack}`, () => {
-      it("installs Istio's four charts at the pinned version from the chart repository, with the values builders' values", () => {
-        const c = runs()[stack].capture;
+      it("installs Istio's four charts at the pinned version from the chart repository, with the values builders' values", async () => {
+        const c = (await runs())[stack].capture;
         const t = targetOf(stack);
         for (const chart of CHARTS) {
           const r = find(c, T.release, `mesh-install-${chart.role}`);
@@ -48,8 +49,8 @@ describe("IstioInstall under mocks", function () {
         }
       });
 
-      it("orders the install: namespace, then cacerts and base, then istiod, then ztunnel; gateway and remote secrets after istiod", () => {
-        const c = runs()[stack].capture;
+      it("orders the install: namespace, then cacerts and base, then istiod, then ztunnel; gateway and remote secrets after istiod", async () => {
+        const c = (await runs())[stack].capture;
         const urn = (type: string, name: string) => find(c, type, name).urn;
         const deps = (type: string, name: string) => find(c, type, name).dependsOn;
         const ns = urn(T.namespace, "mesh-install-istio-system");
@@ -68,15 +69,15 @@ describe("IstioInstall under mocks", function () {
         assert.ok(deps(T.secret, `mesh-install-remote-secret-${peer}`).includes(urn(T.release, "mesh-install-istiod")));
       });
 
-      it("offers the mesh config what to depend on (CRDs, the four releases) and the identity to check", () => {
-        const c = runs()[stack].capture;
+      it("offers the mesh config what to depend on (CRDs, the four releases) and the identity to check", async () => {
+        const c = (await runs())[stack].capture;
         const urns = [find(c, T.crds, "mesh-install-gateway-api").urn, ...CHARTS.map((ch) => find(c, T.release, `mesh-install-${ch.role}`).urn)];
         assert.deepStrictEqual(c.outputs.ready, urns);
         assert.deepStrictEqual(c.outputs.expected, { clusterName: stack, network: stack === "cluster-1" ? "network1" : "network2" });
       });
 
-      it("hands the stack's provider and the component as parent to every Kubernetes child", () => {
-        const c = runs()[stack].capture;
+      it("hands the stack's provider and the component as parent to every Kubernetes child", async () => {
+        const c = (await runs())[stack].capture;
         const component = find(c, "mesh-lab:index:IstioInstall", "mesh-install");
         const provider = find(c, "pulumi:providers:kubernetes", "mesh-k8s");
         const children = c.resources.filter((r) => r.type.startsWith("kubernetes:"));
@@ -86,11 +87,13 @@ describe("IstioInstall under mocks", function () {
           assert.strictEqual(r.parent, component.urn, r.name);
           assert.match(r.name, /^mesh-install-/);
         }
+        // istio-system holds every release: a refactor that dropped it from the program must not delete the mesh.
+        assert.deepStrictEqual(children.filter((r) => r.retainOnDelete).map((r) => r.name), ["mesh-install-istio-system"]);
         assert.deepStrictEqual(c.violations, []);
       });
 
-      it("writes the remote secret for the other cluster: its API server, the reader account's token", () => {
-        const c = runs()[stack].capture;
+      it("writes the remote secret for the other cluster: its API server, the reader account's token", async () => {
+        const c = (await runs())[stack].capture;
         const peer = stack === "cluster-1" ? "cluster-2" : "cluster-1";
         const s = find(c, T.secret, `mesh-install-remote-secret-${peer}`);
         assert.deepStrictEqual(s.secretInputs, ["stringData"]);
@@ -109,7 +112,7 @@ describe("IstioInstall under mocks", function () {
       });
 
       it("registers cacerts with the four keys as a secret input, and exports key material only as secret outputs", async () => {
-        const run = runs()[stack];
+        const run = (await runs())[stack];
         assert.deepStrictEqual(find(run.capture, T.secret, "mesh-install-cacerts").secretInputs, ["stringData"]);
         assert.deepStrictEqual(Object.keys(cacerts(run.capture)).sort(), ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"]);
         for (const [name, out] of Object.entries(run.raw)) assert.strictEqual(await pulumi.isSecret(out), name !== "missing", name);
@@ -125,7 +128,8 @@ describe("IstioInstall under mocks", function () {
     });
   }
 
-  it("builds a real CA tree: one self-signed root, an intermediate per cluster signed by it, chain intermediate-then-root", () => {
+  it("builds a real CA tree: one self-signed root, an intermediate per cluster signed by it, chain intermediate-then-root", async () => {
+    const up = await bringUpOnce();
     // The first run's CA is the one cluster-2 received (a mock run re-creates certificates; real state keeps them).
     const [a, b] = [cacerts(up.first.capture), cacerts(up.second.capture)];
     assert.strictEqual(a["root-cert.pem"], b["root-cert.pem"], "one root for the mesh");
@@ -151,14 +155,16 @@ describe("IstioInstall under mocks", function () {
     assert.notStrictEqual(a["ca-cert.pem"], b["ca-cert.pem"], "one intermediate per cluster");
   });
 
-  it("the root stack exports every other cluster's intermediate, and nobody else holds the root key", () => {
+  it("the root stack exports every other cluster's intermediate, and nobody else holds the root key", async () => {
+    const up = await bringUpOnce();
     const exported = up.third.capture.outputs[OUTPUTS.intermediates] as Record<string, { caKey: string }>;
     assert.deepStrictEqual(Object.keys(exported), ["cluster-2"]);
     assert.strictEqual(up.second.capture.resources.filter((r) => r.type.startsWith("tls:")).length, 0);
     assert.strictEqual(OUTPUTS.intermediates in up.second.capture.outputs, false);
   });
 
-  it("a first pulumi up of cluster-1 before cluster-2 succeeds and says which remote secret is missing", () => {
+  it("a first pulumi up of cluster-1 before cluster-2 succeeds and says which remote secret is missing", async () => {
+    const up = await bringUpOnce();
     const missing = up.first.capture.outputs.missing as string[];
     assert.deepStrictEqual(missing, ['remote secret istio-remote-secret-cluster-2 not written: stack "cluster-2" exports no installReaderKubeconfig yet; run "pulumi up -s cluster-2", then "pulumi up -s cluster-1" again']);
     assert.strictEqual(up.first.capture.resources.some((r) => r.name.startsWith("mesh-install-remote-secret-")), false);
