@@ -10,6 +10,7 @@ import { CLIENT, FIXTURE_APPS, fixtureRaw, fixtureSettings, WEB } from "./suppor
 import { runScript } from "./support/run-script";
 import { ProcessResult, runProcess } from "./support/spawn";
 import { requestCount, SLOW_REQUEST_PROBLEM, SOURCE_NAMESPACE_PROBLEM, upsert, WORKSHOP } from "./support/workshop";
+import { shared } from "./support/shared";
 
 /** The problems parseSettings reports for a fixture stack with this telemetry, or [] when it accepts it. */
 function problems(telemetry: unknown): readonly string[] {
@@ -93,9 +94,9 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
 });
 
 describe("npm run check:telemetry", () => {
-  const tsNode = require.resolve("ts-node/dist/bin.js");
   const script = path.join(ROOT, "scripts", "check-telemetry.ts");
-  const check = (...args: string[]) => runProcess(process.execPath, [tsNode, "--transpile-only", script, ...args], { cwd: ROOT });
+  // As package.json's check:telemetry runs it.
+  const check = (...args: string[]) => runProcess(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT });
   const inProcess = (...args: string[]) => Promise.resolve(runScript(script, args));
   const telemetry = requestCount(upsert(WORKSHOP));
   const dirs: string[] = [];
@@ -110,31 +111,31 @@ describe("npm run check:telemetry", () => {
     return dir;
   }
 
-  // One real process (ts-node and the whole config stack: seconds) proves the wiring and the exit code; the other
-  // cases run the same script in this process.
-  let runs: Record<"real" | "broken" | "warning" | "unknownStack" | "unknownArg", Promise<ProcessResult>>;
+  // One real process (tsx and the whole config stack: seconds) proves the wiring and the exit code; the other
+  // cases run the same script in this process, inside the tests that read them (shared(): see support/shared.ts).
+  let real: Promise<ProcessResult>;
   before(() => {
-    runs = {
-      real: check(),
-      broken: inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry })),
-      warning: inProcess("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint"),
-      unknownStack: inProcess("--stack", "cluster-9"),
-      unknownArg: inProcess("--stacks", "cluster-1"),
-    };
+    real = check();
   });
+  const runs = {
+    broken: shared(() => inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }))),
+    warning: shared(() => inProcess("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint")),
+    unknownStack: shared(() => inProcess("--stack", "cluster-9")),
+    unknownArg: shared(() => inProcess("--stacks", "cluster-1")),
+  };
   after(async () => {
-    await Promise.allSettled(Object.values(runs));
+    await Promise.allSettled([real]);
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("passes the real stacks with exit code 0", async () => {
-    const result = await runs.real;
+    const result = await real;
     assert.strictEqual(result.status, 0, result.stderr);
     assert.deepStrictEqual(result.stdout.trim().split("\n"), STACKS.map((s) => `stack "${s}": ok, 2 tag expression(s) checked`));
   });
 
   it("fails a broken stack with exit code 1 and the same message a preview gives", async () => {
-    const result = await runs.broken;
+    const result = await runs.broken();
     assert.strictEqual(result.status, 1, result.stdout);
     let preview = "";
     assert.throws(() => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })), (e: Error) => (preview = e.message) !== "");
@@ -143,7 +144,7 @@ describe("npm run check:telemetry", () => {
   });
 
   it("prints warnings but passes with exit code 0", async () => {
-    const result = await runs.warning;
+    const result = await runs.warning();
     assert.strictEqual(result.status, 0, result.stderr);
     const [okLine, warning] = result.stdout.trim().split("\n");
     assert.strictEqual(okLine, 'stack "nowaypoint": ok, 2 tag expression(s) checked');
@@ -151,9 +152,9 @@ describe("npm run check:telemetry", () => {
   });
 
   it("exits 2 on a stack that does not exist or an unknown argument", async () => {
-    const unknownStack = await runs.unknownStack;
+    const unknownStack = await runs.unknownStack();
     assert.strictEqual(unknownStack.status, 2);
     assert.strictEqual(unknownStack.stderr.split("\n")[0], `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`);
-    assert.strictEqual((await runs.unknownArg).status, 2);
+    assert.strictEqual((await runs.unknownArg()).status, 2);
   });
 });
