@@ -78,6 +78,14 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     assert.deepStrictEqual(runId(namespaceChanged).inputs.keepers, runId(base).inputs.keepers);
   });
 
+  it("registers the Job names as the component's outputs", async () => {
+    const capture = await run(verifying());
+    const check = capture.resources.find((r) => r.type === "mesh-lab:index:PolicyCheck" && r.name === "web-check")!;
+    const jobs = capture.resources.filter((r) => r.type === JOB && r.parent === check.urn).map((r) => jobName(r));
+    assert.ok(jobs.length > 0);
+    assert.deepStrictEqual(capture.componentOutputs![check.urn], { jobNames: jobs });
+  });
+
   it("keeps the Jobs restricted, one-shot and self-cleaning", async () => {
     const capture = await run(verifying());
     const spec = find(capture, JOB, "web-check-denied").inputs.spec as Record<string, unknown> & { template: { spec: Record<string, unknown> } };

@@ -30,7 +30,13 @@ export interface MockMonitor {
   registerResource(req: RegisterRequest, cb: Callback): unknown;
   readResource(req: unknown, cb: Callback): unknown;
   invoke(req: unknown, cb: Callback): unknown;
+  registerResourceOutputs(req: OutputsRequest, cb: Callback): unknown;
   newUrn(parent: string, type: string, name: string): string;
+}
+
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
 interface RegisterRequest {
@@ -69,6 +75,8 @@ export class Recorder implements pulumi.runtime.Mocks {
   public reads: string[] = [];
   /** The provider reference (`<urn>::<id>`) each read went through, in the order of `reads`; "" for the default one. */
   public readProviders: string[] = [];
+  /** What each component registered as its outputs (`registerOutputs`), by URN. */
+  public componentOutputs: Record<string, Record<string, unknown>> = {};
   private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
 
   reset(): void {
@@ -78,6 +86,7 @@ export class Recorder implements pulumi.runtime.Mocks {
     this.violations = [];
     this.reads = [];
     this.readProviders = [];
+    this.componentOutputs = {};
     this.options.clear();
   }
 
@@ -111,6 +120,11 @@ export class Recorder implements pulumi.runtime.Mocks {
     });
     monitor.readResource = counted(monitor.readResource.bind(monitor));
     monitor.invoke = counted(monitor.invoke.bind(monitor));
+    const outputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = counted((req: OutputsRequest, cb: Callback) => {
+      this.componentOutputs[req.getUrn()] = req.getOutputs()?.toJavaScript() ?? {};
+      return outputs(req, cb);
+    });
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {

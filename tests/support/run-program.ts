@@ -9,6 +9,8 @@ export interface Capture {
   readonly readProviders: readonly string[];
   readonly violations: readonly string[];
   readonly outputs: Record<string, unknown>;
+  /** What each component registered as its outputs, by URN (a program run's; a plan has none). */
+  readonly componentOutputs?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 const recorder = new Recorder();
@@ -81,7 +83,7 @@ export function runProgram(program: () => object, cluster: Readonly<Record<strin
       await Promise.race([idle(), failed]);
       const settled = (await Promise.race([settle(outputs), failed])) as Record<string, unknown>;
       await Promise.race([idle(), failed]);
-      return { resources: [...recorder.resources], reads: [...recorder.reads], readProviders: [...recorder.readProviders], violations: [...recorder.violations], outputs: settled };
+      return { resources: [...recorder.resources], reads: [...recorder.reads], readProviders: [...recorder.readProviders], violations: [...recorder.violations], outputs: settled, componentOutputs: { ...recorder.componentOutputs } };
     } catch (e) {
       throw new CaptureError(e, [...recorder.resources]);
     } finally {
