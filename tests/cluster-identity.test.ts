@@ -55,5 +55,9 @@ describe("the right cluster, always", () => {
     await run(settings, istiod([{ name: "pilot", env: env("cluster-1") }]));
     const failed = await run(settings, istiod([{ name: "pilot", env: env("cluster-2") }])).catch((e: unknown) => e);
     assert.ok(failed instanceof CaptureError && (failed.cause as Error).name === "WrongClusterError", String(failed));
+    // an istiod without env at all: no CLUSTER_ID, which is refused, not taken for a match
+    const bare = await run(settings, istiod([{ name: "discovery" }])).catch((e: unknown) => e);
+    assert.ok(bare instanceof CaptureError, String(bare));
+    assert.match((bare.cause as Error).message, /reaches Istio cluster \(istiod sets no CLUSTER_ID\), but mesh-lab:clusterName is "cluster-1"/);
   });
 });
