@@ -55,6 +55,22 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
     assert.match(meshMap(observed("cluster-1", { config: { apps } })), /\n  app_finance -->\|calls\| app_accounts\n  app_ops -.->\|may call\| app_accounts\n/);
   });
 
+  it("sorts a caller's edges by callee, not by config order, and has no class line for what no app has", () => {
+    const apps = [
+      { name: "zeta", image: "nginx:1.27", port: 80, allowFrom: ["client"], waypoint: false },
+      { name: "alpha", image: "nginx:1.27", port: 80, allowFrom: ["client"], waypoint: false },
+      { name: "client", image: "curlimages/curl:8.11.1", calls: ["zeta", "alpha"] },
+    ];
+    const map = meshMap(observed("cluster-1", { config: { waypoints: false, apps } }));
+    assert.deepEqual(map.split("\n").slice(-5), [
+      "  app_client -->|calls| app_alpha",
+      "  app_client -->|calls| app_zeta",
+      "  classDef waypoint stroke:#7b3fe4,stroke-width:3px",
+      "  classDef global fill:#e8f4ff",
+      "",
+    ]);
+  });
+
   it("is deterministic whatever the order of allowFrom", () => {
     const apps = (allowFrom: string[]) => [
       { name: "accounts", image: "nginx:1.27", port: 80, allowFrom },
