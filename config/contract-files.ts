@@ -12,13 +12,8 @@ export function pulumiYaml(): string {
   };
   for (const [name, s] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
     if (s.secret) continue;
-    config[name] = {
-      type: s.type,
-      ...(s.type === "array" ? { items: { type: "object" } } : {}),
-      ...(s.secret ? { secret: true } : {}),
-      description: s.description,
-      ...(s.default !== undefined ? { default: s.default } : {}),
-    };
+    // An undefined default is left out: the yaml package skips undefined map values.
+    config[name] = { type: s.type, ...(s.type === "array" ? { items: { type: "object" } } : {}), description: s.description, default: s.default };
   }
   const project = {
     name: NAMESPACE,
