@@ -65,7 +65,7 @@ describe("render: the overlay build cache", () => {
         assert.deepStrictEqual(c.get("one", "k2"), [{ a: 2 }]);
         assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")), ["k2.json"]);
         // An entry that is not a list of documents is a miss: the overlay is built again.
-        for (const bad of ["{", "[1]", '{"a":1}']) {
+        for (const bad of ["{", "[1]", '{"a":1}', "[null]", "[[]]", '[{"a":1},1]']) {
           fs.writeFileSync(path.join(dir, "one", "k2.json"), bad);
           assert.strictEqual(c.get("one", "k2"), undefined, bad);
         }
