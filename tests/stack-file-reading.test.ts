@@ -108,5 +108,7 @@ describe("secrets as the Pulumi CLI hands them to the program", () => {
       `key "mesh-lab:apps" holds a secure: value; expected plain text: mesh-lab:apps is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
     ]);
     assert.strictEqual(refused(() => run({}, ["mesh-lab:apps"])).length, 1);
+    // A key that is not set holds nothing, whatever the secret keys say.
+    assert.deepStrictEqual(secretConfigProblems({}, () => true), []);
   });
 });
