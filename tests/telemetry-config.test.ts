@@ -10,7 +10,6 @@ import { CLIENT, FIXTURE_APPS, fixtureRaw, fixtureSettings, WEB } from "./suppor
 import { runScript } from "./support/run-script";
 import { ProcessResult, runProcess } from "./support/spawn";
 import { requestCount, SLOW_REQUEST_PROBLEM, SOURCE_NAMESPACE_PROBLEM, upsert, WORKSHOP } from "./support/workshop";
-import { shared } from "./support/shared";
 
 /** The problems parseSettings reports for a fixture stack with this telemetry, or [] when it accepts it. */
 function problems(telemetry: unknown): readonly string[] {
@@ -112,17 +111,11 @@ describe("npm run check:telemetry", () => {
   }
 
   // One real process (tsx and the whole config stack: seconds) proves the wiring and the exit code; the other
-  // cases run the same script in this process, inside the tests that read them (shared(): see support/shared.ts).
+  // cases run the same script in this process, inside their own test (so Stryker credits that test with the code).
   let real: Promise<ProcessResult>;
   before(() => {
     real = check();
   });
-  const runs = {
-    broken: shared(() => inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }))),
-    warning: shared(() => inProcess("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint")),
-    unknownStack: shared(() => inProcess("--stack", "cluster-9")),
-    unknownArg: shared(() => inProcess("--stacks", "cluster-1")),
-  };
   after(async () => {
     await Promise.allSettled([real]);
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -135,7 +128,7 @@ describe("npm run check:telemetry", () => {
   });
 
   it("fails a broken stack with exit code 1 and the same message a preview gives", async () => {
-    const result = await runs.broken();
+    const result = await inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }));
     assert.strictEqual(result.status, 1, result.stdout);
     let preview = "";
     assert.throws(() => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })), (e: Error) => (preview = e.message) !== "");
@@ -144,7 +137,7 @@ describe("npm run check:telemetry", () => {
   });
 
   it("prints warnings but passes with exit code 0", async () => {
-    const result = await runs.warning();
+    const result = await inProcess("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint");
     assert.strictEqual(result.status, 0, result.stderr);
     const [okLine, warning] = result.stdout.trim().split("\n");
     assert.strictEqual(okLine, 'stack "nowaypoint": ok, 2 tag expression(s) checked');
@@ -152,9 +145,9 @@ describe("npm run check:telemetry", () => {
   });
 
   it("exits 2 on a stack that does not exist or an unknown argument", async () => {
-    const unknownStack = await runs.unknownStack();
+    const unknownStack = await inProcess("--stack", "cluster-9");
     assert.strictEqual(unknownStack.status, 2);
     assert.strictEqual(unknownStack.stderr.split("\n")[0], `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`);
-    assert.strictEqual((await runs.unknownArg()).status, 2);
+    assert.strictEqual((await inProcess("--stacks", "cluster-1")).status, 2);
   });
 });
