@@ -12,7 +12,7 @@ import { writeOverlayObjects } from "./objects-json";
 import { machine, Row, textTable } from "./report";
 import { computeTargets } from "./targets";
 import { languageHostLaunch } from "./language-host";
-import { transpileProgramStart } from "./transpile";
+import { transpileBenchFile, transpileProgramStart } from "./transpile";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -35,8 +35,10 @@ interface SavedRun {
 }
 
 const node = process.execPath;
-// The loader of `npm run render`, for the render and for cdk8s alike: both pay the same TypeScript start-up.
-const tsx = ["--require", "tsx/cjs"];
+// The render as `npm run render` loads it (plain JavaScript: its cached bundle) and cdk8s compiled to plain
+// JavaScript: neither pays a TypeScript loader.
+const renderProject = path.join(ROOT, "bench", "render-project.js");
+let cdk8s = "";
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bench-"));
 process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
@@ -58,6 +60,7 @@ const noKubectl = kubectl.status === 0 ? undefined : "kubectl not found on PATH"
 function setup(): (() => Measured[])[] {
   const stacks = listStacks(ROOT);
   const programStart = transpileProgramStart(ROOT);
+  cdk8s = transpileBenchFile(ROOT, "cdk8s-synth");
   const config = JSON.stringify(loadStackConfig(ROOT, stacks[0]).raw);
   const repoObjects = path.join(work, "repo-objects.json");
   writeOverlayObjects(path.join(ROOT, "gitops"), stacks, repoObjects);
@@ -89,7 +92,7 @@ function setup(): (() => Measured[])[] {
     ],
     () => [
       { id: "render-repo", label: `npm run render -- --check (${stacks.join(", ")})`, command: () => ({ cmd: npm, args: ["run", "-s", "render", "--", "--check"], cwd: ROOT }) },
-      { id: "cdk8s-repo", label: "cdk8s synth of the same objects", command: () => ({ cmd: node, args: [...tsx, path.join(ROOT, "bench", "cdk8s-synth.ts"), repoObjects, freshDir("cdk8s-repo")], cwd: ROOT }) },
+      { id: "cdk8s-repo", label: "cdk8s synth of the same objects", command: () => ({ cmd: node, args: [cdk8s, repoObjects, freshDir("cdk8s-repo")], cwd: ROOT }) },
     ],
   ];
   groups.push(() =>
@@ -115,19 +118,19 @@ function fleetGroup(n: number, apps: number): Measured[] {
   const names = writeFleet(dir, ROOT, n, apps);
   log(`setup: fleet ${id}: rendering once to get its objects`);
   const pre = path.join(dir, "pre");
-  runOnce({ cmd: node, args: [...tsx, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", pre], cwd: ROOT });
+  runOnce({ cmd: node, args: [renderProject, dir, "--out", pre], cwd: ROOT });
   const objects = path.join(dir, "objects.json");
   const what = `${n} stacks x ${apps} apps (${writeOverlayObjects(pre, names, objects)} objects)`;
   const kustomize = 'mkdir -p "$2" && for d in "$1"/clusters/*/; do kubectl kustomize "$d" > "$2/$(basename "$d").yaml" || exit 1; done';
   return [
     // The untimed render above filled the fleet's build cache: this row is a re-render of unchanged stacks.
-    { id: `render-${id}`, label: `fleet ${what}: mesh-lab render, overlays from the build cache`, command: () => ({ cmd: node, args: [...tsx, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", freshDir(`render-${id}`)], cwd: ROOT }) },
+    { id: `render-${id}`, label: `fleet ${what}: mesh-lab render, overlays from the build cache`, command: () => ({ cmd: node, args: [renderProject, dir, "--out", freshDir(`render-${id}`)], cwd: ROOT }) },
     {
       id: `render-cold-${id}`,
       label: `fleet ${what}: mesh-lab render --no-build-cache, every overlay built`,
-      command: () => ({ cmd: node, args: [...tsx, path.join(ROOT, "bench", "render-project.ts"), dir, "--out", freshDir(`render-cold-${id}`), "--no-build-cache"], cwd: ROOT }),
+      command: () => ({ cmd: node, args: [renderProject, dir, "--out", freshDir(`render-cold-${id}`), "--no-build-cache"], cwd: ROOT }),
     },
-    { id: `cdk8s-${id}`, label: `fleet ${what}: cdk8s synth`, command: () => ({ cmd: node, args: [...tsx, path.join(ROOT, "bench", "cdk8s-synth.ts"), objects, freshDir(`cdk8s-${id}`)], cwd: ROOT }) },
+    { id: `cdk8s-${id}`, label: `fleet ${what}: cdk8s synth`, command: () => ({ cmd: node, args: [cdk8s, objects, freshDir(`cdk8s-${id}`)], cwd: ROOT }) },
     noKubectl
       ? { id: `kustomize-${id}`, label: `fleet ${what}: kubectl kustomize, every overlay`, skipped: noKubectl }
       : { id: `kustomize-${id}`, label: `fleet ${what}: kubectl kustomize, every overlay`, command: () => ({ cmd: "sh", args: ["-c", kustomize, "sh", pre, freshDir(`kustomize-${id}`)], cwd: ROOT }) },

@@ -1,40 +1,45 @@
 import { describe as name } from "./kube-object";
 
 /**
- * The model packages, each generated from real schemas (Kubernetes OpenAPI, Istio, Gateway API and Argo CD
- * CRDs), tried in this order for an apiVersion. `kubernetes-models/<apiVersion>/<Kind>` is one class.
+ * The model class of every kind the render writes, keyed by apiVersion and kind: each generated from real
+ * schemas (Kubernetes OpenAPI, Istio, Gateway API, Argo CD and prometheus-operator CRDs). Each is a literal
+ * `import()`, so that esbuild bundles it into `npm run render`'s bundle (scripts/bundle.js): loaded as ES modules
+ * one file at a time, the models were the largest part of the render's start.
  */
-export const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/istio", "@kubernetes-models/gateway-api", "@kubernetes-models/argo-cd", "@kubernetes-models/prometheus-operator"] as const;
+export const MODELS: ReadonlyMap<string, () => Promise<Record<string, unknown>>> = new Map<string, () => Promise<Record<string, unknown>>>([
+  ["v1/ConfigMap", () => import("kubernetes-models/v1/ConfigMap")],
+  ["v1/Namespace", () => import("kubernetes-models/v1/Namespace")],
+  ["v1/Secret", () => import("kubernetes-models/v1/Secret")],
+  ["v1/Service", () => import("kubernetes-models/v1/Service")],
+  ["v1/ServiceAccount", () => import("kubernetes-models/v1/ServiceAccount")],
+  ["apps/v1/Deployment", () => import("kubernetes-models/apps/v1/Deployment")],
+  ["batch/v1/Job", () => import("kubernetes-models/batch/v1/Job")],
+  ["security.istio.io/v1/AuthorizationPolicy", () => import("@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy")],
+  ["telemetry.istio.io/v1/Telemetry", () => import("@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry")],
+  ["gateway.networking.k8s.io/v1/Gateway", () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway")],
+  ["argoproj.io/v1alpha1/Application", () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")],
+  ["argoproj.io/v1alpha1/ApplicationSet", () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")],
+  ["monitoring.coreos.com/v1/PrometheusRule", () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule")],
+]);
 
 interface Model {
   validate(): void;
 }
 type ModelClass = (new (data: unknown) => Model) & { apiVersion?: string; kind?: string };
 
-// The model packages are ES modules only; TypeScript compiles `import()` to `require()` under CommonJS, so
-// the native dynamic import is reached through Function.
-const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
-
 const classes = new Map<string, Promise<ModelClass | undefined>>();
 
-async function findClass(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
-  for (const pkg of MODEL_PACKAGES) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = await importEsm(`${pkg}/${apiVersion}/${kind}`);
-    } catch {
-      continue;
-    }
-    const cls = mod[kind] as ModelClass | undefined;
-    if (typeof cls === "function" && cls.apiVersion === apiVersion && cls.kind === kind) return cls;
-  }
-  return undefined;
+async function findClass(key: string, kind: string): Promise<ModelClass | undefined> {
+  const load = MODELS.get(key);
+  if (!load) return undefined;
+  const cls = (await load())[kind] as ModelClass | undefined;
+  return typeof cls === "function" && `${cls.apiVersion}/${cls.kind}` === key ? cls : undefined;
 }
 
-/** The model class of an apiVersion and kind, or undefined when no package has its schema. */
+/** The model class of an apiVersion and kind, or undefined when MODELS has none for it. */
 export function modelClass(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   const key = `${apiVersion}/${kind}`;
-  if (!classes.has(key)) classes.set(key, findClass(apiVersion, kind));
+  if (!classes.has(key)) classes.set(key, findClass(key, kind));
   return classes.get(key)!;
 }
 
@@ -51,7 +56,7 @@ export async function schemaProblems(manifests: readonly { readonly where: strin
     const what = `${where}: ${name({ apiVersion, kind, namespace: meta.namespace, name: meta.name ?? "(no name)" })}`;
     const cls = await modelClass(apiVersion, kind);
     if (!cls) {
-      problems.push(`${what} has no schema in ${MODEL_PACKAGES.join(", ")}; add the package that has it`);
+      problems.push(`${what} has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*`);
       continue;
     }
     try {

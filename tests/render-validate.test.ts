@@ -3,7 +3,7 @@ import { RenderError } from "../render/errors";
 import { kubeObject } from "../render/kube-object";
 import { renderStacks } from "../render/pipeline";
 import { planStacks } from "../render/load-stacks";
-import { schemaProblems } from "../render/schema-check";
+import { MODELS, modelClass, schemaProblems } from "../render/schema-check";
 import { ROOT, STACKS } from "./support/stacks";
 
 describe("render: schema validation", () => {
@@ -36,16 +36,27 @@ describe("render: schema validation", () => {
     ]);
   });
 
-  it("treats a kind no model package knows as a problem, not as valid", async () => {
+  it("treats a kind MODELS has no class for as a problem, not as valid", async () => {
     const problems = await schemaProblems([{ where: "cluster-1", manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } } }]);
     assert.deepStrictEqual(problems, [
-      "cluster-1: example.com/v1 Widget w has no schema in kubernetes-models, @kubernetes-models/istio, @kubernetes-models/gateway-api, @kubernetes-models/argo-cd, @kubernetes-models/prometheus-operator; add the package that has it",
+      "cluster-1: example.com/v1 Widget w has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*",
     ]);
   });
 
-  it("knows kinds beyond today's, such as a batch/v1 Job", async () => {
+  it("loads, for every key of MODELS, the class of exactly that apiVersion and kind", async () => {
+    for (const key of MODELS.keys()) {
+      const kind = key.slice(key.lastIndexOf("/") + 1);
+      const cls = await modelClass(key.slice(0, key.lastIndexOf("/")), kind);
+      assert.ok(cls, `MODELS["${key}"] loads no class named ${kind} of that apiVersion`);
+      assert.strictEqual(`${cls.apiVersion}/${cls.kind}`, key);
+    }
+  });
+
+  it("validates a kind the default stacks do not write, such as a batch/v1 Job", async () => {
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "a" }, spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Never" } } } };
     assert.deepStrictEqual(await schemaProblems([{ where: "cluster-1", manifest: job }]), []);
+    const bad = { ...job, spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Sometimes" } } } };
+    assert.match((await schemaProblems([{ where: "cluster-1", manifest: bad }]))[0], /batch\/v1 Job a\/j is not schema-valid/);
   });
 
   it("refuses to render a stack with an invalid object: RenderError, no tree", async () => {

@@ -1,0 +1,26 @@
+// One render of a project directory, as its own process: `node bench/render-project.js <projectDir> [render args]`.
+// The same code, loaded the same way, as `npm run render` (scripts/render.js: render/cli.ts main, from the
+// repository's bundle), on a generated fleet instead of the repository. `--no-build-cache` builds every overlay.
+"use strict";
+require("module").enableCompileCache?.();
+const path = require("path");
+const { requireBundled } = require("../scripts/bundle");
+
+const [projectDir, ...argv] = process.argv.slice(2);
+if (projectDir === undefined) {
+  console.error("usage: node bench/render-project.js <projectDir> [--out DIR] [--check]");
+  process.exit(2);
+}
+const repo = path.resolve(__dirname, "..");
+const { main } = requireBundled(repo, "render/cli.ts", path.join(repo, "node_modules", ".cache", "mesh-lab", "bundles")).exports;
+// The fleet's own build cache, beside its stack files, as node_modules/.cache is beside the repository's.
+const root = path.resolve(projectDir);
+main(argv, { root, cwd: process.cwd(), buildCacheDir: path.join(root, ".build-cache") }).then(
+  (/** @type {number} */ code) => {
+    process.exitCode = code;
+  },
+  (/** @type {unknown} */ e) => {
+    console.error(e);
+    process.exitCode = 3;
+  },
+);

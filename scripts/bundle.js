@@ -1,0 +1,124 @@
+// @ts-check
+// A TypeScript entry of the project, loaded as one esbuild bundle kept on disk and built again only when one of
+// its inputs changed. Plain JavaScript, so that loading it needs no TypeScript loader (scripts/render.js).
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+/** Bumped when the build options below change: old bundles then no longer match. */
+const FORMAT = "mesh-lab bundle v1";
+
+/**
+ * The exports of `entry` (a path relative to `root`), from `cacheDir/<name>-<key>.js`. The key is a SHA-256 over
+ * Node's and esbuild's versions, tsconfig.json and every input esbuild read for the last build (its metafile): the
+ * content of each project file, and the path, size and modification time of each file under node_modules (an
+ * `npm ci` rewrites them). A missing, stale or unreadable bundle is built again, written to a temp file and
+ * renamed into place, so a concurrent run reads a whole bundle or none.
+ * @param {string} root
+ * @param {string} entry
+ * @param {string} cacheDir
+ * @returns {{ exports: Record<string, unknown>, built: boolean, file: string }}
+ */
+function requireBundled(root, entry, cacheDir) {
+  const name = path.basename(entry, path.extname(entry));
+  const indexFile = path.join(cacheDir, `${name}.json`);
+  const index = readIndex(indexFile);
+  if (index) {
+    const key = inputsKey(root, index.inputs);
+    const file = path.join(cacheDir, `${name}-${key}.js`);
+    if (key === index.key && fs.existsSync(file)) return { exports: require(file), built: false, file };
+  }
+  const file = build(root, entry, cacheDir, name, indexFile);
+  return { exports: require(file), built: true, file };
+}
+
+/**
+ * @param {string} file
+ * @returns {{ key: string, inputs: string[] } | undefined}
+ */
+function readIndex(file) {
+  try {
+    const index = JSON.parse(fs.readFileSync(file, "utf8"));
+    const ok = typeof index.key === "string" && Array.isArray(index.inputs) && index.inputs.every((/** @type {unknown} */ i) => typeof i === "string");
+    return ok ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key of a bundle built from these inputs (paths relative to root), or "" when one of them is gone.
+ * @param {string} root
+ * @param {readonly string[]} inputs
+ */
+function inputsKey(root, inputs) {
+  const h = crypto.createHash("sha256").update(`${FORMAT}\0${process.version}\0${esbuildVersion(root)}\0`);
+  for (const rel of inputs) {
+    const abs = path.resolve(root, rel);
+    try {
+      if (rel.split(/[\\/]/).includes("node_modules")) {
+        const st = fs.statSync(abs);
+        h.update(`${rel}\0${st.size}\0${st.mtimeMs}\0`);
+      } else {
+        const content = fs.readFileSync(abs);
+        h.update(`${rel}\0${content.length}\0`).update(content);
+      }
+    } catch {
+      return "";
+    }
+  }
+  return h.digest("hex").slice(0, 32);
+}
+
+/** @param {string} root */
+function esbuildVersion(root) {
+  return JSON.parse(fs.readFileSync(path.join(root, "node_modules", "esbuild", "package.json"), "utf8")).version;
+}
+
+/**
+ * Builds the bundle, writes it and its index, removes this entry's older bundles; returns the bundle's path.
+ * @param {string} root
+ * @param {string} entry
+ * @param {string} cacheDir
+ * @param {string} name
+ * @param {string} indexFile
+ */
+function build(root, entry, cacheDir, name, indexFile) {
+  const esbuild = require("esbuild");
+  const result = esbuild.buildSync({
+    entryPoints: [path.join(root, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: `node${process.versions.node.split(".")[0]}`,
+    write: false,
+    metafile: true,
+    outfile: path.join(cacheDir, `${name}.js`),
+    logLevel: "silent",
+  });
+  // tsconfig.json is read by esbuild (paths, decorators) but not listed among the metafile's inputs.
+  const inputs = [...new Set(["tsconfig.json", ...Object.keys(result.metafile.inputs)])].sort();
+  const key = inputsKey(root, inputs);
+  const file = path.join(cacheDir, `${name}-${key}.js`);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(file, result.outputFiles[0].contents);
+  writeAtomically(indexFile, `${JSON.stringify({ key, inputs })}\n`);
+  for (const other of fs.readdirSync(cacheDir)) {
+    if (other.startsWith(`${name}-`) && other.endsWith(".js") && path.join(cacheDir, other) !== file) fs.rmSync(path.join(cacheDir, other), { force: true });
+  }
+  return file;
+}
+
+/**
+ * @param {string} file
+ * @param {string | Uint8Array} content
+ */
+function writeAtomically(file, content) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+module.exports = { requireBundled, inputsKey };

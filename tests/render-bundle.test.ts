@@ -1,0 +1,95 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "./support/stacks";
+
+// `npm run render` loads render/cli.ts as one esbuild bundle (scripts/bundle.js), built again only when a file
+// it is made of changes. A stale bundle would render from old code, so every way an input changes is tried.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { requireBundled } = require("../scripts/bundle") as {
+  requireBundled: (root: string, entry: string, cacheDir: string) => { exports: Record<string, unknown>; built: boolean; file: string };
+};
+
+describe("render: the bundle npm run render loads", () => {
+  let root: string;
+  let cache: string;
+  const write = (rel: string, text: string) => fs.writeFileSync(path.join(root, rel), text);
+  const load = () => requireBundled(root, "entry.ts", cache);
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bundle-"));
+    cache = path.join(root, "cache");
+    // A package of its own (the test changes its files) and the repository's esbuild, whose version is in the key.
+    fs.mkdirSync(path.join(root, "node_modules", "greet"), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(root, "node_modules", "esbuild"));
+    write("node_modules/greet/package.json", '{ "name": "greet", "version": "1.0.0", "main": "index.js" }\n');
+    write("node_modules/greet/index.js", 'exports.greet = (v) => `value: ${v}\\n`;\n');
+    write("tsconfig.json", "{}\n");
+    write("entry.ts", 'import { value } from "./dep";\nimport { greet } from "greet";\nexport const out: string = greet(value);\n');
+    write("dep.ts", "export const value: number = 1;\n");
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("builds on the first run, then loads the same file without building", () => {
+    const first = load();
+    assert.strictEqual(first.built, true);
+    assert.strictEqual(first.exports.out, "value: 1\n");
+    const second = load();
+    assert.deepStrictEqual([second.built, second.file], [false, first.file]);
+  });
+
+  it("builds again when a project file it imports changes, and removes the stale bundle", () => {
+    const first = load();
+    write("dep.ts", "export const value: number = 2;\n");
+    const second = load();
+    assert.strictEqual(second.built, true);
+    assert.strictEqual(second.exports.out, "value: 2\n");
+    assert.ok(!fs.existsSync(first.file), "the stale bundle is gone");
+    assert.deepStrictEqual(fs.readdirSync(cache).sort(), ["entry.json", path.basename(second.file)].sort());
+  });
+
+  it("builds again when tsconfig.json changes, or a package file it bundles is touched or rewritten", () => {
+    const first = load();
+    write("tsconfig.json", '{ "compilerOptions": { "target": "es2022" } }\n');
+    const afterTsconfig = load();
+    assert.strictEqual(afterTsconfig.built, true);
+    assert.notStrictEqual(afterTsconfig.file, first.file);
+    // A package input is keyed by path, size and modification time (what `npm ci` changes), not read.
+    const index = JSON.parse(fs.readFileSync(path.join(cache, "entry.json"), "utf8")) as { inputs: string[] };
+    assert.ok(index.inputs.includes("node_modules/greet/index.js"), `the package is among the inputs: ${index.inputs.join(", ")}`);
+    const abs = path.join(root, "node_modules/greet/index.js");
+    const { atime, mtime } = fs.statSync(abs);
+    fs.utimesSync(abs, atime, new Date(mtime.getTime() + 1000));
+    assert.strictEqual(load().built, true);
+    write("node_modules/greet/index.js", 'exports.greet = (v) => `greeted: ${v}\\n`;\n');
+    assert.strictEqual(load().exports.out, "greeted: 1\n");
+  });
+
+  it("builds again when its bundle file or its index is missing or unreadable", () => {
+    const first = load();
+    fs.rmSync(first.file);
+    assert.strictEqual(load().built, true);
+    fs.writeFileSync(path.join(cache, "entry.json"), "{ not json");
+    assert.strictEqual(load().built, true);
+    fs.writeFileSync(path.join(cache, "entry.json"), JSON.stringify({ key: 1, inputs: [] }));
+    assert.strictEqual(load().built, true);
+    assert.strictEqual(load().built, false);
+  });
+
+  it("builds again when an input is gone (a file renamed or deleted)", () => {
+    write("entry.ts", 'import { value } from "./other";\nexport const out = String(value);\n');
+    write("other.ts", "export const value = 3;\n");
+    load();
+    fs.renameSync(path.join(root, "other.ts"), path.join(root, "moved.ts"));
+    write("entry.ts", 'import { value } from "./moved";\nexport const out = String(value);\n');
+    const again = load();
+    assert.deepStrictEqual([again.built, again.exports.out], [true, "3"]);
+  });
+
+  it("fails with esbuild's message, naming the file, when a file does not parse; nothing is cached", () => {
+    write("dep.ts", "export const value = ;\n");
+    assert.throws(load, /dep\.ts:1:\d+: ERROR/);
+    assert.ok(!fs.existsSync(cache) || fs.readdirSync(cache).every((f) => !f.endsWith(".js")));
+  });
+});
