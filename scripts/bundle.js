@@ -4,10 +4,11 @@
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 /** Bumped when the build options below change: old bundles then no longer match. */
-const FORMAT = "mesh-lab bundle v1";
+const FORMAT = "mesh-lab bundle v2";
 
 /**
  * The exports of `entry` (a path relative to `root`), from `cacheDir/<name>-<key>.js`. The key is a SHA-256 over
@@ -95,6 +96,8 @@ function build(root, entry, cacheDir, name, indexFile) {
     target: `node${process.versions.node.split(".")[0]}`,
     write: false,
     metafile: true,
+    // The npm package, not Node's deprecated built-in module (DEP0040), for the URI format checks of the schemas.
+    alias: { punycode: "punycode/" },
     outfile: path.join(cacheDir, `${name}.js`),
     logLevel: "silent",
   });
@@ -102,9 +105,21 @@ function build(root, entry, cacheDir, name, indexFile) {
   const inputs = [...new Set(["tsconfig.json", ...Object.keys(result.metafile.inputs)])].sort();
   const key = inputsKey(root, inputs);
   const file = path.join(cacheDir, `${name}-${key}.js`);
-  fs.mkdirSync(cacheDir, { recursive: true });
-  writeAtomically(file, result.outputFiles[0].contents);
-  writeAtomically(indexFile, `${JSON.stringify({ key, inputs })}\n`);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    writeAtomically(file, result.outputFiles[0].contents);
+    writeAtomically(indexFile, `${JSON.stringify({ key, inputs })}\n`);
+  } catch (e) {
+    // A cache this user may not write (a read-only node_modules, another user's checkout): this run's bundle
+    // goes to a temp directory of its own, removed on exit, and the next run builds again.
+    const code = /** @type {NodeJS.ErrnoException} */ (e).code;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw e;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bundle-"));
+    process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+    const once = path.join(tmp, `${name}.js`);
+    fs.writeFileSync(once, result.outputFiles[0].contents);
+    return once;
+  }
   for (const other of fs.readdirSync(cacheDir)) {
     if (other.startsWith(`${name}-`) && other.endsWith(".js") && path.join(cacheDir, other) !== file) fs.rmSync(path.join(cacheDir, other), { force: true });
   }

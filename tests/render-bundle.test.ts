@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -91,5 +92,27 @@ describe("render: the bundle npm run render loads", () => {
     write("dep.ts", "export const value = ;\n");
     assert.throws(load, /dep\.ts:1:\d+: ERROR/);
     assert.ok(!fs.existsSync(cache) || fs.readdirSync(cache).every((f) => !f.endsWith(".js")));
+  });
+
+  it("loads from a temp directory, and writes nothing, when it may not write the cache (a read-only node_modules)", function () {
+    // Root writes anywhere: as root the load runs as nobody (setpriv), who must then reach the files it reads.
+    const root0 = process.getuid?.() === 0;
+    for (let dir = ROOT; root0 && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if ((fs.statSync(dir).mode & 0o001) === 0) {
+        console.log(`      SKIPPED (read-only cache): ${dir} is not searchable by other users, so nobody cannot load the project`);
+        this.skip();
+      }
+    }
+    fs.chmodSync(root, 0o755);
+    fs.mkdirSync(cache, { mode: 0o555 });
+    fs.chmodSync(cache, 0o555);
+    const script = `const r = require(${JSON.stringify(path.join(ROOT, "scripts", "bundle.js"))}).requireBundled(${JSON.stringify(root)}, "entry.ts", ${JSON.stringify(cache)}); console.log(JSON.stringify([r.built, r.exports.out, require("fs").existsSync(r.file)]))`;
+    const node = [process.execPath, "-e", script];
+    const argv = root0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stderr);
+    // Built, loaded, and its temp directory already removed when the process exited.
+    assert.deepStrictEqual(JSON.parse(r.stdout), [true, "value: 1\n", true]);
+    assert.deepStrictEqual(fs.readdirSync(cache), []);
   });
 });

@@ -91,14 +91,14 @@ describe("render: --out into a Git checkout", () => {
 });
 
 describe("render: killed at any point, repaired by the next render", () => {
-  const child = path.join(__dirname, "support", "render-child.ts");
+  const child = path.join(__dirname, "support", "render-child.js");
   for (const point of ["temp:.rendered-files", "temp:README.md", "written:3"]) {
     it(`SIGKILL at ${point}: gitops/ is still there, and the next render finishes it`, async function () {
       this.timeout(120000);
       // given a committed tree and a config change that rewrites part of it
       const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       try {
-        const proc = spawn(process.execPath, ["-r", "tsx/cjs", child, project], { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
+        const proc = spawn(process.execPath, [child, project], { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
         let err = "";
         await new Promise<void>((resolve, reject) => {
           proc.stderr.on("data", (d) => {

@@ -139,10 +139,10 @@ describe("render: writes only the files it owns", () => {
   });
 
   describe("a directory the render may not write (a real render process, as an unprivileged user)", () => {
-    const child = path.join(__dirname, "support", "render-child.ts");
+    const child = path.join(__dirname, "support", "render-child.js");
     // Root writes into read-only directories anyway: as root, the render runs as nobody (setpriv), as itself otherwise.
     const asUser = (args: string[]) => {
-      const node = [process.execPath, "-r", "tsx/cjs", child, ...args];
+      const node = [process.execPath, child, ...args];
       const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
       return spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } });
     };
@@ -192,7 +192,7 @@ describe("render: writes only the files it owns", () => {
         assert.strictEqual(result.status, 3, result.stderr);
         assert.match(result.stderr, /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m);
         fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
-        const again = spawnSync(process.execPath, ["-r", "tsx/cjs", child, project], { encoding: "utf8" });
+        const again = spawnSync(process.execPath, [child, project], { encoding: "utf8" });
         assert.strictEqual(again.status, 0, again.stderr);
       } finally {
         fs.rmSync(project, { recursive: true, force: true });
