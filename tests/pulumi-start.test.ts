@@ -6,6 +6,7 @@ import * as path from "path";
 import { languageHostLaunch } from "../bench/language-host";
 import { transpileProgramStart } from "../bench/transpile";
 import { loadStackConfig } from "../config/project-files";
+import { shared } from "./support/shared";
 import { ROOT } from "./support/stacks";
 
 // What `pulumi up` runs: Node with Pulumi.yaml's nodeargs (the compile-cache preload), then run.js's loading of
@@ -22,26 +23,34 @@ describe("pulumi up's loader starts the program (typescript: false, the preload,
     });
   }
 
-  it("runs index.ts to the last registration without ts-node, registering every resource of the stack", function () {
+  // One start serves both tests (a program start is about a second of CPU): with TMPDIR a fresh directory, so
+  // the compile cache it fills is this run's alone. enableCompileCache() with no argument caches under
+  // os.tmpdir() (TMPDIR), one file per compiled module.
+  const run = shared(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-compile-cache-"));
+    try {
+      const r = start({ TMPDIR: dir });
+      const cacheDir = path.join(dir, "node-compile-cache");
+      const cached = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0;
+      return { r, cached };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs index.ts to the last registration without ts-node, registering every resource of the stack", async function () {
     this.timeout(120000);
-    const r = start({});
+    const { r } = await run();
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`^cluster-1: ${expected} registrations, typescript=false, transpileOnly=undefined$`, "m"));
   });
 
-  it("the preload turns on Node's compile cache before run.js loads the SDK, so the SDK's modules are cached too", function () {
+  it("the preload turns on Node's compile cache before run.js loads the SDK, so the SDK's modules are cached too", async function () {
     this.timeout(120000);
-    // enableCompileCache() with no argument caches under os.tmpdir() (TMPDIR), one file per compiled module.
     // index.ts and what it loads are about 150 modules; the SDK and the Kubernetes SDK are over 700 more, and land
     // in the cache only if it was on before run.js required them.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-compile-cache-"));
-    try {
-      const r = start({ TMPDIR: dir });
-      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-      const cached = fs.readdirSync(path.join(dir, "node-compile-cache"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
-      assert.ok(cached > 600, `only ${cached} modules in the compile cache`);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { r, cached } = await run();
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    assert.ok(cached > 600, `only ${cached} modules in the compile cache`);
   });
 });

@@ -35,11 +35,25 @@ export interface RenderRun {
   readonly stderr: string;
 }
 
-/** Runs the render command in-process on a project directory, capturing its output. */
+// One overlay build cache for every render of this test process, as node_modules/.cache is for a user's renders:
+// the same tree is built with kubectl once, not once per test (a hit is still compared with the plan).
+const BUILD_CACHE = path.join(os.tmpdir(), `mesh-lab-test-builds-${process.pid}`);
+process.on("exit", () => fs.rmSync(BUILD_CACHE, { recursive: true, force: true }));
+
+/** Runs the render command in-process on a project directory, capturing its output; overlays from the shared build cache. */
 export async function renderCli(root: string, ...argv: string[]): Promise<RenderRun> {
+  return run(root, argv, BUILD_CACHE);
+}
+
+/** The same without a build cache: every overlay built with kubectl, as on a fresh clone. */
+export async function renderCliUncached(root: string, ...argv: string[]): Promise<RenderRun> {
+  return run(root, argv, undefined);
+}
+
+async function run(root: string, argv: string[], buildCacheDir: string | undefined): Promise<RenderRun> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, { root, cwd: root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const code = await main(argv, { root, cwd: root, buildCacheDir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { code, stdout, stderr };
 }
 
