@@ -4,7 +4,7 @@
 "use strict";
 require("module").enableCompileCache?.();
 const path = require("path");
-const { requireBundled } = require("../scripts/bundle");
+const { requireRenderCli } = require("../scripts/bundle");
 
 const [projectDir, ...argv] = process.argv.slice(2);
 if (projectDir === undefined) {
@@ -12,7 +12,7 @@ if (projectDir === undefined) {
   process.exit(2);
 }
 const repo = path.resolve(__dirname, "..");
-const { main } = requireBundled(repo, "render/cli.ts", path.join(repo, "node_modules", ".cache", "mesh-lab", "bundles")).exports;
+const { main } = requireRenderCli(repo);
 // The fleet's own build cache, beside its stack files, as node_modules/.cache is beside the repository's.
 const root = path.resolve(projectDir);
 main(argv, { root, cwd: process.cwd(), buildCacheDir: path.join(root, ".build-cache") }).then(

@@ -136,4 +136,23 @@ function writeAtomically(file, content) {
   fs.renameSync(tmp, file);
 }
 
-module.exports = { requireBundled, inputsKey };
+/**
+ * The project's cache folder (under node_modules, as tools keep theirs): `bundles/` here, and the render's
+ * overlay build cache, `kustomize-builds/`.
+ * @param {string} repo
+ */
+function cacheRoot(repo) {
+  return path.join(repo, "node_modules", ".cache", "mesh-lab");
+}
+
+/**
+ * render/cli.ts's exports, from the repository's bundle: for `npm run render`, the bench's fleet renders and the
+ * tests' render processes alike.
+ * @param {string} repo
+ * @returns {{ main: (argv: string[], opts: object) => Promise<number> }}
+ */
+function requireRenderCli(repo) {
+  return /** @type {any} */ (requireBundled(repo, "render/cli.ts", path.join(cacheRoot(repo), "bundles")).exports);
+}
+
+module.exports = { requireBundled, requireRenderCli, cacheRoot, inputsKey };

@@ -5,13 +5,12 @@
 require("./require-node22");
 require("module").enableCompileCache?.();
 const path = require("path");
-const { requireBundled } = require("./bundle");
+const { cacheRoot, requireRenderCli } = require("./bundle");
 
 // npm runs scripts from the package root; INIT_CWD is where the user typed the command, so `--out` is relative to it.
 const root = path.resolve(__dirname, "..");
-const cache = path.join(root, "node_modules", ".cache", "mesh-lab");
-const { main } = requireBundled(root, "render/cli.ts", path.join(cache, "bundles")).exports;
-main(process.argv.slice(2), { root, cwd: process.env.INIT_CWD ?? process.cwd(), buildCacheDir: path.join(cache, "kustomize-builds") }).then(
+const { main } = requireRenderCli(root);
+main(process.argv.slice(2), { root, cwd: process.env.INIT_CWD ?? process.cwd(), buildCacheDir: path.join(cacheRoot(root), "kustomize-builds") }).then(
   (/** @type {number} */ code) => {
     process.exitCode = code;
   },

@@ -3,9 +3,9 @@
 "use strict";
 require("module").enableCompileCache?.();
 const path = require("path");
-const { requireBundled } = require("../../scripts/bundle");
+const { requireRenderCli } = require("../../scripts/bundle");
 
 const repo = path.resolve(__dirname, "..", "..");
-const { main } = requireBundled(repo, "render/cli.ts", path.join(repo, "node_modules", ".cache", "mesh-lab", "bundles")).exports;
+const { main } = requireRenderCli(repo);
 const [root, ...argv] = process.argv.slice(2);
 main(argv, { root, cwd: root }).then((/** @type {number} */ code) => (process.exitCode = code));
