@@ -28,7 +28,8 @@ function requireBundled(root, entry, cacheDir) {
   if (index) {
     const key = inputsKey(root, index.inputs);
     const file = path.join(cacheDir, `${name}-${key}.js`);
-    if (key === index.key && fs.existsSync(file)) return { exports: require(file), built: false, file };
+    // "" is no key: an input is gone, so the bundle (even one filed under "") no longer says what the files say.
+    if (key !== "" && key === index.key && fs.existsSync(file)) return { exports: require(file), built: false, file };
   }
   const file = build(root, entry, cacheDir, name, indexFile);
   return { exports: require(file), built: true, file };

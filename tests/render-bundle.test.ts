@@ -75,6 +75,10 @@ describe("render: the bundle npm run render loads", () => {
     assert.strictEqual(load().built, true);
     fs.writeFileSync(path.join(cache, "entry.json"), JSON.stringify({ key: 1, inputs: [] }));
     assert.strictEqual(load().built, true);
+    // An index whose input is gone has no key, even if a bundle is filed under the empty key.
+    fs.writeFileSync(path.join(cache, "entry.json"), JSON.stringify({ key: "", inputs: ["gone.ts"] }));
+    fs.writeFileSync(path.join(cache, "entry-.js"), "exports.out = 'stale';\n");
+    assert.deepStrictEqual([load().built, load().exports.out], [true, "value: 1\n"]);
     assert.strictEqual(load().built, false);
   });
 
