@@ -4,23 +4,13 @@
 "use strict";
 require("module").enableCompileCache?.();
 const path = require("path");
-const { requireRenderCli } = require("../scripts/bundle");
+const { runRenderCli } = require("../scripts/bundle");
 
 const [projectDir, ...argv] = process.argv.slice(2);
 if (projectDir === undefined) {
   console.error("usage: node bench/render-project.js <projectDir> [--out DIR] [--check]");
   process.exit(2);
 }
-const repo = path.resolve(__dirname, "..");
-const { main } = requireRenderCli(repo);
 // The fleet's own build cache, beside its stack files, as node_modules/.cache is beside the repository's.
 const root = path.resolve(projectDir);
-main(argv, { root, cwd: process.cwd(), buildCacheDir: path.join(root, ".build-cache") }).then(
-  (/** @type {number} */ code) => {
-    process.exitCode = code;
-  },
-  (/** @type {unknown} */ e) => {
-    console.error(e);
-    process.exitCode = 3;
-  },
-);
+runRenderCli(path.resolve(__dirname, ".."), argv, { root, cwd: process.cwd(), buildCacheDir: path.join(root, ".build-cache") });

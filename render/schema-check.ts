@@ -1,12 +1,14 @@
 import { describe as name } from "./kube-object";
 
+type LoadModule = () => Promise<Record<string, unknown>>;
+
 /**
  * The model class of every kind the render writes, keyed by apiVersion and kind: each generated from real
  * schemas (Kubernetes OpenAPI, Istio, Gateway API, Argo CD and prometheus-operator CRDs). Each is a literal
  * `import()`, so that esbuild bundles it into `npm run render`'s bundle (scripts/bundle.js): loaded as ES modules
  * one file at a time, the models were the largest part of the render's start.
  */
-export const MODELS: ReadonlyMap<string, () => Promise<Record<string, unknown>>> = new Map<string, () => Promise<Record<string, unknown>>>([
+export const MODELS: ReadonlyMap<string, LoadModule> = new Map<string, LoadModule>([
   ["v1/ConfigMap", () => import("kubernetes-models/v1/ConfigMap")],
   ["v1/Namespace", () => import("kubernetes-models/v1/Namespace")],
   ["v1/Secret", () => import("kubernetes-models/v1/Secret")],

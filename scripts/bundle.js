@@ -156,4 +156,25 @@ function requireRenderCli(repo) {
   return /** @type {any} */ (requireBundled(repo, "render/cli.ts", path.join(cacheRoot(repo), "bundles")).exports);
 }
 
-module.exports = { requireBundled, requireRenderCli, cacheRoot, inputsKey };
+/**
+ * Runs the render CLI from the repository's bundle as this process's command: its exit status becomes the
+ * process's, and an unexpected failure is printed and exits 3 (`npm run render` and the bench's fleet renders).
+ * @param {string} repo
+ * @param {string[]} argv
+ * @param {object} opts render/cli.ts CliOptions
+ */
+function runRenderCli(repo, argv, opts) {
+  requireRenderCli(repo)
+    .main(argv, opts)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e) => {
+        console.error(e);
+        process.exitCode = 3;
+      },
+    );
+}
+
+module.exports = { requireBundled, requireRenderCli, runRenderCli, cacheRoot, inputsKey };

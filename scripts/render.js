@@ -5,17 +5,8 @@
 require("./require-node22");
 require("module").enableCompileCache?.();
 const path = require("path");
-const { cacheRoot, requireRenderCli } = require("./bundle");
+const { cacheRoot, runRenderCli } = require("./bundle");
 
 // npm runs scripts from the package root; INIT_CWD is where the user typed the command, so `--out` is relative to it.
 const root = path.resolve(__dirname, "..");
-const { main } = requireRenderCli(root);
-main(process.argv.slice(2), { root, cwd: process.env.INIT_CWD ?? process.cwd(), buildCacheDir: path.join(cacheRoot(root), "kustomize-builds") }).then(
-  (/** @type {number} */ code) => {
-    process.exitCode = code;
-  },
-  (/** @type {unknown} */ e) => {
-    console.error(e);
-    process.exitCode = 3;
-  },
-);
+runRenderCli(root, process.argv.slice(2), { root, cwd: process.env.INIT_CWD ?? process.cwd(), buildCacheDir: path.join(cacheRoot(root), "kustomize-builds") });
