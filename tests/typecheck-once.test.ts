@@ -18,30 +18,50 @@ function tscArgs(script: string): string[] {
   return part.split(/\s+/).slice(1);
 }
 
-/** Compiles one file under the project's tsconfig.json (no @types, to keep it quick) with the given tsc arguments. */
-function compile(source: string, args: readonly string[]): { status: number | null; output: string } {
+/**
+ * Compiles one file under the project's tsconfig.json (no @types, to keep it quick) with the given tsc arguments,
+ * once per source in turn, in one temp directory that is also tsc's working directory: a relative
+ * `--tsBuildInfoFile` (npm test's) lands there, not in the project's cache. Returns each compile's result.
+ */
+function compile(sources: readonly string[], args: readonly string[]): { status: number | null; output: string }[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-typecheck-"));
   try {
-    fs.writeFileSync(path.join(dir, "wrong.ts"), source);
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ extends: path.join(ROOT, "tsconfig.json"), compilerOptions: { types: [] }, include: ["wrong.ts"] }));
-    const r = spawnSync(process.execPath, [TSC, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false", ...args], { encoding: "utf8" });
-    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    return sources.map((source) => {
+      fs.writeFileSync(path.join(dir, "wrong.ts"), source);
+      const r = spawnSync(process.execPath, [TSC, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false", ...args], { cwd: dir, encoding: "utf8" });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const WRONG = 'export const port: number = "http";\n';
+const RIGHT = "export const port: number = 80;\n";
 
 describe("type-checking happens once: in CI, not again on every pulumi up", () => {
-  for (const name of ["typecheck", "test"]) {
-    it(`npm run ${name}: its tsc command fails on a type error`, function () {
-      this.timeout(120000);
-      const r = compile(WRONG, tscArgs(pkg.scripts[name]));
-      assert.strictEqual(r.status, 2, r.output);
+  it("npm run typecheck: its tsc command fails on a type error", function () {
+    this.timeout(120000);
+    const [r] = compile([WRONG], tscArgs(pkg.scripts.typecheck));
+    assert.strictEqual(r.status, 2, r.output);
+    assert.match(r.output, /TS2322: Type 'string' is not assignable to type 'number'/);
+  });
+
+  // npm test keeps tsc's build info between runs (--incremental): it must report an error from scratch (a fresh
+  // clone), the same error again on an unchanged file, and one added after a clean check. tsc exits 2 without build
+  // info and 1 with it; either stops npm's &&.
+  it("npm test: its tsc command fails on a type error, from scratch and with its build info, and never hides one", function () {
+    this.timeout(120000);
+    const args = tscArgs(pkg.scripts.test);
+    assert.ok(args.includes("--incremental"), `npm test's tsc is not incremental: ${args.join(" ")}`);
+    const [fresh, again, fixed, added] = compile([WRONG, WRONG, RIGHT, WRONG], args);
+    for (const r of [fresh, again, added]) {
+      assert.ok(r.status !== 0 && r.status !== null, `tsc passed: ${r.output}`);
       assert.match(r.output, /TS2322: Type 'string' is not assignable to type 'number'/);
-    });
-  }
+    }
+    assert.strictEqual(fixed.status, 0, fixed.output);
+  });
 
   it("Pulumi.yaml says typescript: false, and run.js registers ts-node only when the language host says true", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime: { options: Record<string, unknown> } };
