@@ -78,6 +78,11 @@ export function runProgram(program: () => object, cluster: Readonly<Record<strin
     failed.catch(() => undefined);
     const onRejection = (e: unknown) => fail(e);
     process.on("unhandledRejection", onRejection);
+    // The SDK formats a stack trace for every promise it wraps (runtime/debuggable.js, debuggablePromise), and with
+    // tsx's source maps on, Node maps every frame of it: about a sixth of a program run. Off while the program
+    // runs. Node formats an error's stack when it is first read, which for a failure is after this, mapped.
+    const mapped = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
     try {
       const outputs = program();
       await Promise.race([idle(), failed]);
@@ -87,6 +92,7 @@ export function runProgram(program: () => object, cluster: Readonly<Record<strin
     } catch (e) {
       throw new CaptureError(e, [...recorder.resources]);
     } finally {
+      process.setSourceMapsEnabled(mapped);
       process.off("unhandledRejection", onRejection);
     }
   });
