@@ -57,6 +57,10 @@ interface Measured {
 const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
 const noKubectl = kubectl.status === 0 ? undefined : "kubectl not found on PATH";
 
+// What npm test keeps between runs: tsc's build info, the tls mock's keys, the render bundle its child processes load.
+const TEST_CACHES = ["tsc.tsbuildinfo", "test-keys", "bundles"].map((f) => `node_modules/.cache/mesh-lab/${f}`);
+const TEST_FRESH = "npm test as on a fresh clone (those caches removed first, tsx cache off)";
+
 function setup(): (() => Measured[])[] {
   const stacks = listStacks(ROOT);
   const programStart = transpileProgramStart(ROOT);
@@ -99,10 +103,12 @@ function setup(): (() => Measured[])[] {
     quick
       ? [
           { id: "test", label: "npm test", skipped: "--quick" },
+          { id: "test-fresh", label: TEST_FRESH, skipped: "--quick" },
           { id: "typecheck", label: "npm run typecheck (tsc --noEmit, checking)", skipped: "--quick" },
         ]
       : [
           { id: "test", label: "npm test", command: () => ({ cmd: npm, args: ["test"], cwd: ROOT }) },
+          { id: "test-fresh", label: TEST_FRESH, command: () => ({ cmd: "sh", args: ["-c", `rm -rf ${TEST_CACHES.join(" ")} && exec "$0" test`, npm], cwd: ROOT, env: { TSX_DISABLE_CACHE: "1" } }) },
           { id: "typecheck", label: "npm run typecheck (tsc --noEmit, checking)", command: () => ({ cmd: npm, args: ["run", "-s", "typecheck"], cwd: ROOT }) },
         ],
   );

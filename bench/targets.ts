@@ -23,6 +23,7 @@ export function computeTargets(rows: readonly Row[], fleetStacks: readonly numbe
     { name: `render peak memory, ${big} stacks x 2 apps`, value: largest(get(`render-${big}x2`)?.rssMb, get(`render-cold-${big}x2`)?.rssMb), limit: 200, unit: "MB", how: "peak RSS, the larger of both renders" },
     { name: `render flat per stack, ${big}/${mid} stacks x 20 apps`, value: ratio(`render-${big}x20`, `render-${mid}x20`), limit: flat, unit: "x", how: `${big}-stack / ${mid}-stack render` },
     { name: "npm test vs tsc --noEmit", value: ratio("test", "typecheck"), limit: 3, unit: "x", how: "npm test / npm run typecheck" },
+    { name: "the same, a fresh clone's first npm test", value: ratio("test-fresh", "typecheck"), limit: 3, unit: "x", how: "npm test, caches removed / npm run typecheck" },
   ];
 }
 
