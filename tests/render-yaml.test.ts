@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { isAlias, parse, parseDocument, visit } from "yaml";
-import { canonical, toYaml } from "../render/yaml";
+import fc from "fast-check";
+import { canonical, needsQuotes, toYaml } from "../render/yaml";
 import { ROOT } from "./support/stacks";
 import { snapshot } from "./support/render-project";
 
@@ -26,6 +27,17 @@ describe("render: YAML output", () => {
 
   it("quotes the YAML 1.1 booleans and dates Go would read as bool and timestamp, and 1.2 octals", () => {
     assert.strictEqual(toYaml({ a: "yes", b: "on", c: "2024-01-01", d: "n", e: "0o12", f: "<<", g: "plain" }), 'a: "yes"\nb: "on"\nc: "2024-01-01"\nd: "n"\ne: "0o12"\nf: "<<"\ng: plain\n');
+  });
+
+  it("answers words without parsing exactly as the two parses would (every case of the YAML 1.1 booleans and nulls too)", () => {
+    const parsesAsOther = (w: string) => (["1.1", "1.2"] as const).some((version) => parse(w, { version }) !== w);
+    const cases = (w: string): string[] => Array.from({ length: 1 << w.length }, (_, m) => [...w].map((c, i) => (m & (1 << i) ? c.toUpperCase() : c)).join(""));
+    const special = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity"].flatMap(cases);
+    for (const w of special) assert.strictEqual(needsQuotes(w), parsesAsOther(w), w);
+    const letter = fc.constantFrom(..."aeinoflrsuyEINOFLRSUYxZ");
+    const rest = fc.constantFrom(..."aeinoflrsuyEINOFLRSUY019_./-");
+    const word = fc.tuple(letter, fc.array(rest, { maxLength: 7 })).map(([a, b]) => a + b.join(""));
+    fc.assert(fc.property(word, (w) => needsQuotes(w) === parsesAsOther(w)), { numRuns: 2000, seed: 20261124 });
   });
 
   it("writes the same bytes whatever order the keys were built in, apiVersion, kind, metadata and name first", () => {
