@@ -8,7 +8,7 @@ const os = require("os");
 const path = require("path");
 
 /** Bumped when the build options below change: old bundles then no longer match. */
-const FORMAT = "mesh-lab bundle v2";
+const FORMAT = "mesh-lab bundle v3";
 
 /**
  * The exports of `entry` (a path relative to `root`), from `cacheDir/<name>-<key>.js`. The key is a SHA-256 over
@@ -99,6 +99,10 @@ function build(root, entry, cacheDir, name, indexFile) {
     metafile: true,
     // The npm package, not Node's deprecated built-in module (DEP0040), for the URI format checks of the schemas.
     alias: { punycode: "punycode/" },
+    // A quarter smaller, so a quarter less to read and load on every run. Names are kept: a stack trace from the
+    // bundle still names the functions (it points into the bundle either way; there is no source map).
+    minifyWhitespace: true,
+    minifySyntax: true,
     outfile: path.join(cacheDir, `${name}.js`),
     logLevel: "silent",
   });
