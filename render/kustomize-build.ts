@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import type * as ChildProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -26,7 +26,13 @@ function isExecutable(file: string): boolean {
   }
 }
 
+// Loaded on the first build (node:child_process and the net and stream modules under it cost about 4 ms): a
+// render whose overlays all come from the build cache starts no process and does not load it.
+let childProcess: typeof ChildProcess | undefined;
+
 function kustomize(kubectl: string, dir: string): Promise<string> {
+  childProcess ??= require("child_process") as typeof ChildProcess;
+  const { spawn } = childProcess;
   return new Promise((resolve, reject) => {
     const child = spawn(kubectl, ["kustomize", dir], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
