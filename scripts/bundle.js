@@ -6,9 +6,10 @@ const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const url = require("url");
 
 /** Bumped when the build options below change: old bundles then no longer match. */
-const FORMAT = "mesh-lab bundle v3";
+const FORMAT = "mesh-lab bundle v4";
 
 /**
  * The exports of `entry` (a path relative to `root`), from `cacheDir/<name>-<key>.js`. The key is a SHA-256 over
@@ -99,20 +100,25 @@ function build(root, entry, cacheDir, name, indexFile) {
     metafile: true,
     // The npm package, not Node's deprecated built-in module (DEP0040), for the URI format checks of the schemas.
     alias: { punycode: "punycode/" },
-    // About a quarter smaller (3.45 MB to 2.55 MB), and a fifth quicker to load on every run. Names are kept: a
-    // stack trace from the bundle still names the functions (it points into the bundle either way; no source map).
+    // About a quarter smaller (3.45 MB to 2.55 MB), and a fifth quicker to load on every run. Names are kept, and
+    // the source map beside the bundle leads a stack trace back to the .ts lines under --enable-source-maps.
     minifyWhitespace: true,
     minifySyntax: true,
+    sourcemap: "external",
+    sourcesContent: false,
     outfile: path.join(cacheDir, `${name}.js`),
     logLevel: "silent",
   });
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"));
+  if (!js || !map) throw new Error(`esbuild wrote no bundle or no source map for ${entry}`);
   // tsconfig.json is read by esbuild (paths, decorators) but not listed among the metafile's inputs.
   const inputs = [...new Set(["tsconfig.json", ...Object.keys(result.metafile.inputs)])].sort();
   const key = inputsKey(root, inputs);
   const file = path.join(cacheDir, `${name}-${key}.js`);
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    writeAtomically(file, result.outputFiles[0].contents);
+    writeBundle(file, js.text, map.text, cacheDir);
     writeAtomically(indexFile, `${JSON.stringify({ key, inputs })}\n`);
   } catch (e) {
     // A cache this user may not write (a read-only node_modules, another user's checkout): this run's bundle
@@ -122,13 +128,31 @@ function build(root, entry, cacheDir, name, indexFile) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bundle-"));
     process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
     const once = path.join(tmp, `${name}.js`);
-    fs.writeFileSync(once, result.outputFiles[0].contents);
+    writeBundle(once, js.text, map.text, cacheDir);
     return once;
   }
   for (const other of fs.readdirSync(cacheDir)) {
-    if (other.startsWith(`${name}-`) && other.endsWith(".js") && path.join(cacheDir, other) !== file) fs.rmSync(path.join(cacheDir, other), { force: true });
+    const old = other.startsWith(`${name}-`) && (other.endsWith(".js") || other.endsWith(".js.map"));
+    if (old && path.join(cacheDir, other) !== file && path.join(cacheDir, other) !== `${file}.map`) fs.rmSync(path.join(cacheDir, other), { force: true });
   }
   return file;
+}
+
+/**
+ * Writes the bundle and its source map (`<file>.map`, named at the bundle's end), the map first so a bundle is
+ * never without it. esbuild names sources relative to where it meant to write (`builtFor`); the map names them by
+ * absolute file URL instead, so it reads the same from the cache or a temp directory.
+ * @param {string} file
+ * @param {string} code
+ * @param {string} mapText
+ * @param {string} builtFor
+ */
+function writeBundle(file, code, mapText, builtFor) {
+  const map = JSON.parse(mapText);
+  map.sources = map.sources.map((/** @type {string} */ s) => url.pathToFileURL(path.resolve(builtFor, s)).href);
+  writeAtomically(`${file}.map`, JSON.stringify(map));
+  const body = code.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n");
+  writeAtomically(file, `${body}//# sourceMappingURL=${path.basename(file)}.map\n`);
 }
 
 /**

@@ -47,7 +47,17 @@ describe("render: the bundle npm run render loads", () => {
     assert.strictEqual(second.built, true);
     assert.strictEqual(second.exports.out, "value: 2\n");
     assert.ok(!fs.existsSync(first.file), "the stale bundle is gone");
-    assert.deepStrictEqual(fs.readdirSync(cache).sort(), ["entry.json", path.basename(second.file)].sort());
+    assert.deepStrictEqual(fs.readdirSync(cache).sort(), ["entry.json", path.basename(second.file), `${path.basename(second.file)}.map`].sort());
+  });
+
+  it("keeps a source map beside the bundle: with --enable-source-maps a stack trace names the .ts line", () => {
+    write("dep.ts", 'export const value: number = 1;\nexport function boom(): never {\n  throw new Error("boom");\n}\n');
+    write("entry.ts", 'import { boom } from "./dep";\nexport const fail = (): never => boom();\n');
+    const { file } = load();
+    const trace = (...flags: string[]) => spawnSync(process.execPath, [...flags, "-e", `require(${JSON.stringify(file)}).fail()`], { encoding: "utf8" }).stderr;
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    assert.match(trace("--enable-source-maps"), new RegExp(`at boom \\(${escape(path.join(root, "dep.ts"))}:3:`));
+    assert.match(trace(), new RegExp(`at boom \\(${escape(file)}:`), "without the flag it points into the bundle");
   });
 
   it("builds again when tsconfig.json changes, or a package file it bundles is touched or rewritten", () => {
