@@ -19,7 +19,7 @@ const USES: Record<string, x509.KeyUsageFlags> = {
 // RSA 4096 takes about a second each. Like a stack's state, a key outlives the run: one per logical name and size,
 // kept in node_modules/.cache (mode 0600) for the next run and the other test worker. A file that does not hold an
 // RSA private key of that size is replaced; where the cache cannot be written, the key lives for this process only.
-export const KEY_CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "mesh-lab", "test-keys");
+const KEY_CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "mesh-lab", "test-keys");
 const keys = new Map<string, string>();
 
 /** The PEM of this resource's RSA key of `bits`: from this process, then from the key cache, else a new one. */
