@@ -47,11 +47,13 @@ function kustomize(kubectl: string, dir: string): Promise<string> {
 /** The differences between what an overlay builds to and what its stack plans. */
 export function buildDifferences(stack: string, built: readonly Record<string, unknown>[], objects: readonly KubeObject[]): string[] {
   const dir = `clusters/${stack}`;
-  const got = new Set(built.map(fingerprint));
-  const want = new Set(objects.map((o) => fingerprint(o.manifest)));
-  const problems = objects.filter((o) => !got.has(fingerprint(o.manifest))).map((o) => `${dir} lacks ${describe(o)} as the program plans it`);
-  for (const m of built) {
-    if (want.has(fingerprint(m))) continue;
+  const builtPrints = built.map(fingerprint);
+  const plannedPrints = objects.map((o) => fingerprint(o.manifest));
+  const got = new Set(builtPrints);
+  const want = new Set(plannedPrints);
+  const problems = objects.filter((_, i) => !got.has(plannedPrints[i])).map((o) => `${dir} lacks ${describe(o)} as the program plans it`);
+  for (const [i, m] of built.entries()) {
+    if (want.has(builtPrints[i])) continue;
     const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
     problems.push(`${dir} has ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`);
   }
