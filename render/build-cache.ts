@@ -10,7 +10,9 @@ import { Tree } from "./files";
  * of the tree outside `clusters/` (base/, apps/ and the rest: an overlay may read any of them), and the files
  * of `clusters/<stack>/`. Only another stack's overlay directory is left out, which no overlay references.
  * Only what a build printed with exit status 0 is kept; a hit is still compared with the stack's plan, exactly
- * like a fresh build. One entry per stack: `<dir>/<stack>/<key>.json`, older keys removed when a new one lands.
+ * like a fresh build. Entries are `<dir>/<stack>/<key>.json`; a stack keeps its `entriesPerStack` most recently
+ * stored or read builds (one by default: a render keeps the last build of each stack), the rest are removed when a
+ * new one lands.
  */
 export class BuildCache {
   private readonly shared: string;
@@ -22,7 +24,9 @@ export class BuildCache {
     private readonly dir: string,
     kubectl: string,
     tree: Tree,
+    private readonly entriesPerStack = 1,
   ) {
+    if (!Number.isInteger(entriesPerStack) || entriesPerStack < 1) throw new Error(`entriesPerStack is ${entriesPerStack}; expected an integer >= 1`);
     this.shared = digest([...tree].filter(([rel]) => !rel.startsWith("clusters/")));
     this.binary = binaryIdentity(kubectl);
     for (const [rel, content] of tree) {
@@ -41,16 +45,19 @@ export class BuildCache {
 
   /** The documents of the build with this key, if there is one and it reads as a list of documents. */
   get(stack: string, key: string): Record<string, unknown>[] | undefined {
+    const file = path.join(this.dir, stack, `${key}.json`);
     let docs: unknown;
     try {
-      docs = JSON.parse(fs.readFileSync(path.join(this.dir, stack, `${key}.json`), "utf8"));
+      docs = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch {
       return undefined;
     }
-    return Array.isArray(docs) && docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d)) ? (docs as Record<string, unknown>[]) : undefined;
+    if (!(Array.isArray(docs) && docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d)))) return undefined;
+    if (this.entriesPerStack > 1) touch(file);
+    return docs as Record<string, unknown>[];
   }
 
-  /** Stores a successful build's documents (temp file, then rename) and drops the stack's older entries. */
+  /** Stores a successful build's documents (temp file, then rename) and drops the stack's least recent entries. */
   put(stack: string, key: string, docs: readonly Record<string, unknown>[]): void {
     const dir = path.join(this.dir, stack);
     fs.mkdirSync(dir, { recursive: true });
@@ -58,7 +65,10 @@ export class BuildCache {
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(docs));
     fs.renameSync(tmp, file);
-    for (const name of fs.readdirSync(dir)) if (name !== `${key}.json` && !name.includes(".tmp-")) fs.rmSync(path.join(dir, name), { force: true });
+    const others = fs.readdirSync(dir).filter((name) => name !== `${key}.json` && !name.includes(".tmp-"));
+    if (others.length < this.entriesPerStack) return;
+    const byRecency = this.entriesPerStack === 1 ? others : others.map((name) => ({ name, at: mtime(path.join(dir, name)) })).sort((a, b) => b.at - a.at).map((e) => e.name);
+    for (const name of byRecency.slice(this.entriesPerStack - 1)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
@@ -66,6 +76,25 @@ function digest(entries: readonly (readonly [string, string])[]): string {
   const h = createHash("sha256");
   for (const [rel, content] of entries) h.update(`${rel}\0${Buffer.byteLength(content)}\0${content}\0`);
   return h.digest("hex");
+}
+
+/** Marks an entry as just used, so that it outlives the entries not read since; a failure only costs recency. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // read-only cache: the entry stays as recent as it was
+  }
+}
+
+/** An entry's modification time; one removed meanwhile (another render pruning) counts as oldest. */
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function binaryIdentity(file: string): string {

@@ -83,6 +83,8 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where overlay builds are kept between runs (render/build-cache.ts); none: every overlay is built. */
   readonly buildCacheDir?: string;
+  /** How many builds of each stack the build cache keeps, the most recently used. @default 1: the last one */
+  readonly buildCacheEntries?: number;
 }
 
 /** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
@@ -143,7 +145,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const checked = args.check ? tree : next;
         // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
         const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
-        const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined);
+        const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined, opts.buildCacheEntries);
         const problems = report.problems;
         if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
         built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;

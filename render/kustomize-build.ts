@@ -74,15 +74,17 @@ export interface BuildReport {
  * scratch directory first, so this checks the very bytes that would be written. Builds run a few at a time.
  * With a build cache (render/build-cache.ts), an overlay whose inputs and kubectl are unchanged since a
  * successful build is not built again, and what that build printed is compared with the stack's plan as a fresh
- * build's output would be. The scratch tree is written only when something is built.
+ * build's output would be. The scratch tree is written only when something is built. `entriesPerStack`: how many
+ * builds of each stack the cache keeps (the most recent).
  */
 export async function buildOverlays(
   kubectl: string,
   tree: Tree,
   stacks: readonly { readonly stack: string; readonly objects: readonly KubeObject[] }[],
   cacheDir?: string,
+  entriesPerStack = 1,
 ): Promise<BuildReport> {
-  const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree);
+  const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree, entriesPerStack);
   const results: string[][] = new Array(stacks.length);
   const misses: number[] = [];
   const keys: string[] = [];

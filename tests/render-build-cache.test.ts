@@ -75,6 +75,41 @@ describe("render: the overlay build cache", () => {
     });
   });
 
+  describe("with more than one entry per stack", () => {
+    const kubectl = process.execPath;
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-cache-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const age = (key: string, secondsAgo: number) => {
+      const at = new Date(Date.now() - secondsAgo * 1000);
+      fs.utimesSync(path.join(dir, "one", `${key}.json`), at, at);
+    };
+
+    it("keeps the most recently stored or read ones: a read entry outlives an older unread one", () => {
+      const c = new BuildCache(dir, kubectl, tree(), 2);
+      c.put("one", "k1", [{ a: 1 }]);
+      age("k1", 100);
+      c.put("one", "k2", [{ a: 2 }]);
+      age("k2", 50);
+      assert.deepStrictEqual(c.get("one", "k1"), [{ a: 1 }]);
+      c.put("one", "k3", [{ a: 3 }]);
+      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")).sort(), ["k1.json", "k3.json"]);
+      assert.strictEqual(c.get("one", "k2"), undefined);
+    });
+
+    it("keeps each stack's entries apart", () => {
+      const c = new BuildCache(dir, kubectl, tree(), 2);
+      for (const key of ["k1", "k2", "k3"]) c.put("one", key, [{ key }]);
+      c.put("two", "k9", [{ a: 9 }]);
+      assert.strictEqual(fs.readdirSync(path.join(dir, "one")).length, 2);
+      assert.deepStrictEqual(c.get("two", "k9"), [{ a: 9 }]);
+    });
+
+    it("refuses a count below one, naming it", () => {
+      for (const bad of [0, -1, 1.5, NaN]) assert.throws(() => new BuildCache(dir, kubectl, tree(), bad), new RegExp(`entriesPerStack is ${bad}; expected an integer >= 1`));
+    });
+  });
+
   describe("npm run render with the real kubectl kustomize", function () {
     const kubectl = findKubectl();
     let dir: string;
