@@ -39,6 +39,12 @@ function compile(sources: readonly string[], args: readonly string[]): { status:
 }
 
 const WRONG = 'export const port: number = "http";\n';
+
+/** Sets a file's modification time `seconds` in the past (negative: in the future). */
+function setAge(file: string, seconds: number): void {
+  const at = new Date(Date.now() - seconds * 1000);
+  fs.utimesSync(file, at, at);
+}
 const RIGHT = "export const port: number = 80;\n";
 
 describe("type-checking happens once: in CI, not again on every pulumi up", () => {
@@ -49,19 +55,74 @@ describe("type-checking happens once: in CI, not again on every pulumi up", () =
     assert.match(r.output, /TS2322: Type 'string' is not assignable to type 'number'/);
   });
 
-  // npm test keeps tsc's build info between runs (--incremental): it must report an error from scratch (a fresh
-  // clone), the same error again on an unchanged file, and one added after a clean check. The exit status is not
-  // always 2 (repeated from the build info, it is 1 with TypeScript 5.9); any non-zero one stops npm's &&.
-  it("npm test: its tsc command fails on a type error, from scratch and with its build info, and never hides one", function () {
-    this.timeout(120000);
-    const args = tscArgs(pkg.scripts.test);
-    assert.ok(args.includes("--incremental"), `npm test's tsc is not incremental: ${args.join(" ")}`);
-    const [fresh, again, fixed, added] = compile([WRONG, WRONG, RIGHT, WRONG], args);
-    for (const r of [fresh, again, added]) {
-      assert.ok(r.status !== 0 && r.status !== null, `tsc passed: ${r.output}`);
-      assert.match(r.output, /TS2322: Type 'string' is not assignable to type 'number'/);
-    }
-    assert.strictEqual(fixed.status, 0, fixed.output);
+  // npm test checks in TypeScript's build mode (scripts/typecheck-incremental.js): it must report an error from
+  // scratch (a fresh clone), the same error again on an unchanged file, and one added after a clean check; it skips
+  // the check on an unchanged project; and after an npm install it checks what comes from node_modules again.
+  describe("npm test: its type check", () => {
+    const script = path.join(ROOT, "scripts", "typecheck-incremental.js");
+    const { BUILD_INFO } = require(script) as { BUILD_INFO: string };
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-typecheck-"));
+      // The project's tsconfig.check.json over one file, with its build info in this directory's node_modules.
+      const options = { types: [], lib: ["es2022"], tsBuildInfoFile: BUILD_INFO };
+      fs.writeFileSync(path.join(dir, "tsconfig.check.json"), JSON.stringify({ extends: path.join(ROOT, "tsconfig.check.json"), compilerOptions: options, include: ["wrong.ts"] }));
+      fs.mkdirSync(path.join(dir, "node_modules", "dep"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "node_modules", "dep", "index.d.ts"), "export type Port = number;\n");
+      fs.writeFileSync(path.join(dir, "node_modules", ".package-lock.json"), "{}\n");
+      setAge(path.join(dir, "node_modules", ".package-lock.json"), 60);
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** Writes wrong.ts (a second in the future of the last write: build mode reads a file only when it is newer). */
+    let clock = 0;
+    const write = (source: string) => {
+      const file = path.join(dir, "wrong.ts");
+      fs.writeFileSync(file, source);
+      const at = new Date(Date.now() + ++clock * 1000);
+      fs.utimesSync(file, at, at);
+    };
+    const check = () => {
+      const r = spawnSync(process.execPath, [script, "tsconfig.check.json"], { cwd: dir, encoding: "utf8" });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    };
+    const builtAt = () => fs.statSync(path.join(dir, BUILD_INFO)).mtimeMs;
+    const fails = (r: { status: number | null; output: string }, error = /TS2322: Type 'string' is not assignable to type 'number'/) => {
+      assert.ok(r.status !== 0 && r.status !== null, `the check passed: ${r.output}`);
+      assert.match(r.output, error);
+    };
+
+    it("is npm test's first step, with the project's tsconfig.json and its build info where the script looks", () => {
+      assert.match(pkg.scripts.test, /&& node scripts\/typecheck-incremental\.js && mocha /);
+      const config = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.check.json"), "utf8"));
+      assert.deepStrictEqual(config, { extends: "./tsconfig.json", compilerOptions: { noEmit: true, incremental: true, tsBuildInfoFile: BUILD_INFO.split(path.sep).join("/") } });
+    });
+
+    it("fails on a type error from scratch, on the same error again, and on one added after a clean check", function () {
+      this.timeout(120000);
+      write(WRONG);
+      fails(check());
+      fails(check());
+      write(RIGHT);
+      assert.strictEqual(check().status, 0);
+      write(WRONG);
+      fails(check());
+    });
+
+    it("skips the check when nothing changed since a clean one, and checks again after an npm install", function () {
+      this.timeout(120000);
+      write('import { Port } from "dep";\nexport const port: Port = 80;\n');
+      const clean = check();
+      assert.strictEqual(clean.status, 0, clean.output);
+      const before = builtAt();
+      // Build mode does not look at node_modules: a changed package goes unnoticed while the lock file is older ...
+      fs.writeFileSync(path.join(dir, "node_modules", "dep", "index.d.ts"), "export type Port = string;\n");
+      assert.strictEqual(check().status, 0);
+      assert.strictEqual(builtAt(), before, "the unchanged project was checked again");
+      // ... and npm rewrites node_modules/.package-lock.json on every install: then everything is checked again.
+      setAge(path.join(dir, "node_modules", ".package-lock.json"), -5);
+      fails(check(), /TS2322: Type 'number' is not assignable to type 'string'/);
+    });
   });
 
   it("Pulumi.yaml says typescript: false, and run.js registers ts-node only when the language host says true", () => {
