@@ -57,8 +57,9 @@ interface Measured {
 const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
 const noKubectl = kubectl.status === 0 ? undefined : "kubectl not found on PATH";
 
-// What npm test keeps between runs: tsc's build info, the tls mock's keys, the render bundle its child processes load.
-const TEST_CACHES = ["tsc.tsbuildinfo", "test-keys", "bundles"].map((f) => `node_modules/.cache/mesh-lab/${f}`);
+// What npm test keeps between runs: the type check's build info, the tls mock's keys, the render bundle its child
+// processes load, and the overlay builds of the tests' renders.
+const TEST_CACHES = ["tsc-check.tsbuildinfo", "test-keys", "bundles", "test-builds"].map((f) => `node_modules/.cache/mesh-lab/${f}`);
 const TEST_FRESH = "npm test as on a fresh clone (those caches removed first, tsx cache off)";
 
 function setup(): (() => Measured[])[] {
