@@ -30,8 +30,25 @@ const fleetArb = fc.array(stackArb, { minLength: 1, maxLength: 4 });
 
 type StackSpec = typeof stackArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** The settings of one generated stack, through parseSettings like any stack file. */
+// The properties over fleetArb share a seed, so they see the same fleets: each fleet's stacks and tree are computed
+// once (plans and trees are pure functions of the specs), and checked by every property.
+const stacksMemo = new Map<string, StackObjects>();
 function stackObjects(spec: StackSpec, i: number): StackObjects {
+  const key = JSON.stringify([spec, i]);
+  if (!stacksMemo.has(key)) stacksMemo.set(key, computeStackObjects(spec, i));
+  return stacksMemo.get(key)!;
+}
+const ids = new Map<StackObjects, number>();
+const treeMemo = new Map<string, Tree>();
+function treeOf(stacks: readonly StackObjects[]): Tree {
+  for (const s of stacks) if (!ids.has(s)) ids.set(s, ids.size);
+  const key = stacks.map((s) => ids.get(s)).join(",");
+  if (!treeMemo.has(key)) treeMemo.set(key, computeTree(stacks));
+  return treeMemo.get(key)!;
+}
+
+/** The settings of one generated stack, through parseSettings like any stack file. */
+function computeStackObjects(spec: StackSpec, i: number): StackObjects {
   const served = spec.apps.map((a) => ({ ...a, image: "nginx:1.27", ...(spec.client ? { allowFrom: ["client"] } : {}) }));
   const apps = spec.client ? [...served, { name: "client", image: "curlimages/curl:8.11.1", calls: served.map((a) => a.name) }] : served;
   const stack = `cluster-${i + 1}`;
@@ -39,7 +56,7 @@ function stackObjects(spec: StackSpec, i: number): StackObjects {
   return { stack, objects: kubeObjects(buildPlan(settings).objects) };
 }
 
-function treeOf(stacks: readonly StackObjects[]): Tree {
+function computeTree(stacks: readonly StackObjects[]): Tree {
   const layout = planLayout(stacks);
   return buildTree(layout, { argocd: new Map(stacks.map((s) => [s.stack, { kind: "Application" }])), readme: "readme\n" });
 }

@@ -8,10 +8,23 @@ interface Kustomization {
   patches?: { path: string; target: { group?: string; version: string; kind: string; namespace?: string; name: string } }[];
 }
 
+// Each distinct file content is parsed once, however many overlays and trees hold it; frozen, since every build
+// shares it (a patch applies to a copy).
+const parsed = new Map<string, unknown>();
+
 function read(tree: Tree, file: string): unknown {
   const text = tree.get(file);
   if (text === undefined) throw new Error(`${file} is referenced but not in the tree`);
-  return fromYaml(text);
+  if (!parsed.has(text)) parsed.set(text, deepFreeze(fromYaml(text)));
+  return parsed.get(text);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function matches(target: NonNullable<Kustomization["patches"]>[number]["target"], m: Record<string, unknown>): boolean {
