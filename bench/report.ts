@@ -18,6 +18,8 @@ export interface Target {
   readonly limit: number;
   readonly unit: "x" | "MB";
   readonly how: string;
+  /** Set on rows stricter than the issue asks: why they are reported. Not among the issue's targets. */
+  readonly beyondIssue?: string;
 }
 
 export const verdict = (t: Target) => (t.value === undefined ? "n/a" : t.value <= t.limit ? "PASS" : "FAIL");
@@ -35,8 +37,9 @@ export function rowsTable(rows: readonly Row[]): string {
 }
 
 export function targetsTable(targets: readonly Target[]): string {
-  const lines = ["| target | measured | limit | result | from |", "| --- | ---: | ---: | --- | --- |"];
-  for (const t of targets) lines.push(`| ${t.name} | ${fmtTarget(t)}${t.value === undefined ? "" : ` ${t.unit}`} | ${t.limit} ${t.unit} | ${verdict(t)} | ${t.how} |`);
+  const stricter = targets.some((t) => t.beyondIssue);
+  const lines = [`| target | measured | limit | result | from |${stricter ? " why it is reported |" : ""}`, `| --- | ---: | ---: | --- | --- |${stricter ? " --- |" : ""}`];
+  for (const t of targets) lines.push(`| ${t.name} | ${fmtTarget(t)}${t.value === undefined ? "" : ` ${t.unit}`} | ${t.limit} ${t.unit} | ${verdict(t)} | ${t.how} |${stricter ? ` ${t.beyondIssue ?? ""} |` : ""}`);
   return lines.join("\n");
 }
 
@@ -44,7 +47,9 @@ export function targetsTable(targets: readonly Target[]): string {
 export function textTable(rows: readonly Row[], targets: readonly Target[]): string {
   const width = Math.max(...rows.map((r) => r.label.length), ...targets.map((t) => t.name.length));
   const out = rows.map((r) => `${r.label.padEnd(width)}  ${r.skipped ? `skipped: ${r.skipped}` : `${fmt(r.medianMs / 1000).padStart(7)} s  ${fmt(r.rssMb, 0).padStart(5)} MB  (median of ${r.runs})`}`);
-  out.push("", ...targets.map((t) => `${t.name.padEnd(width)}  ${fmtTarget(t).padStart(7)} ${t.unit === "x" ? "x " : "MB"}  limit ${t.limit}  ${verdict(t)}`));
+  const line = (t: Target) => `${t.name.padEnd(width)}  ${fmtTarget(t).padStart(7)} ${t.unit === "x" ? "x " : "MB"}  limit ${t.limit}  ${verdict(t)}`;
+  out.push("", "the issue's targets:", ...targets.filter((t) => !t.beyondIssue).map(line));
+  out.push("", "stricter than the issue (reported, not its targets):", ...targets.filter((t) => t.beyondIssue).map(line));
   return out.join("\n");
 }
 

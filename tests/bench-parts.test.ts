@@ -40,18 +40,18 @@ describe("bench parts (the instrument, not its numbers)", () => {
     const rows = [row("floor", 1000), row("floor-cache", 600), row("start", 1200), row("render-repo", 4000), row("cdk8s-repo", 1000), row("render-200x2", 2000, 250), row("render-cold-200x2", 7000, 180), row("cdk8s-200x2", 1000), row("render-50x2", 400), row("render-200x20", 9000), row("render-50x20", 2000), { id: "test", label: "t", runs: 0, medianMs: NaN, skipped: "--quick" }, row("test-fresh", 5), row("typecheck", 2)];
     const targets = computeTargets(rows, [2, 50, 200]);
     assert.deepStrictEqual(
-      targets.map((t) => [t.value, t.limit, verdict(t)]),
+      targets.map((t) => [t.value, t.limit, verdict(t), t.beyondIssue !== undefined]),
       [
-        [1.2, 1.3, "PASS"],
-        [2, 1.3, "FAIL"],
-        [4, 3, "FAIL"],
-        [2, 3, "PASS"],
-        [7, 3, "FAIL"],
-        [5, 4.4, "FAIL"],
-        [250, 200, "FAIL"],
-        [4.5, 4.4, "FAIL"],
-        [undefined, 3, "n/a"],
-        [2.5, 3, "PASS"],
+        [1.2, 1.3, "PASS", false],
+        [2, 1.3, "FAIL", true],
+        [4, 3, "FAIL", false],
+        [2, 3, "PASS", false],
+        [7, 3, "FAIL", true],
+        [5, 4.4, "FAIL", false],
+        [250, 200, "FAIL", false],
+        [4.5, 4.4, "FAIL", false],
+        [undefined, 3, "n/a", false],
+        [2.5, 3, "PASS", true],
       ],
     );
   });
