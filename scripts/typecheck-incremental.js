@@ -34,7 +34,9 @@ function mtime(file) {
 function typecheck(config) {
   const dir = path.dirname(path.resolve(config));
   const args = [require.resolve("typescript/bin/tsc"), "-b", config, ...(installedSinceLastCheck(dir) ? ["--force"] : [])];
-  return spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1;
+  const r = spawnSync(process.execPath, args, { stdio: "inherit" });
+  if (r.error) console.error(`typecheck: could not run tsc: ${r.error.message}`);
+  return r.status ?? 1;
 }
 
 if (require.main === module) process.exitCode = typecheck(process.argv[2] ?? "tsconfig.check.json");
