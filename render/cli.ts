@@ -8,6 +8,7 @@ import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
 import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
+import { cleanupOnInterrupt } from "./interrupt";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, removeLegacySwapDirs, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
 
@@ -129,47 +130,57 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     const created = !args.check && existing === undefined;
     if (created) fs.mkdirSync(outDir, { recursive: true, mode: 0o755 });
     const unlock = args.check ? () => {} : takeLock(resolveOut(outDir)!, label);
-    try {
-      const onDisk = readOwnedTree(outDir, label, tree.keys());
-      const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
-      const wanted = only(tree, part);
-      const scope = args.stack === undefined ? stacksLabel(layout.stacks) : `stack ${args.stack}`;
-      // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
-      const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-      const kubectl = findKubectl(opts.env ?? process.env);
-      let built = "";
-      if (kubectl === undefined) {
-        stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
-      } else {
-        const checked = args.check ? tree : next;
-        // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
-        const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
-        const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined, opts.buildCacheEntries);
-        const problems = report.problems;
-        if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
-        built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
-      }
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-
-      if (args.check) {
-        const diff = diffTrees(only(onDisk, part), wanted, label);
-        if (diff.changed.length === 0) {
-          stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
-          return 0;
-        }
-        stdout(diff.patch);
-        stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
-        return 1;
-      }
-      for (const d of removeLegacySwapDirs(outDir)) stderr(`render: removed ${d}, a tree an interrupted render of an older version left beside ${label}/\n`);
-      const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
-      stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
-      return 0;
-    } finally {
+    // Interrupted (Ctrl-C, kill), the render releases the lock and removes a directory it created empty, as it does
+    // when it ends; a write already under way completes first (it is synchronous), so the tree stays whole.
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
       unlock();
       // A render that wrote nothing leaves no empty directory it created behind.
       if (created) rmdirIfEmpty(outDir);
+    };
+    try {
+      return await cleanupOnInterrupt(leave, async () => {
+        const onDisk = readOwnedTree(outDir, label, tree.keys());
+        const part = args.stack === undefined ? () => true : stackPart(layout, args.stack);
+        const wanted = only(tree, part);
+        const scope = args.stack === undefined ? stacksLabel(layout.stacks) : `stack ${args.stack}`;
+        // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
+        const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+        const kubectl = findKubectl(opts.env ?? process.env);
+        let built = "";
+        if (kubectl === undefined) {
+          stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
+        } else {
+          const checked = args.check ? tree : next;
+          // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
+          const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
+          const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined, opts.buildCacheEntries);
+          const problems = report.problems;
+          if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
+          built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
+        }
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+        if (args.check) {
+          const diff = diffTrees(only(onDisk, part), wanted, label);
+          if (diff.changed.length === 0) {
+            stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
+            return 0;
+          }
+          stdout(diff.patch);
+          stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
+          return 1;
+        }
+        for (const d of removeLegacySwapDirs(outDir)) stderr(`render: removed ${d}, a tree an interrupted render of an older version left beside ${label}/\n`);
+        const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
+        stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
+        return 0;
+      });
+    } finally {
+      leave();
     }
   } catch (e) {
     if (e instanceof PartialWrite) {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BuildCache } from "./build-cache";
+import { cleanupOnInterrupt } from "./interrupt";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
 import { allDocuments, fingerprint } from "./yaml";
@@ -30,17 +31,23 @@ function isExecutable(file: string): boolean {
 // render whose overlays all come from the build cache starts no process and does not load it.
 let childProcess: typeof ChildProcess | undefined;
 
-function kustomize(kubectl: string, dir: string): Promise<string> {
+/** `kubectl kustomize dir`'s output; the process is in `running` until it ends. */
+function kustomize(kubectl: string, dir: string, running: Set<ChildProcess.ChildProcess>): Promise<string> {
   childProcess ??= require("child_process") as typeof ChildProcess;
   const { spawn } = childProcess;
   return new Promise((resolve, reject) => {
     const child = spawn(kubectl, ["kustomize", dir], { stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err.trim() || `exit ${code}`))));
+    child.on("close", (code) => {
+      running.delete(child);
+      if (code === 0) resolve(out);
+      else reject(new Error(err.trim() || `exit ${code}`));
+    });
   });
 }
 
@@ -96,27 +103,35 @@ export async function buildOverlays(
   });
   if (misses.length > 0) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
+    // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
+    const running = new Set<ChildProcess.ChildProcess>();
+    const interrupted = () => {
+      for (const child of running) child.kill();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    };
     try {
-      for (const [rel, content] of tree) {
-        const file = path.join(scratch, ...rel.split("/"));
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, content);
-      }
-      let next = 0;
-      const worker = async () => {
-        for (let m = next++; m < misses.length; m = next++) {
-          const i = misses[m];
-          const s = stacks[i];
-          try {
-            const docs = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack))) as Record<string, unknown>[];
-            results[i] = buildDifferences(s.stack, docs, s.objects);
-            store(cache, s.stack, keys[i], docs);
-          } catch (e) {
-            results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
-          }
+      await cleanupOnInterrupt(interrupted, async () => {
+        for (const [rel, content] of tree) {
+          const file = path.join(scratch, ...rel.split("/"));
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, content);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
+        let next = 0;
+        const worker = async () => {
+          for (let m = next++; m < misses.length; m = next++) {
+            const i = misses[m];
+            const s = stacks[i];
+            try {
+              const docs = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack), running)) as Record<string, unknown>[];
+              results[i] = buildDifferences(s.stack, docs, s.objects);
+              store(cache, s.stack, keys[i], docs);
+            } catch (e) {
+              results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
+      });
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
