@@ -45,13 +45,13 @@ function compile(sources: readonly string[], args: readonly string[]): { status:
 }
 
 const WRONG = 'export const port: number = "http";\n';
+const RIGHT = "export const port: number = 80;\n";
 
 /** Sets a file's modification time `seconds` in the past (negative: in the future). */
 function setAge(file: string, seconds: number): void {
   const at = new Date(Date.now() - seconds * 1000);
   fs.utimesSync(file, at, at);
 }
-const RIGHT = "export const port: number = 80;\n";
 
 describe("type-checking happens once: in CI, not again on every pulumi up", () => {
   it("npm run typecheck: its tsc command fails on a type error", function () {
