@@ -9,10 +9,10 @@ import { Tree } from "./files";
  * so the key is a SHA-256 over: the kubectl binary (real path, size, modification time), the stack, every file
  * of the tree outside `clusters/` (base/, apps/ and the rest: an overlay may read any of them), and the files
  * of `clusters/<stack>/`. Only another stack's overlay directory is left out, which no overlay references.
- * Only what a build printed with exit status 0 is kept; a hit is still compared with the stack's plan, exactly
- * like a fresh build. Entries are `<dir>/<stack>/<key>.json`; a stack keeps its `entriesPerStack` most recently
- * stored or read builds (one by default: a render keeps the last build of each stack), the rest are removed when a
- * new one lands.
+ * Only what a build printed with exit status 0, and that matched its stack's plan, is kept (buildOverlays); a hit
+ * is still compared with the stack's plan, exactly like a fresh build. Entries are `<dir>/<stack>/<key>.json`; a
+ * stack keeps its `entriesPerStack` most recently stored or read builds (one by default: a render keeps the last
+ * build of each stack), the rest are removed when a new one lands.
  */
 export class BuildCache {
   private readonly shared: string;

@@ -124,7 +124,8 @@ export async function buildOverlays(
             try {
               const docs = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack), running)) as Record<string, unknown>[];
               results[i] = buildDifferences(s.stack, docs, s.objects);
-              store(cache, s.stack, keys[i], docs);
+              // Kept only when it matches the plan: what a parse or planning bug read wrongly never outlives the bug.
+              if (results[i].length === 0) store(cache, s.stack, keys[i], docs);
             } catch (e) {
               results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
             }

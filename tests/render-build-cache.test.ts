@@ -148,6 +148,23 @@ describe("render: the overlay build cache", () => {
       assert.match(again.stderr, /2 overlay\(s\) built with kubectl kustomize \(2 unchanged, from the build cache\)/);
     });
 
+    it("keeps no build that differs from the plan: the next render builds it again", async () => {
+      // A kubectl whose output is wrong (names changed), as a bug in reading it would be: nothing of it may be kept.
+      const tampering = path.join(dir, "kubectl-tampering");
+      fs.writeFileSync(tampering, `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\nprintf '%s\\n' "$out" | sed 's/^  name: accounts$/  name: accounts-tampered/'\n`, { mode: 0o755 });
+      const run = async () => {
+        let stderr = "";
+        const code = await main([], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => {}, env: { KUBECTL: tampering }, buildCacheDir: path.join(dir, "cache") });
+        return { code, stderr };
+      };
+      const first = await run();
+      assert.strictEqual(first.code, 3, first.stderr);
+      assert.match(first.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);
+      assert.deepStrictEqual(fs.existsSync(path.join(dir, "cache")) ? fs.readdirSync(path.join(dir, "cache"), { recursive: true }).filter((f) => String(f).endsWith(".json")) : [], []);
+      assert.strictEqual((await run()).code, 3);
+      assert.strictEqual(runs(), 4);
+    });
+
     it("rebuilds only the overlay whose stack changed", async () => {
       assert.strictEqual((await render()).code, 0);
       const file = path.join(dir, "Pulumi.cluster-2.yaml");
