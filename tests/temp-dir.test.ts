@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -42,5 +43,45 @@ describe("the tests' temporary directory (tests/support/temp-dir.js)", () => {
 
   it("is not used where there is no RAM disk", () => {
     assert.strictEqual(ramTempDir(path.join(shm, "missing"), uid), undefined);
+  });
+
+  // Real mounts, as Docker makes /dev/shm: 64 MiB, noexec. Mounting needs root (and a mount namespace that allows it).
+  describe("on a RAM disk where the tests could not work", () => {
+    const mounted: string[] = [];
+    const mount = (options: string): string | undefined => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-shm-mount-"));
+      const r = spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir], { encoding: "utf8" });
+      if (r.status !== 0) {
+        fs.rmdirSync(dir);
+        return undefined;
+      }
+      mounted.push(dir);
+      return dir;
+    };
+    before(function () {
+      const probe = process.getuid?.() === 0 ? mount("size=1m") : undefined;
+      if (probe === undefined) {
+        console.log("      SKIPPED (tests' temp dir on a small or noexec RAM disk): mounting a tmpfs needs root and a mount namespace that allows it");
+        this.skip();
+      }
+    });
+    after(() => {
+      for (const dir of mounted) {
+        spawnSync("umount", [dir]);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("is not used where a program written there cannot run (noexec)", () => {
+      const noexec = mount("noexec,size=512m");
+      assert.ok(noexec);
+      assert.strictEqual(ramTempDir(noexec, uid), undefined);
+    });
+
+    it("is not used where there is little room (Docker's 64 MiB), and is where there is enough", () => {
+      assert.strictEqual(ramTempDir(mount("size=64m")!, uid), undefined);
+      const roomy = mount("size=512m")!;
+      assert.strictEqual(ramTempDir(roomy, uid), path.join(roomy, `mesh-lab-tests-${uid}`));
+    });
   });
 });
