@@ -67,7 +67,7 @@ export class BuildCache {
     fs.renameSync(tmp, file);
     const others = fs.readdirSync(dir).filter((name) => name !== `${key}.json` && !name.includes(".tmp-"));
     if (others.length < this.entriesPerStack) return;
-    const byRecency = this.entriesPerStack === 1 ? others : others.map((name) => ({ name, at: mtime(path.join(dir, name)) })).sort((a, b) => b.at - a.at).map((e) => e.name);
+    const byRecency = others.map((name) => ({ name, at: mtime(path.join(dir, name)) })).sort((a, b) => b.at - a.at).map((e) => e.name);
     for (const name of byRecency.slice(this.entriesPerStack - 1)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -41,4 +41,4 @@ function typecheck(config) {
 
 if (require.main === module) process.exitCode = typecheck(process.argv[2] ?? "tsconfig.check.json");
 
-module.exports = { BUILD_INFO, installedSinceLastCheck };
+module.exports = { BUILD_INFO };
