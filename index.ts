@@ -1,5 +1,4 @@
 // The Pulumi entry point: config -> plan -> this stack's cluster. `npm run render` takes the same plan to Git.
-import "./components/compile-cache";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackInputs } from "./config/pulumi-config";
 import { meshProgram } from "./components/mesh-program";

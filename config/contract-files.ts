@@ -18,7 +18,7 @@ export function pulumiYaml(): string {
   const project = {
     name: NAMESPACE,
     description: "Istio ambient mesh config for one cluster per stack (namespaces, waypoints, telemetry, policies, workloads).",
-    runtime: { name: "nodejs", options: { typescript: false, packagemanager: "npm", nodeargs: "--require ./scripts/pulumi-preload.js" } },
+    runtime: { name: "nodejs", options: { packagemanager: "npm" } },
     config,
   };
   return `# ${GENERATED}\n# pulumi:disable-default-providers: a Kubernetes resource without the stack's explicit provider fails\n# instead of deploying to whatever cluster the shell's kubeconfig points at.\n${stringify(project, { lineWidth: 110, minContentWidth: 40 })}`;

@@ -207,3 +207,16 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     return 3;
   }
 }
+
+/** Runs `main` as this process's command: its status becomes the exit code; an unexpected failure exits 3. */
+export function runAsCommand(argv: readonly string[], opts: CliOptions): void {
+  main(argv, opts).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -6,7 +6,7 @@ import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
 import { defaultApps, ROOT } from "./support/stacks";
-import { renderCli, renderCliUncached, snapshot, tempProject } from "./support/render-project";
+import { renderCli, snapshot, tempProject } from "./support/render-project";
 
 const COMMITTED = snapshot(path.join(ROOT, "gitops"));
 // The files the render writes: the committed tree less its ownership manifest (gitops/.rendered-files).
@@ -22,7 +22,7 @@ describe("npm run render", () => {
       // given the project's own config and no gitops/ yet
       dir = tempProject();
       // when it renders (every overlay built, as on a fresh clone)
-      const result = await renderCliUncached(dir);
+      const result = await renderCli(dir);
       // then the tree is exactly the committed one, and no temporary directory is left
       assert.strictEqual(result.code, 0, result.stderr);
       assert.deepStrictEqual([...snapshot(path.join(dir, "gitops")).keys()], [...COMMITTED.keys()]);
@@ -83,7 +83,7 @@ describe("npm run render", () => {
   describe("--check", () => {
     it("passes on the committed tree and writes nothing", async () => {
       dir = tempProject({}, { gitops: true });
-      const result = await renderCliUncached(dir, "--check");
+      const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 0, result.stdout + result.stderr);
       assert.strictEqual(result.stdout, "");
       assert.match(result.stderr, new RegExp(`^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 overlay\\(s\\) built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`));

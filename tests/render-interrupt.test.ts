@@ -3,13 +3,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { snapshot, tempProject } from "./support/render-project";
+import { renderChildCommand, snapshot, tempProject } from "./support/render-project";
 
 // A render interrupted while kubectl builds its overlays (Ctrl-C, kill) stops those builds, removes its scratch
 // tree and ends by the signal, writing nothing. A real render process, with a kubectl that never finishes.
 describe("render: interrupted while it builds the overlays", function () {
   this.timeout(60000);
-  const child = path.join(__dirname, "support", "render-child.js");
   let project: string;
   let tmp: string;
   let kubectl: string;
@@ -49,7 +48,8 @@ describe("render: interrupted while it builds the overlays", function () {
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     it(`${signal}: the kubectl processes stop, the scratch tree and the lock are gone, nothing is written, and it ends by ${signal}`, async () => {
       const before = snapshot(path.join(project, "gitops"));
-      const proc = spawn(process.execPath, [child, project, "--no-build-cache"], { env: { ...process.env, KUBECTL: kubectl, TMPDIR: tmp }, stdio: "ignore" });
+      const [node, ...args] = renderChildCommand(project, "--no-build-cache");
+      const proc = spawn(node, args, { env: { ...process.env, KUBECTL: kubectl, TMPDIR: tmp }, stdio: "ignore" });
       const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (c, s) => resolve({ code: c, signal: s })));
       // when both overlays' kubectl processes run
       while (started().length < 2) await new Promise((r) => setTimeout(r, 20));

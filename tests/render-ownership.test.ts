@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findKubectl } from "../render/kustomize-build";
-import { renderCli, snapshot, tempProject } from "./support/render-project";
+import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out": a Git checkout as --out, a real SIGKILL
 // of a render mid-write, and --stack changing another cluster's overlay.
@@ -91,14 +91,14 @@ describe("render: --out into a Git checkout", () => {
 });
 
 describe("render: killed at any point, repaired by the next render", () => {
-  const child = path.join(__dirname, "support", "render-child.js");
   for (const point of ["temp:.rendered-files", "temp:README.md", "written:3"]) {
     it(`SIGKILL at ${point}: gitops/ is still there, and the next render finishes it`, async function () {
       this.timeout(120000);
       // given a committed tree and a config change that rewrites part of it
       const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       try {
-        const proc = spawn(process.execPath, [child, project], { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
+        const [node, ...args] = renderChildCommand(project);
+        const proc = spawn(node, args, { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
         let err = "";
         await new Promise<void>((resolve, reject) => {
           proc.stderr.on("data", (d) => {

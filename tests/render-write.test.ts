@@ -7,7 +7,7 @@ import { main } from "../render/cli";
 import { MANIFEST } from "../render/ownership";
 import { LOCK_FILE } from "../render/render-lock";
 import { readTree, writeOwnedTree } from "../render/tree-writer";
-import { renderCli, snapshot, tempProject } from "./support/render-project";
+import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
@@ -139,10 +139,9 @@ describe("render: writes only the files it owns", () => {
   });
 
   describe("a directory the render may not write (a real render process, as an unprivileged user)", () => {
-    const child = path.join(__dirname, "support", "render-child.js");
     // Root writes into read-only directories anyway: as root, the render runs as nobody (setpriv), as itself otherwise.
     const asUser = (args: string[]) => {
-      const node = [process.execPath, child, ...args];
+      const node = renderChildCommand(args[0], ...args.slice(1));
       const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
       return spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } });
     };
@@ -150,7 +149,7 @@ describe("render: writes only the files it owns", () => {
     // As nobody, the child must reach the project's files: not so in a private sandbox (Stryker's is mode 0700).
     const hiddenFromNobody = (): string | undefined => {
       if (process.getuid?.() !== 0) return undefined;
-      for (let dir = path.dirname(child); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
         if ((fs.statSync(dir).mode & 0o001) === 0) return `${dir} is not searchable by other users, so the unprivileged render cannot load the project`;
       }
       return undefined;
@@ -192,7 +191,8 @@ describe("render: writes only the files it owns", () => {
         assert.strictEqual(result.status, 3, result.stderr);
         assert.match(result.stderr, /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m);
         fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
-        const again = spawnSync(process.execPath, [child, project], { encoding: "utf8" });
+        const [node, ...args] = renderChildCommand(project);
+        const again = spawnSync(node, args, { encoding: "utf8" });
         assert.strictEqual(again.status, 0, again.stderr);
       } finally {
         fs.rmSync(project, { recursive: true, force: true });

@@ -35,31 +35,17 @@ export interface RenderRun {
   readonly stderr: string;
 }
 
-// One overlay build cache for the tests' renders, kept in node_modules/.cache like a user's (but with many builds
-// per stack: the tests render dozens of trees): a tree is built with kubectl once, not once per test, per worker
-// or per run. A hit is still compared with the plan. The cache itself is tested with its own directories
-// (render-build-cache.test.ts), and the tests that need a fresh build say so (renderCliUncached).
-// Its place and size are in test-build-cache.json, which the render child process (render-child.js) reads too
-// (read, not imported: npm test's type check in build mode would not notice a change to an imported JSON file).
-const testBuildCache = JSON.parse(fs.readFileSync(path.join(__dirname, "test-build-cache.json"), "utf8")) as { dir: string; entriesPerStack: number };
-const BUILD_CACHE = path.resolve(__dirname, "..", "..", testBuildCache.dir);
-const BUILDS_PER_STACK = testBuildCache.entriesPerStack;
-
-/** Runs the render command in-process on a project directory, capturing its output; overlays from the shared build cache. */
+/** Runs the render command in-process on a project directory, capturing its output; every overlay is built with kubectl. */
 export async function renderCli(root: string, ...argv: string[]): Promise<RenderRun> {
-  return run(root, argv, BUILD_CACHE);
-}
-
-/** The same without a build cache: every overlay built with kubectl, as on a fresh clone. */
-export async function renderCliUncached(root: string, ...argv: string[]): Promise<RenderRun> {
-  return run(root, argv, undefined);
-}
-
-async function run(root: string, argv: string[], buildCacheDir: string | undefined): Promise<RenderRun> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, { root, cwd: root, buildCacheDir, buildCacheEntries: BUILDS_PER_STACK, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const code = await main(argv, { root, cwd: root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { code, stdout, stderr };
+}
+
+/** The command line of the render CLI as its own process on a fixture project (tests/support/render-child.ts). */
+export function renderChildCommand(root: string, ...argv: string[]): string[] {
+  return [process.execPath, "--require", require.resolve("tsx/cjs"), path.join(__dirname, "render-child.ts"), root, ...argv];
 }
 
 /** Every file under `dir` with its bytes, by relative path: for byte-for-byte comparisons. */
