@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
 import { InstallTarget } from "../config/install-settings";
 import { MeshPlan } from "../plan/types";
-import type { IstioInstall } from "./istio-install";
+import { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
 import { clusterIdentityProblems, installedIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
 import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
 import { MeshApp } from "./mesh-app";
-import type * as policyCheck from "./policy-check";
+import { PolicyCheck } from "./policy-check";
 import { registerManifest, registerPlanned } from "./register";
 import { probeNamespaceManifest } from "./verify-job-spec";
 
@@ -51,7 +51,7 @@ export class MeshCluster extends pulumi.ComponentResource {
     this.provider = provider;
     // With the install layer on, this stack puts Istio there itself, with its own cluster name and network: the
     // mesh config waits for the install instead of reading an istiod that a first preview cannot find yet.
-    this.install = args.install ? new (optional<typeof import("./istio-install")>("./istio-install").IstioInstall)(`${name}-install`, { target: args.install, provider }, { parent: this }) : undefined;
+    this.install = args.install ? new IstioInstall(`${name}-install`, { target: args.install, provider }, { parent: this }) : undefined;
     const clusterVerified = this.install ? this.verifyInstall(this.install, settings) : this.verifyCluster(name, settings);
     const marks = deployMarks(settings);
 
@@ -108,20 +108,11 @@ export class MeshCluster extends pulumi.ComponentResource {
     for (const app of settings.apps) {
       if (app.port === undefined) continue;
       const deployed = this.apps[app.name];
-      new (optional<typeof policyCheck>("./policy-check").PolicyCheck)(
+      new PolicyCheck(
         `${app.name}-check`,
         { settings, app: { ...app, port: app.port }, specs: deployed.checkedSpecs, after: [...deployed.applied, ...namespaces, probe], provider: this.provider },
         { parent: this },
       );
     }
   }
-}
-
-/**
- * Loads a module only when the stack uses it: the install layer pulls in @pulumi/tls and the policy checks
- * @pulumi/random, each a Pulumi SDK package that costs start-up time on every `pulumi up` (docs/performance.md).
- */
-function optional<M>(specifier: string): M {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(specifier) as M;
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstallTarget } from "./install-settings";
+import { readInstallTarget } from "./mesh-members";
 import { parseSettings } from "./parse-settings";
 import { ConfigError, NAMESPACE } from "./problems";
 import { secretConfigProblems } from "./secret-config";
@@ -29,13 +30,6 @@ export function readStackInputs(): StackInputs {
   if (secrets.length > 0) throw new ConfigError(pulumi.getStack(), secrets);
   const kubeconfig = new pulumi.Config(NAMESPACE).getSecret("kubeconfig");
   // The CLI runs the program in the project directory, beside the other stacks' files (docs/install.md).
-  // Only a stack with the layer on reads the other stack files, so only it loads the YAML parser.
-  const install = settings.install.enabled ? meshMembers().readInstallTarget(settings.stack, raw, process.cwd()) : undefined;
+  const install = settings.install.enabled ? readInstallTarget(settings.stack, raw, process.cwd()) : undefined;
   return { settings, kubeconfig, ...(install ? { install } : {}) };
-}
-
-/** The cross-stack reader, loaded on first use: it pulls in the YAML parser, which `pulumi up` needs only then. */
-function meshMembers(): typeof import("./mesh-members") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("./mesh-members") as typeof import("./mesh-members");
 }

@@ -10,7 +10,7 @@ import { diffTrees } from "./tree-diff";
 import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
 import { cleanupOnInterrupt } from "./interrupt";
 import { takeLock } from "./render-lock";
-import { PartialWrite, readOwnedTree, removeLegacySwapDirs, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
+import { PartialWrite, readOwnedTree, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
 
 export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--check] [--no-build-cache]
 
@@ -174,7 +174,6 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
           return 1;
         }
-        for (const d of removeLegacySwapDirs(outDir)) stderr(`render: removed ${d}, a tree an interrupted render of an older version left beside ${label}/\n`);
         const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
         stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
         return 0;

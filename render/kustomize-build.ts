@@ -1,4 +1,4 @@
-import type * as ChildProcess from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,14 +27,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-// Loaded on the first build (node:child_process and the net and stream modules under it cost about 4 ms): a
-// render whose overlays all come from the build cache starts no process and does not load it.
-let childProcess: typeof ChildProcess | undefined;
-
 /** `kubectl kustomize dir`'s output; the process is in `running` until it ends. */
-function kustomize(kubectl: string, dir: string, running: Set<ChildProcess.ChildProcess>): Promise<string> {
-  childProcess ??= require("child_process") as typeof ChildProcess;
-  const { spawn } = childProcess;
+function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(kubectl, ["kustomize", dir], { stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);
@@ -104,7 +98,7 @@ export async function buildOverlays(
   if (misses.length > 0) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
     // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
-    const running = new Set<ChildProcess.ChildProcess>();
+    const running = new Set<ChildProcess>();
     const interrupted = () => {
       for (const child of running) child.kill();
       fs.rmSync(scratch, { recursive: true, force: true });

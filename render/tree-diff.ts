@@ -1,3 +1,4 @@
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
 export interface TreeDiff {
   /** Paths whose content differs, is missing on disk, or is on disk but not rendered. */
   readonly changed: readonly string[];
@@ -10,9 +11,6 @@ export function diffTrees(onDisk: ReadonlyMap<string, string>, rendered: Readonl
   const paths = [...new Set([...onDisk.keys(), ...rendered.keys()])].sort();
   const changed = paths.filter((p) => onDisk.get(p) !== rendered.get(p));
   if (changed.length === 0) return { changed, patch: "" };
-  // The diff library loads only for a tree that changed: an up-to-date --check (CI's usual run) skips it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = require("diff") as typeof import("diff");
   const patch = changed
     .map((p) => {
       const before = onDisk.get(p);

@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseSettings } from "../config/parse-settings";
 import { loadStackConfig } from "../config/project-files";
 import { grafanaDashboard } from "../plan/observability/dashboard";
-import { dashboardSvg } from "../plan/observability/dashboard-svg";
+import { dashboardSvg } from "./dashboard-svg";
 import { observedCluster } from "../plan/observability/observed";
 import { DEFAULT_OBSERVABILITY } from "../config/observability-settings";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { dashboardModel } from "../plan/observability/dashboard";
-import { dashboardSvg } from "../plan/observability/dashboard-svg";
+import { dashboardSvg } from "../scripts/dashboard-svg";
 import { PICTURE, picture } from "../scripts/dashboard-picture";
 import { observed } from "./support/observability";
 

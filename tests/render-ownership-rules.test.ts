@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Refusal } from "../render/errors";
-import { GENERATED_MARK, inspect, MANIFEST, manifestText, ownedPaths, readManifest } from "../render/ownership";
+import { inspect, MANIFEST, manifestText, ownedPaths, readManifest } from "../render/ownership";
 
 // The rules that keep the render to its own files, called in-process (render-ownership.test.ts runs the CLI).
 describe("render/ownership: what the render may touch in its output directory", () => {
@@ -48,12 +48,10 @@ describe("render/ownership: what the render may touch in its output directory", 
     assert.throws(() => inspect(dir, "link/x.yaml", "out"), refusal("out/link is a symlink; the render never follows symlinks inside its output (remove it, or render elsewhere)"));
   });
 
-  it("owns what its manifest lists, or, without one, the files that carry its mark; refuses the rest, naming five", () => {
-    write("marked.yaml", `# ${GENERATED_MARK}\nx: 1\n`);
-    write("mine-later.yaml", `x: 1\n# ${GENERATED_MARK}\n`);
-    assert.deepStrictEqual(ownedPaths(dir, ["marked.yaml", "new.yaml"], "out"), new Set(["marked.yaml"]));
-    const foreign = ["mine-later.yaml", "f1", "f2", "f3", "f4", "f5", "f6"];
-    for (const f of foreign.slice(1)) write(f, "user file\n");
+  it("owns what its manifest lists; refuses any other file where it would write, naming five", () => {
+    assert.deepStrictEqual(ownedPaths(dir, ["new.yaml"], "out"), new Set());
+    const foreign = ["marked.yaml", "f1", "f2", "f3", "f4", "f5", "f6"];
+    for (const f of foreign) write(f, "user file\n");
     const listed = foreign.slice(0, 5).map((f) => `out/${f}`).join(", ");
     assert.throws(
       () => ownedPaths(dir, foreign, "out"),

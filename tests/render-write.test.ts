@@ -54,18 +54,6 @@ describe("render: writes only the files it owns", () => {
     }
   });
 
-  it("adopts a tree rendered before manifests existed (files carrying the generated mark)", async () => {
-    const project = tempProject({}, { gitops: true });
-    try {
-      fs.rmSync(path.join(project, "gitops", MANIFEST), { force: true });
-      const result = await renderCli(project);
-      assert.strictEqual(result.code, 0, result.stderr);
-      assert.ok(fs.existsSync(path.join(project, "gitops", MANIFEST)));
-    } finally {
-      fs.rmSync(project, { recursive: true, force: true });
-    }
-  });
-
   it("refuses a symlink inside the output, naming it, and follows none", async () => {
     const project = tempProject();
     try {
@@ -200,16 +188,4 @@ describe("render: writes only the files it owns", () => {
     });
   });
 
-  it("removes the swap directories an older render left beside the tree when it was killed", async () => {
-    const project = tempProject({}, { gitops: true });
-    try {
-      fs.cpSync(path.join(project, "gitops"), path.join(project, ".render-tmp-Ab12Cd-old"), { recursive: true });
-      fs.mkdirSync(path.join(project, ".render-tmp-zzzzzz"));
-      const result = await renderCli(project);
-      assert.strictEqual(result.code, 0, result.stderr);
-      assert.deepStrictEqual(fs.readdirSync(project).filter((f) => f.startsWith(".render-tmp-")), [".render-tmp-zzzzzz"]);
-    } finally {
-      fs.rmSync(project, { recursive: true, force: true });
-    }
-  });
 });

@@ -1,5 +1,6 @@
 import { NAMESPACE } from "../../config/problems";
 import { dashboards } from "./dashboard-module";
+import { checkPromql, ISTIO_STANDARD_LABELS } from "./promql-check";
 import { hasSloRule, prometheusRule, ruleName } from "./prometheus-rule";
 import { ObservedApp, ObservedCluster } from "./settings";
 import { SLIS } from "./slo-queries";
@@ -31,7 +32,6 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
   const out: string[] = [];
   // The PromQL parser (lezer) loads only for a stack that deploys something to check: not for deploy: none.
   if (sources.length === 0) return out;
-  const { checkPromql, ISTIO_STANDARD_LABELS } = promqlCheck();
   const known = new Set<string>([...ISTIO_STANDARD_LABELS, ...cluster.requestTags.map((t) => t.name)]);
   // Readers per missing label: seventy rules reading one renamed tag are one mistake, told once.
   const readers = new Map<string, string[]>();
@@ -91,9 +91,4 @@ function badValueWarnings(cluster: ObservedCluster): string[] {
         `${sli.tag}="${sli.badValue}" as bad: if the expression never yields it, every request counts as good and no alert can fire`,
     ];
   });
-}
-
-function promqlCheck(): typeof import("./promql-check") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("./promql-check") as typeof import("./promql-check");
 }

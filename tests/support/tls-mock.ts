@@ -1,8 +1,6 @@
 import * as x509 from "@peculiar/x509";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from "node:crypto";
 
 // The tls provider does not run under mocks: this computes its outputs from the registered inputs, with real
 // keys (node:crypto) and real certificates (@peculiar/x509), so tests check real X.509 structure.
@@ -16,44 +14,19 @@ const USES: Record<string, x509.KeyUsageFlags> = {
   key_encipherment: x509.KeyUsageFlags.keyEncipherment,
 };
 
-// RSA 4096 takes about a second each. Like a stack's state, a key outlives the run: one per logical name and size,
-// kept in node_modules/.cache (mode 0600) for the next run and the other test worker. A file that does not hold an
-// RSA private key of that size is replaced; where the cache cannot be written, the key lives for this process only.
-const KEY_CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "mesh-lab", "test-keys");
+// RSA 4096 takes about a second each: a key is made once per logical name and size in a test process, as a stack's
+// state keeps it from one update to the next.
 const keys = new Map<string, string>();
 
-/** The PEM of this resource's RSA key of `bits`: from this process, then from the key cache, else a new one. */
-export function rsaKey(name: string, bits: number, dir = KEY_CACHE): string {
-  const file = keyFile(dir, name, bits);
-  let pem = keys.get(file) ?? cachedKey(file, bits);
+/** The PEM of this resource's RSA key of `bits`, the same for the same name and size. */
+export function rsaKey(name: string, bits: number): string {
+  const id = `${name}\0${bits}`;
+  let pem = keys.get(id);
   if (pem === undefined) {
     pem = generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ format: "pem", type: "pkcs1" }) as string;
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, pem, { mode: 0o600 });
-      fs.renameSync(tmp, file);
-    } catch {
-      // read-only or full: generated again next run
-    }
+    keys.set(id, pem);
   }
-  keys.set(file, pem);
   return pem;
-}
-
-/** Where the key cache keeps the key of this name and size (the name hashed: any resource name makes a file name). */
-export function keyFile(dir: string, name: string, bits: number): string {
-  return path.join(dir, `${createHash("sha256").update(name).digest("hex").slice(0, 32)}-${bits}.pem`);
-}
-
-function cachedKey(file: string, bits: number): string | undefined {
-  try {
-    const pem = fs.readFileSync(file, "utf8");
-    const key = createPrivateKey(pem);
-    return key.asymmetricKeyType === "rsa" && key.asymmetricKeyDetails?.modulusLength === bits ? pem : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 type Inputs = Record<string, unknown>;
