@@ -25,7 +25,9 @@ const RSS_REPORTER = path.join(__dirname, "rss-reporter.js");
 
 /** How peak RSS is measured on this machine, for the report. */
 export function rssMethod(): string {
-  return fs.existsSync(GNU_TIME) ? "GNU time %M (max RSS of the process tree's largest process, from wait4)" : "process.resourceUsage().maxRSS of each Node process (no /usr/bin/time)";
+  return fs.existsSync(GNU_TIME)
+    ? "GNU time %M (max RSS of the process tree's largest process, from wait4)"
+    : "process.resourceUsage().maxRSS of each Node process (no /usr/bin/time)";
 }
 
 /** Runs a command once, its output discarded unless it fails. Throws with the output when it fails. */
@@ -45,9 +47,19 @@ export function runOnce(c: Command): Sample {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.error) throw r.error;
     if (!(c.okCodes ?? [0]).includes(r.status ?? -1)) {
-      throw new Error(`${c.cmd} ${c.args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout.slice(-2000)}${r.stderr.slice(-4000)}`);
+      throw new Error(
+        `${c.cmd} ${c.args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout.slice(-2000)}${r.stderr.slice(-4000)}`,
+      );
     }
-    const kb = fs.existsSync(rssFile) ? Math.max(...fs.readFileSync(rssFile, "utf8").split(/\s+/).filter((l) => /^\d+$/.test(l)).map(Number)) : NaN;
+    const kb = fs.existsSync(rssFile)
+      ? Math.max(
+          ...fs
+            .readFileSync(rssFile, "utf8")
+            .split(/\s+/)
+            .filter((l) => /^\d+$/.test(l))
+            .map(Number),
+        )
+      : NaN;
     return { ms, rssMb: Number.isFinite(kb) ? kb / 1024 : undefined };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

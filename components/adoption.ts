@@ -31,11 +31,16 @@ export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** The live object, as far as releasing it needs. */
 export interface LiveObject {
-  readonly metadata: { readonly managedFields?: readonly { readonly manager?: string }[]; readonly annotations?: Readonly<Record<string, string>> };
+  readonly metadata: {
+    readonly managedFields?: readonly { readonly manager?: string }[];
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
 }
 
 /** One JSON patch operation (RFC 6902), as `kubectl patch --type=json` takes it. */
-export type PatchOperation = { readonly op: "test"; readonly path: string; readonly value: unknown } | { readonly op: "remove"; readonly path: string };
+export type PatchOperation =
+  | { readonly op: "test"; readonly path: string; readonly value: unknown }
+  | { readonly op: "remove"; readonly path: string };
 
 /**
  * What ends the co-ownership a forced adoption leaves: the managedFields entries of `kubectl-client-side-apply`

@@ -9,7 +9,11 @@ export interface EnvVar {
  * Where the stack expects istiod: `istiod`, or `istiod-<rev>` for a revisioned install (the istio-discovery
  * chart names its Deployment so), in the namespace it was installed to.
  */
-export function istiodLocation(settings: Pick<MeshSettings, "istioRevision" | "istiodNamespace">): { namespace: string; name: string; id: string } {
+export function istiodLocation(settings: Pick<MeshSettings, "istioRevision" | "istiodNamespace">): {
+  namespace: string;
+  name: string;
+  id: string;
+} {
   const name = settings.istioRevision === "" ? "istiod" : `istiod-${settings.istioRevision}`;
   return { namespace: settings.istiodNamespace, name, id: `${settings.istiodNamespace}/${name}` };
 }
@@ -20,7 +24,11 @@ export function istiodLocation(settings: Pick<MeshSettings, "istioRevision" | "i
  * `topology.istio.io/network` label on istiod's own namespace, which istiod reads as its system namespace
  * (POD_NAMESPACE). Empty when they match.
  */
-export function clusterIdentityProblems(settings: MeshSettings, istiodEnv: readonly EnvVar[], istiodNamespaceLabels: Readonly<Record<string, string>>): string[] {
+export function clusterIdentityProblems(
+  settings: MeshSettings,
+  istiodEnv: readonly EnvVar[],
+  istiodNamespaceLabels: Readonly<Record<string, string>>,
+): string[] {
   const where = `kube context "${settings.kubeContext}"`;
   const problems: string[] = [];
   const clusterId = istiodEnv.find((e) => e.name === "CLUSTER_ID")?.value;
@@ -48,8 +56,14 @@ export function installedIdentityProblems(settings: MeshSettings, values: Readon
   const global = (values.global ?? {}) as { multiCluster?: { clusterName?: string }; network?: string };
   const problems: string[] = [];
   const where = `the istiod release on kube context "${settings.kubeContext}"`;
-  if (global.multiCluster?.clusterName !== settings.clusterName) problems.push(`${where} reports cluster name ${JSON.stringify(global.multiCluster?.clusterName)}, but mesh-lab:clusterName is "${settings.clusterName}"`);
-  if (global.network !== settings.network) problems.push(`${where} reports network ${JSON.stringify(global.network)}, but mesh-lab:network is "${settings.network}"`);
+  if (global.multiCluster?.clusterName !== settings.clusterName)
+    problems.push(
+      `${where} reports cluster name ${JSON.stringify(global.multiCluster?.clusterName)}, but mesh-lab:clusterName is "${settings.clusterName}"`,
+    );
+  if (global.network !== settings.network)
+    problems.push(
+      `${where} reports network ${JSON.stringify(global.network)}, but mesh-lab:network is "${settings.network}"`,
+    );
   return problems;
 }
 

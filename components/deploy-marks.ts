@@ -31,7 +31,13 @@ function isGateway(manifest: KubeManifest): boolean {
 
 /** The manifest with the run's deploy-only annotations; the very same object when there are none. */
 export function withDeployMarks<M extends KubeManifest>(manifest: M, marks: DeployMarks): M {
-  const extra = { ...(marks.adopt ? PATCH_FORCE : {}), ...(marks.awaitWaypoints && isGateway(manifest) ? WAIT_PROGRAMMED : {}) };
+  const extra = {
+    ...(marks.adopt ? PATCH_FORCE : {}),
+    ...(marks.awaitWaypoints && isGateway(manifest) ? WAIT_PROGRAMMED : {}),
+  };
   if (Object.keys(extra).length === 0) return manifest;
-  return { ...manifest, metadata: { ...manifest.metadata, annotations: { ...manifest.metadata.annotations, ...extra } } };
+  return {
+    ...manifest,
+    metadata: { ...manifest.metadata, annotations: { ...manifest.metadata.annotations, ...extra } },
+  };
 }

@@ -48,9 +48,12 @@ export class MeshApp extends pulumi.ComponentResource {
       if (o.manifest.kind === "Service") service = resource as k8s.core.v1.Service;
     }
     if (!namespace) throw new Error(`MeshApp "${name}": the plan has no Namespace for it`);
-    if (service) this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    if (service)
+      this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
     const checked = CHECKED_KINDS.flatMap((kind) => args.objects.filter((o) => o.manifest.kind === kind));
-    this.policyNames = args.objects.filter((o) => o.manifest.kind === "AuthorizationPolicy").map((o) => o.manifest.metadata.name);
+    this.policyNames = args.objects
+      .filter((o) => o.manifest.kind === "AuthorizationPolicy")
+      .map((o) => o.manifest.metadata.name);
     this.namespaceResource = namespace;
     this.checkedSpecs = checked.map((o) => o.manifest);
     // The waypoint too: with `pulumi.com/waitFor` it counts as created only once Programmed.

@@ -5,7 +5,12 @@ import { InstallTarget } from "../config/install-settings";
 import { MeshPlan } from "../plan/types";
 import { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
-import { clusterIdentityProblems, installedIdentityProblems, istiodLocation, WrongClusterError } from "./cluster-identity";
+import {
+  clusterIdentityProblems,
+  installedIdentityProblems,
+  istiodLocation,
+  WrongClusterError,
+} from "./cluster-identity";
 import { DeployMarks, deployMarks, withDeployMarks } from "./deploy-marks";
 import { MeshApp } from "./mesh-app";
 import { PolicyCheck } from "./policy-check";
@@ -51,8 +56,12 @@ export class MeshCluster extends pulumi.ComponentResource {
     this.provider = provider;
     // With the install layer on, this stack puts Istio there itself, with its own cluster name and network: the
     // mesh config waits for the install instead of reading an istiod that a first preview cannot find yet.
-    this.install = args.install ? new IstioInstall(`${name}-install`, { target: args.install, provider }, { parent: this }) : undefined;
-    const clusterVerified = this.install ? this.verifyInstall(this.install, settings) : this.verifyCluster(name, settings);
+    this.install = args.install
+      ? new IstioInstall(`${name}-install`, { target: args.install, provider }, { parent: this })
+      : undefined;
+    const clusterVerified = this.install
+      ? this.verifyInstall(this.install, settings)
+      : this.verifyCluster(name, settings);
     const marks = deployMarks(settings);
 
     const apps: Record<string, MeshApp> = {};
@@ -80,7 +89,10 @@ export class MeshCluster extends pulumi.ComponentResource {
     const istiod = k8s.apps.v1.Deployment.get(`${name}-istiod`, istiodLocation(settings).id, read);
     const istioSystem = k8s.core.v1.Namespace.get(`${name}-istio-system`, settings.istiodNamespace, read);
     return pulumi.all([istiod.spec, istioSystem.metadata]).apply(([spec, meta]) => {
-      const env = spec.template.spec?.containers.find((c) => c.name === "discovery")?.env ?? spec.template.spec?.containers[0]?.env ?? [];
+      const env =
+        spec.template.spec?.containers.find((c) => c.name === "discovery")?.env ??
+        spec.template.spec?.containers[0]?.env ??
+        [];
       const problems = clusterIdentityProblems(settings, env, meta.labels ?? {});
       if (problems.length > 0) throw new WrongClusterError(settings.stack, problems);
       return [istiod, istioSystem];
@@ -104,13 +116,23 @@ export class MeshCluster extends pulumi.ComponentResource {
   private checkPolicies(name: string, settings: MeshSettings, marks: DeployMarks): void {
     const child = { parent: this, provider: this.provider };
     const namespaces = Object.values(this.apps).map((a) => a.namespaceResource);
-    const probe = registerManifest(`${name}-probe-namespace`, withDeployMarks(probeNamespaceManifest(settings), marks), { ...child, dependsOn: namespaces });
+    const probe = registerManifest(
+      `${name}-probe-namespace`,
+      withDeployMarks(probeNamespaceManifest(settings), marks),
+      { ...child, dependsOn: namespaces },
+    );
     for (const app of settings.apps) {
       if (app.port === undefined) continue;
       const deployed = this.apps[app.name];
       new PolicyCheck(
         `${app.name}-check`,
-        { settings, app: { ...app, port: app.port }, specs: deployed.checkedSpecs, after: [...deployed.applied, ...namespaces, probe], provider: this.provider },
+        {
+          settings,
+          app: { ...app, port: app.port },
+          specs: deployed.checkedSpecs,
+          after: [...deployed.applied, ...namespaces, probe],
+          provider: this.provider,
+        },
         { parent: this },
       );
     }

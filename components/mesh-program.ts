@@ -23,7 +23,10 @@ export interface MeshOutputs {
    */
   readonly keptOnDelete: string[];
   /** With the install layer on: the outputs peers read (secret), and what the mesh still lacks after this run. */
-  readonly install?: { readonly outputs: Record<string, pulumi.Output<unknown>>; readonly missing: pulumi.Output<string[]> };
+  readonly install?: {
+    readonly outputs: Record<string, pulumi.Output<unknown>>;
+    readonly missing: pulumi.Output<string[]>;
+  };
 }
 
 export interface ProgramHooks {
@@ -57,6 +60,8 @@ export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutpu
     accountsHost: hosts["accounts"],
     policyNames,
     ...(mesh.install ? { install: { outputs: mesh.install.stackOutputs, missing: mesh.install.missing } } : {}),
-    keptOnDelete: plan.objects.filter((o) => o.keep && o.manifest.kind === "Namespace").map((o) => o.manifest.metadata.name),
+    keptOnDelete: plan.objects
+      .filter((o) => o.keep && o.manifest.kind === "Namespace")
+      .map((o) => o.manifest.metadata.name),
   };
 }

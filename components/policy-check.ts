@@ -29,16 +29,28 @@ export class PolicyCheck extends pulumi.ComponentResource {
   constructor(name: string, args: PolicyCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-lab:index:PolicyCheck", name, {}, opts);
     const { settings, app, provider } = args;
-    const run = new random.RandomId(`${name}-run`, { byteLength: 4, keepers: { specs: JSON.stringify(args.specs) } }, { parent: this });
+    const run = new random.RandomId(
+      `${name}-run`,
+      { byteLength: 4, keepers: { specs: JSON.stringify(args.specs) } },
+      { parent: this },
+    );
     const url = `http://${serviceHost(app)}:${app.port}/`;
     const checks = [
       ...app.allowFrom.map((ns) => ({ role: `from-${ns}`, namespace: ns, expect: "allowed" as const })),
       { role: "denied", namespace: PROBE_NAMESPACE, expect: "denied" as const },
     ];
     const jobs = checks.map((c) => {
-      const manifest = verifyJobManifest(settings, { name: `verify-${app.name}-${c.role}`, namespace: c.namespace, url, expect: c.expect });
+      const manifest = verifyJobManifest(settings, {
+        name: `verify-${app.name}-${c.role}`,
+        namespace: c.namespace,
+        url,
+        expect: c.expect,
+      });
       // The logical name is frozen; the Kubernetes name carries the run id, so new specs mean a new Job.
-      const jobArgs: k8s.batch.v1.JobArgs = { ...sdkArgs<k8s.batch.v1.JobArgs>(manifest), metadata: { ...manifest.metadata, name: pulumi.interpolate`${manifest.metadata.name}-${run.hex}` } };
+      const jobArgs: k8s.batch.v1.JobArgs = {
+        ...sdkArgs<k8s.batch.v1.JobArgs>(manifest),
+        metadata: { ...manifest.metadata, name: pulumi.interpolate`${manifest.metadata.name}-${run.hex}` },
+      };
       return new k8s.batch.v1.Job(`${name}-${c.role}`, jobArgs, { parent: this, provider, dependsOn: args.after });
     });
     this.jobNames = pulumi.all(jobs.map((j) => j.metadata.name));

@@ -17,7 +17,11 @@ export function sdkArgs<T>(manifest: object): T {
  * applies and what the GitOps tree holds are the same data. Built-in kinds get their typed class
  * (Deployments are awaited until rolled out); Istio and Gateway API kinds go through CustomResource.
  */
-export function registerManifest(name: string, manifest: KubeManifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+export function registerManifest(
+  name: string,
+  manifest: KubeManifest,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
   switch (manifest.kind) {
     case "Namespace":
       return new k8s.core.v1.Namespace(name, sdkArgs(manifest), opts);
@@ -40,6 +44,13 @@ export function registerManifest(name: string, manifest: KubeManifest, opts: pul
  * Registers one object of the plan: its logical name, the run's deploy-only marks, and `retainOnDelete` for what
  * the plan keeps (namespaces and workloads outlive their removal from config). The one way both components do it.
  */
-export function registerPlanned(o: PlannedObject, marks: DeployMarks, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  return registerManifest(o.name, withDeployMarks(o.manifest, marks), { ...opts, ...(o.keep ? { retainOnDelete: true } : {}) });
+export function registerPlanned(
+  o: PlannedObject,
+  marks: DeployMarks,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+  return registerManifest(o.name, withDeployMarks(o.manifest, marks), {
+    ...opts,
+    ...(o.keep ? { retainOnDelete: true } : {}),
+  });
 }

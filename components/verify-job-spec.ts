@@ -49,7 +49,10 @@ export function checkScript(url: string, expect: Expectation): string {
   const loop = (body: string, end: string) =>
     `i=1; while [ $i -le ${CHECK_TRIES} ]; do ${call}; ${body}; i=$((i+1)); [ $i -le ${CHECK_TRIES} ] && sleep ${PAUSE_SECONDS}; done; ${end}`;
   if (expect === "allowed") {
-    return loop(`[ $rc = 0 ] && [ "$code" = 200 ] && exit 0`, `echo "FAIL: expected ${url} to answer 200; last: curl exit $rc, HTTP $code"; exit 1`);
+    return loop(
+      `[ $rc = 0 ] && [ "$code" = 200 ] && exit 0`,
+      `echo "FAIL: expected ${url} to answer 200; last: curl exit $rc, HTTP $code"; exit 1`,
+    );
   }
   return loop(
     `if [ $rc = 0 ] && [ "$code" = 403 ]; then echo "PASS: refused by the waypoint (403)"; exit 0; fi; ` +

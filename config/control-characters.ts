@@ -11,5 +11,7 @@ export function controlCharacterProblems(key: string, v: unknown): string[] {
   const m = typeof v === "string" ? CONTROL.exec(v) : null;
   if (!m) return [];
   const c = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-  return [`key "${key}" contains the control or separator character U+${c}; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`];
+  return [
+    `key "${key}" contains the control or separator character U+${c}; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`,
+  ];
 }

@@ -27,7 +27,9 @@ function matches(decl: TypeDeclaration, value: unknown): boolean {
     case "object":
       return isObject(value);
     case "array":
-      return Array.isArray(value) && isObject(decl.items) && value.every((v) => matches(decl.items as TypeDeclaration, v));
+      return (
+        Array.isArray(value) && isObject(decl.items) && value.every((v) => matches(decl.items as TypeDeclaration, v))
+      );
     default:
       return true;
   }
@@ -50,7 +52,12 @@ const WHAT: Readonly<Record<string, string>> = {
  * The problem `pulumi up` would stop on for this merged value (stack value, else the declared default), or
  * undefined when it has the declared type. An undeclared type is not checked, as the CLI does not check it.
  */
-export function declaredTypeProblem(stack: string, key: string, decl: TypeDeclaration, value: unknown): string | undefined {
+export function declaredTypeProblem(
+  stack: string,
+  key: string,
+  decl: TypeDeclaration,
+  value: unknown,
+): string | undefined {
   if (typeof decl.type !== "string") return undefined;
   const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
   if (matches(decl, text)) return undefined;

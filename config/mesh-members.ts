@@ -11,7 +11,13 @@ export function memberOf(stack: string, raw: RawConfig): MeshMember {
   const problems = new Problems();
   const install = readInstall(new Reader(problems), stack, rawInstall(problems, raw[`${NAMESPACE}:install`]));
   if (!install) throw new ConfigError(stack, problems.list);
-  return { stack, clusterName: raw[`${NAMESPACE}:clusterName`] ?? "", network: raw[`${NAMESPACE}:network`] ?? "", trustDomain: raw[`${NAMESPACE}:trustDomain`] ?? "cluster.local", install };
+  return {
+    stack,
+    clusterName: raw[`${NAMESPACE}:clusterName`] ?? "",
+    network: raw[`${NAMESPACE}:network`] ?? "",
+    trustDomain: raw[`${NAMESPACE}:trustDomain`] ?? "cluster.local",
+    install,
+  };
 }
 
 /**
@@ -23,7 +29,9 @@ export function memberOf(stack: string, raw: RawConfig): MeshMember {
 export function loadMeshMembers(dir: string, stack: string, ownRaw: RawConfig): MeshMember[] {
   const stacks = listStacks(dir);
   const project = readProject(dir);
-  return [...new Set([...stacks, stack])].sort().map((s) => memberOf(s, s === stack ? ownRaw : loadStackConfig(dir, s, project).raw));
+  return [...new Set([...stacks, stack])]
+    .sort()
+    .map((s) => memberOf(s, s === stack ? ownRaw : loadStackConfig(dir, s, project).raw));
 }
 
 /**
@@ -33,4 +41,3 @@ export function loadMeshMembers(dir: string, stack: string, ownRaw: RawConfig): 
 export function readInstallTarget(stack: string, raw: RawConfig, dir: string = process.cwd()): InstallTarget {
   return resolveTarget(stack, loadMeshMembers(dir, stack, raw));
 }
-

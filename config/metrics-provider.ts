@@ -13,6 +13,11 @@ export function readMetricsProvider(r: Reader, key: string, v: unknown): string 
   const name = r.string(key, v);
   if (name === undefined || (KNOWN_METRICS_PROVIDERS as readonly string[]).includes(name)) return name;
   const near = didYouMean(name, KNOWN_METRICS_PROVIDERS);
-  if (near) return r.problems.add(key, name, `${near} (did you mean ${near}?), or the name of an extension provider of your mesh config that is not one typo away from ${near}`);
+  if (near)
+    return r.problems.add(
+      key,
+      name,
+      `${near} (did you mean ${near}?), or the name of an extension provider of your mesh config that is not one typo away from ${near}`,
+    );
   return name;
 }

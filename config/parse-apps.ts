@@ -20,32 +20,99 @@ export interface AppField<T> {
 }
 
 const field = <T>(f: AppField<T>): AppField<T> => f;
-const strings = (r: Reader, k: string, x: unknown, nonEmpty: boolean, what: string, item: (ik: string, s: unknown) => string | undefined) => r.list(k, x, item, nonEmpty, what);
+const strings = (
+  r: Reader,
+  k: string,
+  x: unknown,
+  nonEmpty: boolean,
+  what: string,
+  item: (ik: string, s: unknown) => string | undefined,
+) => r.list(k, x, item, nonEmpty, what);
 
 /** The keys of an app, declared once: the reader, the type of AppSettings and docs/config.md come from here. */
 export const APP_FIELDS = {
-  name: field({ type: "string", required: "a DNS-1123 label naming the app", description: "DNS-1123 label; names the Deployment, ServiceAccount and Service.", read: (r, k, v) => r.dnsLabel(k, v) }),
-  namespace: field({ type: "string", default: (a) => a.name as string, defaultText: "the app's name", description: "The namespace the app owns; one app per namespace.", read: (r, k, v) => r.dnsLabel(k, v) }),
-  image: field({ type: "string", required: "an image reference with a tag or a digest", description: "Container image with a tag or a digest (repo:tag, repo@sha256:...).", read: (r, k, v) => r.image(k, v) }),
-  args: field<readonly string[]>({ type: "array", default: [], description: "Container args.", read: (r, k, v) => strings(r, k, v, false, "strings", (ik, s) => (typeof s === "string" ? s : r.problems.add(ik, s, "a string"))) }),
-  port: field<number | undefined>({ type: "integer", defaultText: "none: a client only", description: "Port the app serves HTTP on; gives it a Service, probes and telemetry.", read: (r, k, v) => r.integer(k, v, 1, 65535) }),
-  replicas: field({ type: "integer", default: 1, description: "Pod replicas (0 scales it down, keeping everything else).", read: (r, k, v) => r.integer(k, v, 0, 100) }),
-  waypoint: field({ type: "boolean", default: false, description: "Route the namespace through a waypoint for L7 policy and request metrics.", read: (r, k, v) => r.boolean(k, v) }),
-  global: field({ type: "boolean", default: false, description: "Label the Service istio.io/global so the mesh's other clusters can reach it.", read: (r, k, v) => r.boolean(k, v) }),
-  allowFrom: field<readonly string[]>({ type: "array", default: [], defaultText: "nobody", description: "Namespaces (of other apps) allowed to call this app.", read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)) }),
-  calls: field<readonly string[]>({ type: "array", default: [], description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).", read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)) }),
-  callIntervalSeconds: field({ type: "integer", default: 5, description: "Seconds between two rounds of calls.", read: (r, k, v) => r.integer(k, v, 1, 3600) }),
+  name: field({
+    type: "string",
+    required: "a DNS-1123 label naming the app",
+    description: "DNS-1123 label; names the Deployment, ServiceAccount and Service.",
+    read: (r, k, v) => r.dnsLabel(k, v),
+  }),
+  namespace: field({
+    type: "string",
+    default: (a) => a.name as string,
+    defaultText: "the app's name",
+    description: "The namespace the app owns; one app per namespace.",
+    read: (r, k, v) => r.dnsLabel(k, v),
+  }),
+  image: field({
+    type: "string",
+    required: "an image reference with a tag or a digest",
+    description: "Container image with a tag or a digest (repo:tag, repo@sha256:...).",
+    read: (r, k, v) => r.image(k, v),
+  }),
+  args: field<readonly string[]>({
+    type: "array",
+    default: [],
+    description: "Container args.",
+    read: (r, k, v) =>
+      strings(r, k, v, false, "strings", (ik, s) => (typeof s === "string" ? s : r.problems.add(ik, s, "a string"))),
+  }),
+  port: field<number | undefined>({
+    type: "integer",
+    defaultText: "none: a client only",
+    description: "Port the app serves HTTP on; gives it a Service, probes and telemetry.",
+    read: (r, k, v) => r.integer(k, v, 1, 65535),
+  }),
+  replicas: field({
+    type: "integer",
+    default: 1,
+    description: "Pod replicas (0 scales it down, keeping everything else).",
+    read: (r, k, v) => r.integer(k, v, 0, 100),
+  }),
+  waypoint: field({
+    type: "boolean",
+    default: false,
+    description: "Route the namespace through a waypoint for L7 policy and request metrics.",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  global: field({
+    type: "boolean",
+    default: false,
+    description: "Label the Service istio.io/global so the mesh's other clusters can reach it.",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  allowFrom: field<readonly string[]>({
+    type: "array",
+    default: [],
+    defaultText: "nobody",
+    description: "Namespaces (of other apps) allowed to call this app.",
+    read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)),
+  }),
+  calls: field<readonly string[]>({
+    type: "array",
+    default: [],
+    description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).",
+    read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)),
+  }),
+  callIntervalSeconds: field({
+    type: "integer",
+    default: 5,
+    description: "Seconds between two rounds of calls.",
+    read: (r, k, v) => r.integer(k, v, 1, 3600),
+  }),
   slo: field<AppSloSetting | undefined>({
     type: "object",
     defaultText: "the stack's observability.slo",
-    description: "This app's objectives, overriding the stack's ({availability, latency} in percent), or false for no SLO (docs/observability.md).",
+    description:
+      "This app's objectives, overriding the stack's ({availability, latency} in percent), or false for no SLO (docs/observability.md).",
     read: (r, k, v) => readAppSlo(r, k, v),
   }),
   healthPath: field({
     type: "string",
     default: "/",
     description: "The path the readiness and liveness probes request (http-echo 1.0 serves /health).",
-    read: (r, k, v) => (typeof v === "string" && HTTP_PATH.test(v) ? v : r.problems.add(k, v, "an absolute HTTP path such as /health")),
+    read: (r, k, v) =>
+      typeof v === "string" && HTTP_PATH.test(v) ? v : r.problems.add(k, v, "an absolute HTTP path such as /health"),
   }),
 } satisfies Record<string, AppField<unknown>>;
 
@@ -56,7 +123,6 @@ export type AppSettings = { readonly [K in keyof typeof APP_FIELDS]: FieldValue<
 
 const APP_KEYS = Object.keys(APP_FIELDS);
 
-
 /** Reads one `apps[i]` entry; cross-app rules (duplicates, unknown callers) are checked by `checkAppGraph`. */
 export function readApp(r: Reader, key: string, v: unknown): AppSettings | undefined {
   const o = r.object(key, v, APP_KEYS);
@@ -66,7 +132,9 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   for (const [k, f] of Object.entries(APP_FIELDS) as [string, AppField<unknown>][]) {
     if (o[k] !== undefined) app[k] = f.read(r, `${key}.${k}`, o[k]);
     else if (f.required) r.problems.missing(`${key}.${k}`, f.required);
-    else app[k] = typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
+    else
+      app[k] =
+        typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
   }
   const calls = app.calls as readonly string[] | undefined;
   if (calls && calls.length > 0 && o.port !== undefined) {
@@ -86,7 +154,13 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
 export function readApps(r: Reader, key: string, v: unknown): readonly AppSettings[] | undefined {
   const apps = r.list(key, v, (k, x) => readApp(r, k, x), true, "apps");
   if (apps) checkAppGraph(r, key, apps);
-  if (apps) checkAppSlos(r, key, apps, apps.map((a) => a.slo));
+  if (apps)
+    checkAppSlos(
+      r,
+      key,
+      apps,
+      apps.map((a) => a.slo),
+    );
   return apps;
 }
 
@@ -99,11 +173,16 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
     const first = byName.get(app.name);
     const firstNs = byNamespace.get(app.namespace);
     // A duplicate name usually brings its (defaulted) namespace along: report the name only.
-    if (first !== undefined) r.problems.add(`${key}[${i}].name`, app.name, `a name not used by another app (${key}[${first}] has it)`);
+    if (first !== undefined)
+      r.problems.add(`${key}[${i}].name`, app.name, `a name not used by another app (${key}[${first}] has it)`);
     else byName.set(app.name, i);
     if (first !== undefined) return;
     if (firstNs !== undefined) {
-      r.problems.add(`${key}[${i}].namespace`, app.namespace, `a namespace not owned by another app (${key}[${firstNs}] owns it)`);
+      r.problems.add(
+        `${key}[${i}].namespace`,
+        app.namespace,
+        `a namespace not owned by another app (${key}[${firstNs}] owns it)`,
+      );
     } else byNamespace.set(app.namespace, i);
   });
   // With duplicates, references below would be ambiguous and only repeat the same mistake.
@@ -111,18 +190,34 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
   const namespaces = apps.map((a) => a.namespace);
   apps.forEach((app, i) => {
     app.allowFrom.forEach((ns, j) => {
-      if (ns === app.namespace) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, "another app's namespace (an app need not allow itself)");
-      else if (!namespaces.includes(ns)) r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `the namespace of an app in ${key} (${namespaces.join(", ")})`);
+      if (ns === app.namespace)
+        r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, "another app's namespace (an app need not allow itself)");
+      else if (!namespaces.includes(ns))
+        r.problems.add(
+          `${key}[${i}].allowFrom[${j}]`,
+          ns,
+          `the namespace of an app in ${key} (${namespaces.join(", ")})`,
+        );
       else if (app.port !== undefined && checkJobName(app.name, `from-${ns}`) > JOB_NAME_MAX) {
         // Refused even with verifyPolicies off: turning the check on must not make a valid stack invalid.
-        r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, `a shorter app name (${key}[${i}].name) or namespace: the policy-check Job verify-${app.name}-from-${ns}-<8 hex> has ${checkJobName(app.name, `from-${ns}`)} characters, over ${JOB_NAME_MAX}`);
+        r.problems.add(
+          `${key}[${i}].allowFrom[${j}]`,
+          ns,
+          `a shorter app name (${key}[${i}].name) or namespace: the policy-check Job verify-${app.name}-from-${ns}-<8 hex> has ${checkJobName(app.name, `from-${ns}`)} characters, over ${JOB_NAME_MAX}`,
+        );
       }
     });
     app.calls.forEach((callee, j) => {
       const target = apps.find((a) => a.name === callee);
-      if (!target) r.problems.add(`${key}[${i}].calls[${j}]`, callee, `the name of an app in ${key} (${apps.map((a) => a.name).join(", ")})`);
+      if (!target)
+        r.problems.add(
+          `${key}[${i}].calls[${j}]`,
+          callee,
+          `the name of an app in ${key} (${apps.map((a) => a.name).join(", ")})`,
+        );
       // An app calling itself lands here too: an app with calls may have no port.
-      else if (target.port === undefined) r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app that has a port to call");
+      else if (target.port === undefined)
+        r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app that has a port to call");
     });
   });
 }

@@ -15,9 +15,15 @@ const TAG_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export function readTelemetry(r: Reader, key: string, v: unknown): TelemetrySettings | undefined {
   const o = r.object(key, v, TELEMETRY_KEYS);
   if (!o) return undefined;
-  const metricsProvider = o.metricsProvider === undefined ? "prometheus" : readMetricsProvider(r, `${key}.metricsProvider`, o.metricsProvider);
+  const metricsProvider =
+    o.metricsProvider === undefined
+      ? "prometheus"
+      : readMetricsProvider(r, `${key}.metricsProvider`, o.metricsProvider);
   const accessLogging = o.accessLogging === undefined ? true : r.boolean(`${key}.accessLogging`, o.accessLogging);
-  const overrides = o.overrides === undefined ? [] : r.list(`${key}.overrides`, o.overrides, (k, x) => readOverride(r, k, x), false, "metric overrides");
+  const overrides =
+    o.overrides === undefined
+      ? []
+      : r.list(`${key}.overrides`, o.overrides, (k, x) => readOverride(r, k, x), false, "metric overrides");
   if (metricsProvider === undefined || accessLogging === undefined || overrides === undefined) return undefined;
   return { metricsProvider, accessLogging, overrides };
 }
@@ -37,7 +43,10 @@ function readOverride(r: Reader, key: string, v: unknown): MetricOverride | unde
   let ok = metric !== undefined && mode !== undefined;
   for (const [tag, spec] of Object.entries(o.tagOverrides)) {
     const t = readTag(r, `${tagsKey}.${tag}`, tag, spec);
-    const cel = t?.value === undefined ? undefined : tagExpressionProblem(`${tagsKey}.${tag}.value`, metric ?? show(match.metric), tag, t.value);
+    const cel =
+      t?.value === undefined
+        ? undefined
+        : tagExpressionProblem(`${tagsKey}.${tag}.value`, metric ?? show(match.metric), tag, t.value);
     if (cel !== undefined) r.problems.raw(cel);
     if (t === undefined || cel !== undefined) ok = false;
     else tagOverrides[tag] = t;
@@ -46,7 +55,8 @@ function readOverride(r: Reader, key: string, v: unknown): MetricOverride | unde
 }
 
 function readTag(r: Reader, key: string, tag: string, v: unknown): TagOverride | undefined {
-  if (!TAG_NAME.test(tag)) return r.problems.add(key, tag, "a tag name usable as a Prometheus label ([a-zA-Z_][a-zA-Z0-9_]*)");
+  if (!TAG_NAME.test(tag))
+    return r.problems.add(key, tag, "a tag name usable as a Prometheus label ([a-zA-Z_][a-zA-Z0-9_]*)");
   const o = r.object(key, v, TAG_KEYS);
   if (!o) return undefined;
   const operation = o.operation === undefined ? "UPSERT" : r.oneOf(`${key}.operation`, o.operation, OPERATIONS);

@@ -10,7 +10,11 @@ import { SETTINGS, Setting } from "./schema";
 import { stackFileProblems } from "./stack-file-checks";
 
 /** Keys read only as Pulumi secrets: a plain value in a stack file is refused. */
-const SECRET_KEYS = new Set((Object.entries(SETTINGS) as [string, Setting<unknown>][]).filter(([, s]) => s.secret).map(([k]) => `${NAMESPACE}:${k}`));
+const SECRET_KEYS = new Set(
+  (Object.entries(SETTINGS) as [string, Setting<unknown>][])
+    .filter(([, s]) => s.secret)
+    .map(([k]) => `${NAMESPACE}:${k}`),
+);
 
 /** The fields of a typed config declaration in Pulumi.yaml (`config: {key: {type, default, ...}}`). */
 const DECLARATION_FIELDS = ["type", "items", "description", "secret", "default", "value"];
@@ -65,7 +69,8 @@ export function readProject(dir: string): ProjectConfig {
   const project = readYaml(path.join(dir, "Pulumi.yaml"));
   if (typeof project.name !== "string") throw new Error(`${path.join(dir, "Pulumi.yaml")}: "name" is missing`);
   const config: Record<string, unknown> = {};
-  if (isObject(project.config)) for (const [k, v] of Object.entries(project.config)) config[qualify(project.name, k)] = v;
+  if (isObject(project.config))
+    for (const [k, v] of Object.entries(project.config)) config[qualify(project.name, k)] = v;
   return { name: project.name, config };
 }
 
@@ -86,7 +91,10 @@ export function listStacks(dir: string): string[] {
 export function loadStackConfig(dir: string, stack: string, project: ProjectConfig = readProject(dir)): StackConfig {
   const candidates = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(dir, f));
   const stackFile = candidates.find((f) => fs.existsSync(f));
-  if (!stackFile) throw new Error(`no stack file for stack "${stack}" (looked for ${candidates.map((f) => path.basename(f)).join(", ")})`);
+  if (!stackFile)
+    throw new Error(
+      `no stack file for stack "${stack}" (looked for ${candidates.map((f) => path.basename(f)).join(", ")})`,
+    );
 
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(project.config)) {
@@ -107,7 +115,12 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
     ]);
   }
   // One reading of every value, no plain-text secret, no secret where it would be written in clear.
-  const secretKeys = [...SECRET_KEYS, ...Object.entries(project.config).filter(([, v]) => isDeclaration(v) && v.secret === true).map(([k]) => k)];
+  const secretKeys = [
+    ...SECRET_KEYS,
+    ...Object.entries(project.config)
+      .filter(([, v]) => isDeclaration(v) && v.secret === true)
+      .map(([k]) => k),
+  ];
   const fileProblems = stackFileProblems(project.name, parsed, secretKeys);
   if (fileProblems.length > 0) throw new ConfigError(stack, fileProblems);
   const secureKeys: string[] = [];
@@ -151,7 +164,8 @@ function withTypeProblems(stack: string, raw: RawConfig, typeProblems: ReadonlyM
     if (!(e instanceof ConfigError)) throw e;
     parsed = e.problems;
   }
-  const about = (problem: string, key: string) => [`"${key}"`, `"${key}[`, `"${key}.`].some((p) => problem.startsWith(`key ${p}`));
+  const about = (problem: string, key: string) =>
+    [`"${key}"`, `"${key}[`, `"${key}.`].some((p) => problem.startsWith(`key ${p}`));
   const extra = [...typeProblems].filter(([k]) => !parsed.some((p) => about(p, k))).map(([, p]) => p);
   return [...parsed, ...extra];
 }

@@ -2,10 +2,12 @@ import { Problems } from "./problems";
 
 /** Kubernetes object names that must be DNS-1123 labels (namespaces, services, apps). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS_LABEL_RULE = "a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)";
+export const DNS_LABEL_RULE =
+  "a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)";
 
 // repo[:port]/path:tag, or ...@sha256:<64 hex>: the tag or digest is what makes a deploy repeatable.
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 export const IMAGE_RULE = "an image reference with a tag or a digest (repo:tag or repo@sha256:<64 hex>)";
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,7 +54,13 @@ export class Reader {
   }
 
   /** A list of `item`s; `nonEmpty` refuses `[]` where an empty list would be a silent no-op. */
-  list<T>(key: string, v: unknown, item: (k: string, x: unknown) => T | undefined, nonEmpty: boolean, what: string): T[] | undefined {
+  list<T>(
+    key: string,
+    v: unknown,
+    item: (k: string, x: unknown) => T | undefined,
+    nonEmpty: boolean,
+    what: string,
+  ): T[] | undefined {
     if (!Array.isArray(v) || (nonEmpty && v.length === 0)) {
       return this.problems.add(key, v, `${nonEmpty ? "a non-empty" : "a"} list of ${what}`);
     }

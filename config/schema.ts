@@ -38,7 +38,16 @@ export const CURL_IMAGE = "curlimages/curl:8.11.1";
 
 /** The workshop's two tenants: accounts serves behind a waypoint and is global; finance calls it. */
 export const DEFAULT_APPS = [
-  { name: "accounts", image: "hashicorp/http-echo:1.0", args: ["-text=accounts", "-listen=:8080"], port: 8080, waypoint: true, global: true, allowFrom: ["finance"], healthPath: "/health" },
+  {
+    name: "accounts",
+    image: "hashicorp/http-echo:1.0",
+    args: ["-text=accounts", "-listen=:8080"],
+    port: 8080,
+    waypoint: true,
+    global: true,
+    allowFrom: ["finance"],
+    healthPath: "/health",
+  },
   { name: "finance", image: CURL_IMAGE, calls: ["accounts"], callIntervalSeconds: 5 },
 ];
 
@@ -50,7 +59,10 @@ export const DEFAULT_TELEMETRY = {
     {
       match: { metric: "REQUEST_COUNT" },
       tagOverrides: {
-        error_type: { operation: "UPSERT", value: "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')" },
+        error_type: {
+          operation: "UPSERT",
+          value: "response.code >= 500 ? 'server_error' : (response.code >= 400 ? 'client_error' : 'none')",
+        },
         slow_request: { operation: "UPSERT", value: "request.duration > duration('1s') ? 'true' : 'false'" },
       },
     },
@@ -71,55 +83,66 @@ export const SETTINGS = {
   kubeconfig: setting<never>({
     type: "string",
     secret: true,
-    description: "Kubeconfig content or path, set with `pulumi config set --secret`. Unset, the provider reads $KUBECONFIG or ~/.kube/config.",
+    description:
+      "Kubeconfig content or path, set with `pulumi config set --secret`. Unset, the provider reads $KUBECONFIG or ~/.kube/config.",
     read: () => undefined,
   }),
   clusterName: setting({
     type: "string",
     required: "the Istio cluster name, a DNS-1123 label",
-    description: "The Istio cluster name of this cluster (values.global.multiCluster.clusterName, istiod's CLUSTER_ID).",
+    description:
+      "The Istio cluster name of this cluster (values.global.multiCluster.clusterName, istiod's CLUSTER_ID).",
     read: (r, k, v) => r.dnsLabel(k, v),
   }),
   network: setting({
     type: "string",
     required: "the Istio network name, a Kubernetes label value",
     description: "The Istio network of this cluster (the topology.istio.io/network label of istio-system).",
-    read: (r, k, v) => (typeof v === "string" && LABEL_VALUE.test(v) ? v : r.problems.add(k, v, "a Kubernetes label value (alphanumeric, '-', '_', '.', at most 63 characters)")),
+    read: (r, k, v) =>
+      typeof v === "string" && LABEL_VALUE.test(v)
+        ? v
+        : r.problems.add(k, v, "a Kubernetes label value (alphanumeric, '-', '_', '.', at most 63 characters)"),
   }),
   trustDomain: setting({
     type: "string",
     default: "cluster.local",
     description: "The mesh's trust domain, used in the SPIFFE principals of authorization policies.",
-    read: (r, k, v) => (typeof v === "string" && DOMAIN.test(v) ? v : r.problems.add(k, v, "a DNS domain such as cluster.local")),
+    read: (r, k, v) =>
+      typeof v === "string" && DOMAIN.test(v) ? v : r.problems.add(k, v, "a DNS domain such as cluster.local"),
   }),
   waypoints: setting({
     type: "boolean",
     default: true,
-    description: "Deploy a waypoint for every app with `waypoint: true`. false deploys none: policies fall back to L4 (ztunnel) and no request metrics are produced.",
+    description:
+      "Deploy a waypoint for every app with `waypoint: true`. false deploys none: policies fall back to L4 (ztunnel) and no request metrics are produced.",
     read: (r, k, v) => r.boolean(k, v),
   }),
   podSecurity: setting({
     type: "string",
     default: "baseline",
-    description: "The Pod Security level enforced on app namespaces, baseline or restricted (restricted is always warned and audited). restricted needs Istio installed with gateways.seccompProfile.type=RuntimeDefault, or the waypoint pod is rejected.",
+    description:
+      "The Pod Security level enforced on app namespaces, baseline or restricted (restricted is always warned and audited). restricted needs Istio installed with gateways.seccompProfile.type=RuntimeDefault, or the waypoint pod is rejected.",
     read: (r, k, v) => r.oneOf(k, v, ["baseline", "restricted"] as const),
   }),
   apps: setting({
     type: "array",
     default: DEFAULT_APPS,
-    description: "The tenants: one namespace each, enrolled in ambient, with a workload and the namespaces allowed to call it (docs/config.md, section Apps).",
+    description:
+      "The tenants: one namespace each, enrolled in ambient, with a workload and the namespaces allowed to call it (docs/config.md, section Apps).",
     read: (r, k, v) => readApps(r, k, v),
   }),
   telemetry: setting({
     type: "object",
     default: DEFAULT_TELEMETRY,
-    description: "The Istio Telemetry of every serving app's namespace: metrics provider (prometheus, or an extension provider of your mesh config; a near-miss of prometheus such as promethues is refused), Envoy access logging, and metric tag overrides whose values are CEL over Envoy attributes (docs/telemetry-expressions.md).",
+    description:
+      "The Istio Telemetry of every serving app's namespace: metrics provider (prometheus, or an extension provider of your mesh config; a near-miss of prometheus such as promethues is refused), Envoy access logging, and metric tag overrides whose values are CEL over Envoy attributes (docs/telemetry-expressions.md).",
     read: (r, k, v) => readTelemetry(r, k, v),
   }),
   verifyPolicies: setting({
     type: "boolean",
     default: false,
-    description: "After pulumi up applies the policies, run Jobs that call each app from every allowed namespace (must succeed) and from a probe namespace (must be refused); pulumi up fails when one fails.",
+    description:
+      "After pulumi up applies the policies, run Jobs that call each app from every allowed namespace (must succeed) and from a probe namespace (must be refused); pulumi up fails when one fails.",
     read: (r, k, v) => r.boolean(k, v),
   }),
   verifyImage: setting({
@@ -131,37 +154,43 @@ export const SETTINGS = {
   adoptExisting: setting({
     type: "boolean",
     default: false,
-    description: "Take over objects that already exist in the cluster (the workshop's, applied with kubectl apply): the provider upserts (upsertExistingObjects) and every object is applied with force (pulumi.com/patchForce). Meant for the first pulumi up only (docs/adoption.md).",
+    description:
+      "Take over objects that already exist in the cluster (the workshop's, applied with kubectl apply): the provider upserts (upsertExistingObjects) and every object is applied with force (pulumi.com/patchForce). Meant for the first pulumi up only (docs/adoption.md).",
     read: (r, k, v) => r.boolean(k, v),
   }),
   istioRevision: setting({
     type: "string",
     default: "",
-    description: "The Istio revision app namespaces and waypoints are bound to (istio.io/rev); the cluster check then reads istiod-<rev>. Empty: the default revision, no label, istiod is named istiod.",
+    description:
+      "The Istio revision app namespaces and waypoints are bound to (istio.io/rev); the cluster check then reads istiod-<rev>. Empty: the default revision, no label, istiod is named istiod.",
     read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
   }),
   istiodNamespace: setting({
     type: "string",
     default: "istio-system",
-    description: "The namespace istiod runs in (its Helm release namespace). The cluster check reads istiod and the topology.istio.io/network label there: istiod reads its network from its own namespace.",
+    description:
+      "The namespace istiod runs in (its Helm release namespace). The cluster check reads istiod and the topology.istio.io/network label there: istiod reads its network from its own namespace.",
     read: (r, k, v) => r.dnsLabel(k, v),
   }),
   observability: setting({
     type: "object",
     default: DEFAULT_OBSERVABILITY,
-    description: "SLOs, burn-rate alerts and a Grafana dashboard from the Telemetry tags: deploy (none, dashboards, rules, all), namespace, ruleLabels, slo {availability, latency, windowDays} (docs/observability.md).",
+    description:
+      "SLOs, burn-rate alerts and a Grafana dashboard from the Telemetry tags: deploy (none, dashboards, rules, all), namespace, ruleLabels, slo {availability, latency, windowDays} (docs/observability.md).",
     read: (r, k, v) => readObservability(r, k, v),
   }),
   install: setting({
     type: "object",
     default: { enabled: false },
-    description: "The optional Istio install layer (off by default): Istio's Helm charts at a pinned version, the mesh's shared root CA and per-cluster intermediates, the east-west gateway and remote secrets (docs/install.md).",
+    description:
+      "The optional Istio install layer (off by default): Istio's Helm charts at a pinned version, the mesh's shared root CA and per-cluster intermediates, the east-west gateway and remote secrets (docs/install.md).",
     read: (r, k, v, stack) => readInstall(r, stack, v),
   }),
   gitopsRepoUrl: setting({
     type: "string",
     default: DEFAULT_GITOPS_REPO_URL,
-    description: "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder.",
+    description:
+      "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder.",
     read: (r, k, v) => readGitUrl(r.problems, k, v),
   }),
 } satisfies Record<string, Setting<unknown>>;
@@ -174,4 +203,6 @@ type Value<S> = S extends Setting<infer T> ? T : never;
  * The validated, typed config of one stack, as the schema declares it. Built only by `parseSettings`; everything
  * downstream (the plan, the components, the render) reads these and never the raw config.
  */
-export type MeshSettings = { readonly stack: string } & { readonly [K in Exclude<SettingKey, "kubeconfig">]: Value<(typeof SETTINGS)[K]> };
+export type MeshSettings = { readonly stack: string } & {
+  readonly [K in Exclude<SettingKey, "kubeconfig">]: Value<(typeof SETTINGS)[K]>;
+};

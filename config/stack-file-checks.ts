@@ -24,11 +24,16 @@ export function stackFileProblems(project: string, text: string | Document, secr
     const value: unknown = isScalar(pair.value) ? pair.value.value : (pair.value as Node | null)?.toJSON?.();
     const secure = isObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
     if (secretKeys.includes(key) && value !== undefined && value !== null && !secure) {
-      problems.push(`key "${key}" is set in plain text; expected a secure: value (pulumi config set --secret ${key} ...): it holds credentials, and mesh-lab reads it only as a secret`);
+      problems.push(
+        `key "${key}" is set in plain text; expected a secure: value (pulumi config set --secret ${key} ...): it holds credentials, and mesh-lab reads it only as a secret`,
+      );
     }
-    if (!secure) for (const inner of secureInside(value, key)) {
-      problems.push(`key "${inner}" is a secure: value; expected plain text: ${key} is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`);
-    }
+    if (!secure)
+      for (const inner of secureInside(value, key)) {
+        problems.push(
+          `key "${inner}" is a secure: value; expected plain text: ${key} is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
+        );
+      }
   }
   return problems;
 }
@@ -44,7 +49,10 @@ function scalarProblems(root: Node | null, top: string, problems: string[]): voi
       problems.push(...controlCharacterProblems(key, v));
       if (node.type !== Scalar.PLAIN || node.source === undefined) return;
       const why = ambiguity(node.source, v);
-      if (why) problems.push(`key "${key}" is ${node.source} unquoted, which ${why}; quote it ("${node.source}") if you mean the text, or write the number plainly`);
+      if (why)
+        problems.push(
+          `key "${key}" is ${node.source} unquoted, which ${why}; quote it ("${node.source}") if you mean the text, or write the number plainly`,
+        );
     },
   });
 }
@@ -57,10 +65,17 @@ function ambiguity(source: string, v12: unknown): string | undefined {
   } catch {
     v11 = source;
   }
-  if (typeof v12 === "number" && typeof v11 === "number" && !Object.is(v11, v12)) return `YAML 1.1 (Go's yaml, kubectl) reads as ${v11} and YAML 1.2 as ${v12}`;
-  if (typeof v11 !== typeof v12) return `YAML 1.1 reads as the ${typeof v11} ${JSON.stringify(v11)} and YAML 1.2 as the ${typeof v12} ${JSON.stringify(v12)}`;
-  if (typeof v12 === "string" && goReadsAsNumber(source)) return `Go's yaml (the Pulumi CLI) reads as a number and this render as text`;
-  if (typeof v12 === "number" && Number.isFinite(v12) && (Number.isInteger(v12) ? !CANONICAL_INT.test(source) : String(v12) !== source)) {
+  if (typeof v12 === "number" && typeof v11 === "number" && !Object.is(v11, v12))
+    return `YAML 1.1 (Go's yaml, kubectl) reads as ${v11} and YAML 1.2 as ${v12}`;
+  if (typeof v11 !== typeof v12)
+    return `YAML 1.1 reads as the ${typeof v11} ${JSON.stringify(v11)} and YAML 1.2 as the ${typeof v12} ${JSON.stringify(v12)}`;
+  if (typeof v12 === "string" && goReadsAsNumber(source))
+    return `Go's yaml (the Pulumi CLI) reads as a number and this render as text`;
+  if (
+    typeof v12 === "number" &&
+    Number.isFinite(v12) &&
+    (Number.isInteger(v12) ? !CANONICAL_INT.test(source) : String(v12) !== source)
+  ) {
     return `is read as the number ${v12}, not as written`;
   }
   return undefined;
@@ -73,7 +88,8 @@ function keyOf(top: string, path: readonly unknown[]): string {
     const parent = path[i];
     const child = path[i + 1];
     if (isSeq(parent)) key += `[${parent.items.indexOf(child as never)}]`;
-    else if (isPair(parent) && parent.value === child) key += `.${isScalar(parent.key) ? String(parent.key.value) : String(parent.key)}`;
+    else if (isPair(parent) && parent.value === child)
+      key += `.${isScalar(parent.key) ? String(parent.key.value) : String(parent.key)}`;
   }
   return key;
 }

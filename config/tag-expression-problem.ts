@@ -11,7 +11,10 @@ const KIND: Readonly<Record<TagCheckKind, string>> = {
 const INDENT = "    ";
 
 /** The expression, with a caret under the failing part (`^~~~`) after the line it is on. */
-export function caretBlock(expr: string, failure: Pick<TagCheckFailure, "start" | "end" | "line" | "column">): string[] {
+export function caretBlock(
+  expr: string,
+  failure: Pick<TagCheckFailure, "start" | "end" | "line" | "column">,
+): string[] {
   const lines = expr.split("\n");
   const onLine = lines[failure.line - 1];
   const width = Math.max(1, Math.min(failure.end - failure.start, onLine.length - failure.column + 1));
@@ -28,7 +31,8 @@ export function caretBlock(expr: string, failure: Pick<TagCheckFailure, "start" 
 export function tagExpressionProblem(key: string, metric: string, tag: string, expr: string): string | undefined {
   const result = checkTagExpression(expr);
   if (result.ok) return undefined;
-  const where = result.line > 1 || expr.includes("\n") ? `line ${result.line}, column ${result.column}` : `column ${result.column}`;
+  const where =
+    result.line > 1 || expr.includes("\n") ? `line ${result.line}, column ${result.column}` : `column ${result.column}`;
   return [
     `key "${key}" (metric ${metric}, tag ${tag}): ${KIND[result.kind]} at ${where}: ${result.message}`,
     ...caretBlock(expr, result),

@@ -22,13 +22,15 @@ function buildRoots(): ReadonlyMap<string, AttributeNode> {
     let node: MutableNode = roots.get(attr.root) ?? { path: attr.root, fields: new Map() };
     roots.set(attr.root, node);
     for (const segment of attr.name.split(".")) {
-      if (!node.fields) throw new Error(`envoy-attributes: ${node.path} is a ${node.attribute?.type}, it cannot have field ${segment}`);
+      if (!node.fields)
+        throw new Error(`envoy-attributes: ${node.path} is a ${node.attribute?.type}, it cannot have field ${segment}`);
       const path = `${node.path}.${segment}`;
       const next: MutableNode = node.fields.get(segment) ?? { path, fields: new Map() };
       node.fields.set(segment, next);
       node = next;
     }
-    if (node.attribute || (node.fields && node.fields.size > 0)) throw new Error(`envoy-attributes: ${node.path} is declared twice`);
+    if (node.attribute || (node.fields && node.fields.size > 0))
+      throw new Error(`envoy-attributes: ${node.path} is declared twice`);
     node.attribute = attr;
     delete node.fields;
   }

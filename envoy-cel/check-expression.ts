@@ -36,7 +36,16 @@ export interface TagCheckFailure extends Finding {
 export type TagCheck = TagCheckOk | TagCheckFailure;
 
 /** Types Envoy prints as a plain value into a metric label (`print()` in Envoy's CEL evaluator). */
-const SCALARS = new Set(["string", "int", "uint", "double", "bool", "bytes", "google.protobuf.Duration", "google.protobuf.Timestamp"]);
+const SCALARS = new Set([
+  "string",
+  "int",
+  "uint",
+  "double",
+  "bool",
+  "bytes",
+  "google.protobuf.Duration",
+  "google.protobuf.Timestamp",
+]);
 
 /**
  * Parses and type-checks one tag override value the way Envoy will evaluate it, against the typed
@@ -51,7 +60,12 @@ export function checkTagExpression(expr: string): TagCheck {
 
 // `depth` bounds the checks a fix makes of its own rewritten expression.
 function diagnose(expr: string, depth: number): TagCheck {
-  const fail = (kind: TagCheckKind, finding: Finding): TagCheckFailure => ({ ok: false, kind, ...finding, ...position(expr, finding.start) });
+  const fail = (kind: TagCheckKind, finding: Finding): TagCheckFailure => ({
+    ok: false,
+    kind,
+    ...finding,
+    ...position(expr, finding.start),
+  });
   const verify = (fixed: string) => depth > 0 && diagnose(fixed, 0).ok;
   const env = celEnvironment();
   let parsed: ParseResult;
@@ -66,7 +80,8 @@ function diagnose(expr: string, depth: number): TagCheck {
   const checked = parsed.check();
   if (!checked.valid) {
     const error = checked.error as unknown as CelError;
-    if (error.code === "unknown_variable" || error.code === "no_such_key") return fail("attribute", unknownName(expr, error, depth));
+    if (error.code === "unknown_variable" || error.code === "no_such_key")
+      return fail("attribute", unknownName(expr, error, depth));
     return fail("type", typeFinding(expr, error, verify));
   }
   const type = checked.type ?? "dyn";
@@ -76,8 +91,16 @@ function diagnose(expr: string, depth: number): TagCheck {
     try {
       env.evaluate(text);
     } catch (e) {
-      const fix = (call.args as unknown[])[0] === "duration" ? "write a duration with its unit: '1s', '250ms', '1m30s'" : "write a timestamp in RFC 3339: '2025-01-01T00:00:00Z'";
-      return fail("literal", { start: call.range.start, end: call.range.end, message: `${text} fails when Envoy evaluates it (${(e as CelError).summary})`, fix });
+      const fix =
+        (call.args as unknown[])[0] === "duration"
+          ? "write a duration with its unit: '1s', '250ms', '1m30s'"
+          : "write a timestamp in RFC 3339: '2025-01-01T00:00:00Z'";
+      return fail("literal", {
+        start: call.range.start,
+        end: call.range.end,
+        message: `${text} fails when Envoy evaluates it (${(e as CelError).summary})`,
+        fix,
+      });
     }
   }
   const runtime = regexFailure(ast) ?? constantFailure(expr, ast, env);
@@ -93,8 +116,19 @@ function position(expr: string, offset: number): { line: number; column: number 
 function parseFinding(expr: string, error: CelError, depth: number): Finding {
   const start = error.range?.start ?? 0;
   const end = Math.max(error.range?.end ?? start, start + 1);
-  if (expr[start] === "|") return { start, end: start + 1, message: `"|" is not a CEL operator`, fix: mixerFix(expr, (fixed) => depth > 0 && diagnose(fixed, 0).ok) };
-  return { start, end, message: `syntax error: ${error.summary ?? String(error)}`, fix: `write CEL: strings in quotes, && || ! for logic, c ? a : b to choose (${CEL_SPEC})` };
+  if (expr[start] === "|")
+    return {
+      start,
+      end: start + 1,
+      message: `"|" is not a CEL operator`,
+      fix: mixerFix(expr, (fixed) => depth > 0 && diagnose(fixed, 0).ok),
+    };
+  return {
+    start,
+    end,
+    message: `syntax error: ${error.summary ?? String(error)}`,
+    fix: `write CEL: strings in quotes, && || ! for logic, c ? a : b to choose (${CEL_SPEC})`,
+  };
 }
 
 /** An unknown name the checker found itself: an unknown root (`src.address`), or a field walk.ts missed. */
@@ -110,7 +144,10 @@ function attributeFinding(expr: string, path: string, start: number, end: number
   const suggestion = suggestAttribute(path);
   if (!suggestion) {
     const parent = lookupAttribute(path.slice(0, path.lastIndexOf(".")));
-    const known = ATTRIBUTE_ROOTS.has(root) && parent?.fields ? `${parent.path} has ${fieldList(parent)}` : `the attribute roots are ${[...ATTRIBUTE_ROOTS.keys()].join(", ")}`;
+    const known =
+      ATTRIBUTE_ROOTS.has(root) && parent?.fields
+        ? `${parent.path} has ${fieldList(parent)}`
+        : `the attribute roots are ${[...ATTRIBUTE_ROOTS.keys()].join(", ")}`;
     return { start, end, message, fix: `${known} (${ENVOY_ATTRIBUTES_DOC})` };
   }
   const fix = `did you mean ${describeAttribute(suggestion)}?`;
@@ -126,9 +163,15 @@ function resultFinding(expr: string, ast: CelNode, type: string): Finding {
   const at = { start: ast.range.start, end: ast.range.end };
   const message = `the expression yields ${readableType(type)}, and a tag value must be a scalar (string, int, uint, double, bool, bytes, duration or timestamp)`;
   const msg = type.startsWith("attributes.") ? lookupAttribute(type.slice("attributes.".length)) : undefined;
-  if (msg?.fields) return { ...at, message, fix: `select one of its fields (${fieldList(msg)}), e.g. ${shown}.${msg.fields.keys().next().value}` };
+  if (msg?.fields)
+    return {
+      ...at,
+      message,
+      fix: `select one of its fields (${fieldList(msg)}), e.g. ${shown}.${msg.fields.keys().next().value}`,
+    };
   if (type.startsWith("map<")) return { ...at, message, fix: `select one entry, e.g. ${shown}['key']` };
-  if (type.startsWith("list<")) return { ...at, message, fix: `select one element, e.g. ${shown}[0], or join them: ${shown}.join(',')` };
+  if (type.startsWith("list<"))
+    return { ...at, message, fix: `select one element, e.g. ${shown}[0], or join them: ${shown}.join(',')` };
   if (type === "dyn") return { ...at, message, fix: `convert it: string(${shown})` };
   return { ...at, message, fix: "make it yield a string, number or bool" };
 }

@@ -31,10 +31,13 @@ export function formatDuration(d: { seconds: bigint; nanos: number }): string {
 export function compileEnvironment(): Environment {
   const env = new Environment();
   // Fields refer to nested message types, so register the deepest messages first.
-  const messages = ALL_NODES.filter((n) => n.fields).sort((x, y) => y.path.split(".").length - x.path.split(".").length);
+  const messages = ALL_NODES.filter((n) => n.fields).sort(
+    (x, y) => y.path.split(".").length - x.path.split(".").length,
+  );
   for (const node of messages) {
     const fields: Record<string, string> = {};
-    for (const [name, child] of node.fields!) fields[name] = child.attribute ? CEL_TYPE[child.attribute.type] : messageTypeName(child.path);
+    for (const [name, child] of node.fields!)
+      fields[name] = child.attribute ? CEL_TYPE[child.attribute.type] : messageTypeName(child.path);
     env.registerType(messageTypeName(node.path), { fields });
   }
   for (const root of ATTRIBUTE_ROOTS.keys()) env.registerVariable(root, messageTypeName(root));

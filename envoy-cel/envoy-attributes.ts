@@ -8,7 +8,8 @@
  * Data only: `environment.ts` builds the typed CEL environment from it, `hints.ts` suggests from it.
  * When Envoy adds an attribute, add a row here.
  */
-export const ENVOY_ATTRIBUTES_DOC = "https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/advanced/attributes";
+export const ENVOY_ATTRIBUTES_DOC =
+  "https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/advanced/attributes";
 
 /**
  * An attribute's CEL type. `duration` and `timestamp` are google.protobuf.Duration / Timestamp; a dotted
@@ -54,9 +55,19 @@ const tls = (root: string, side: string): EnvoyAttribute[] => [
 
 // Istio's workload metadata of the caller (downstream) or the callee (upstream), exchanged by the proxies.
 // On a waypoint the labels named here are filled from the same data.
-const peer = (name: "downstream_peer" | "upstream_peer", side: "source" | "destination", who: string): EnvoyAttribute[] => [
+const peer = (
+  name: "downstream_peer" | "upstream_peer",
+  side: "source" | "destination",
+  who: string,
+): EnvoyAttribute[] => [
   a("filter_state", `${name}.namespace`, "string", `the ${who}'s namespace`, `${side}_workload_namespace`),
-  a("filter_state", `${name}.workload`, "string", `the ${who}'s workload (Deployment, Job, ...) name`, `${side}_workload`),
+  a(
+    "filter_state",
+    `${name}.workload`,
+    "string",
+    `the ${who}'s workload (Deployment, Job, ...) name`,
+    `${side}_workload`,
+  ),
   a("filter_state", `${name}.cluster`, "string", `the ${who}'s Istio cluster`, `${side}_cluster`),
   a("filter_state", `${name}.service`, "string", `the ${who}'s canonical service`, `${side}_canonical_service`),
   a("filter_state", `${name}.revision`, "string", `the ${who}'s canonical revision`, `${side}_canonical_revision`),
@@ -70,7 +81,8 @@ const peer = (name: "downstream_peer" | "upstream_peer", side: "source" | "desti
   a("filter_state", `${name}.labels`, "map<string, string>", `the ${who}'s exchanged pod labels`),
 ];
 
-const metadata = (root: string, name: string, what: string) => a(root, `${name}.filter_metadata`, "map<string, map<string, dyn>>", `${what} metadata by filter name`);
+const metadata = (root: string, name: string, what: string) =>
+  a(root, `${name}.filter_metadata`, "map<string, map<string, dyn>>", `${what} metadata by filter name`);
 
 export const ENVOY_ATTRIBUTES: readonly EnvoyAttribute[] = [
   a("request", "path", "string", "URL path with the query string"),

@@ -22,7 +22,7 @@ export function suggestAttribute(path: string): AttributeNode | undefined {
   if (!at) {
     const root = didYouMean(segments[0], [...ATTRIBUTE_ROOTS.keys()]);
     const rooted = root === undefined ? undefined : [root, ...segments.slice(1)].join(".");
-    const fixed = rooted === undefined ? undefined : lookupAttribute(rooted) ?? suggestAttribute(rooted);
+    const fixed = rooted === undefined ? undefined : (lookupAttribute(rooted) ?? suggestAttribute(rooted));
     if (fixed) return fixed;
     const near = didYouMean(path, LEAF_PATHS);
     return near === undefined ? undefined : lookupAttribute(near);
@@ -41,7 +41,9 @@ export function suggestAttribute(path: string): AttributeNode | undefined {
   if (peerField) return peerField;
   const sameName = ALL_NODES.filter((n) => n.attribute && n.path.endsWith(`.${name}`));
   if (sameName.length === 0) return undefined;
-  return sameName.reduce((best, n) => (distance(parentPath(n.path), parent.path) < distance(parentPath(best.path), parent.path) ? n : best));
+  return sameName.reduce((best, n) =>
+    distance(parentPath(n.path), parent.path) < distance(parentPath(best.path), parent.path) ? n : best,
+  );
 }
 
 /** `request.duration (duration: total duration of the request)`, for messages. */

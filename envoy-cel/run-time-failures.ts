@@ -90,15 +90,25 @@ export function regexFailure(ast: CelNode): Finding | undefined {
     if (!isNode(pattern) || pattern.op !== "value" || typeof pattern.args !== "string") continue;
     const re = pattern.args;
     const at = { start: pattern.range.start, end: pattern.range.end };
-    const fix = "write an RE2 pattern (https://github.com/google/re2/wiki/Syntax): no backreferences or lookaround, balanced groups";
+    const fix =
+      "write an RE2 pattern (https://github.com/google/re2/wiki/Syntax): no backreferences or lookaround, balanced groups";
     for (const [bad, what] of RE2_UNSUPPORTED) {
-      if (bad.test(re)) return { ...at, message: `the pattern ${JSON.stringify(re)} uses ${what}, which RE2 does not support, so matches() fails whenever Envoy evaluates it`, fix };
+      if (bad.test(re))
+        return {
+          ...at,
+          message: `the pattern ${JSON.stringify(re)} uses ${what}, which RE2 does not support, so matches() fails whenever Envoy evaluates it`,
+          fix,
+        };
     }
     try {
       const js = asJsRegex(re);
       new RegExp(js, /\\[pP]\{/.test(js) ? "u" : "");
     } catch (e) {
-      return { ...at, message: `the pattern ${JSON.stringify(re)} is not a valid regular expression (${(e as Error).message}), so matches() fails whenever Envoy evaluates it`, fix };
+      return {
+        ...at,
+        message: `the pattern ${JSON.stringify(re)} is not a valid regular expression (${(e as Error).message}), so matches() fails whenever Envoy evaluates it`,
+        fix,
+      };
     }
   }
   return undefined;

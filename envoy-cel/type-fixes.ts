@@ -29,7 +29,8 @@ export function readableType(type: string): string {
     .replace(/\battributes\.([\w.]+)/g, "message $1");
 }
 
-export const replaceRange = (expr: string, start: number, end: number, text: string) => expr.slice(0, start) + text + expr.slice(end);
+export const replaceRange = (expr: string, start: number, end: number, text: string) =>
+  expr.slice(0, start) + text + expr.slice(end);
 
 const NUMBER = new Set(["int", "uint", "double"]);
 const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
@@ -52,7 +53,10 @@ function binaryFix(expr: string, node: CelNode, op: string, types: [string, stri
     const fixed = replaceRange(expr, sides[i].range.start, sides[i].range.end, replacement);
     return verify(fixed) ? fixed : undefined;
   };
-  for (const [d, n] of [[0, 1], [1, 0]] as const) {
+  for (const [d, n] of [
+    [0, 1],
+    [1, 0],
+  ] as const) {
     const literal = numberLiteral(sides[n]);
     if (types[d] === "duration" && NUMBER.has(types[n])) {
       const fixed = literal === undefined ? undefined : rewrite(n, asDuration(literal));
@@ -78,7 +82,12 @@ function ternaryFix(expr: string, node: CelNode, types: [string, string], verify
   const [, yes, no] = node.args as [CelNode, CelNode, CelNode];
   const other = types[0] === "string" ? no : types[1] === "string" ? yes : undefined;
   if (other) {
-    const fixed = replaceRange(expr, other.range.start, other.range.end, `string(${expr.slice(other.range.start, other.range.end)})`);
+    const fixed = replaceRange(
+      expr,
+      other.range.start,
+      other.range.end,
+      `string(${expr.slice(other.range.start, other.range.end)})`,
+    );
     if (verify(fixed)) return `convert the other branch to a string: ${fixed}`;
   }
   return "make both branches the same type, e.g. wrap one in string()";
@@ -97,21 +106,41 @@ export function typeFinding(expr: string, error: CelError, verify: Verify): Find
     const split = rest.indexOf(` ${op} `);
     if (isNode((node.args as unknown[])[0]) && isNode((node.args as unknown[])[1]) && split > 0) {
       const types: [string, string] = [rest.slice(0, split), rest.slice(split + op.length + 2)];
-      return { ...at, message: `"${op}" is not defined for ${types[0]} and ${types[1]}`, fix: binaryFix(expr, node, op, types, verify) };
+      return {
+        ...at,
+        message: `"${op}" is not defined for ${types[0]} and ${types[1]}`,
+        fix: binaryFix(expr, node, op, types, verify),
+      };
     }
-    return { ...at, message: `"${op}" is not defined for ${rest.replace(op, "")}`, fix: `apply "${op}" to a type that has it (${CEL_SPEC})` };
+    return {
+      ...at,
+      message: `"${op}" is not defined for ${rest.replace(op, "")}`,
+      fix: `apply "${op}" to a type that has it (${CEL_SPEC})`,
+    };
   }
   const branches = /got '(.+)' and '(.+)'$/.exec(summary);
   if (error.code === "incompatible_ternary_branches" && node && branches) {
     const types: [string, string] = [branches[1], branches[2]];
-    return { ...at, message: `the branches of "?:" have different types, ${types[0]} and ${types[1]}`, fix: ternaryFix(expr, node, types, verify) };
+    return {
+      ...at,
+      message: `the branches of "?:" have different types, ${types[0]} and ${types[1]}`,
+      fix: ternaryFix(expr, node, types, verify),
+    };
   }
   if (error.code === "invalid_logical_operand" && node) {
     const got = /got '(.+)'$/.exec(summary)?.[1] ?? "another type";
-    const mixer = node.op === "||" ? `"||" is a logical or, not a fallback; a fallback is written has(x) ? x : 'unknown'` : `compare the value to get a bool, e.g. x == 'value'`;
+    const mixer =
+      node.op === "||"
+        ? `"||" is a logical or, not a fallback; a fallback is written has(x) ? x : 'unknown'`
+        : `compare the value to get a bool, e.g. x == 'value'`;
     return { ...at, message: `"${node.op}" needs bool operands, got ${got}`, fix: mixer };
   }
   const call = /^found no matching overload for '(.+)'$/.exec(summary);
-  if (call) return { ...at, message: `no function ${call[1]}`, fix: `use a CEL standard function with these argument types (${CEL_SPEC})` };
+  if (call)
+    return {
+      ...at,
+      message: `no function ${call[1]}`,
+      fix: `use a CEL standard function with these argument types (${CEL_SPEC})`,
+    };
   return { ...at, message: summary, fix: `see the CEL language definition (${CEL_SPEC})` };
 }

@@ -8,7 +8,12 @@ export interface CelNode {
 }
 
 export function isNode(x: unknown): x is CelNode {
-  return typeof x === "object" && x !== null && typeof (x as CelNode).op === "string" && typeof (x as CelNode).range === "object";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as CelNode).op === "string" &&
+    typeof (x as CelNode).range === "object"
+  );
 }
 
 export function children(node: CelNode): CelNode[] {
@@ -40,7 +45,13 @@ function chainOf(node: CelNode): Chain | undefined {
     if (n.op === "." && isNode(args[0]) && typeof args[1] === "string") {
       steps.unshift({ name: args[1], end: n.range.end });
       n = args[0];
-    } else if (n.op === "[]" && isNode(args[0]) && isNode(args[1]) && args[1].op === "value" && typeof args[1].args === "string") {
+    } else if (
+      n.op === "[]" &&
+      isNode(args[0]) &&
+      isNode(args[1]) &&
+      args[1].op === "value" &&
+      typeof args[1].args === "string"
+    ) {
       steps.unshift({ name: args[1].args, end: n.range.end });
       n = args[0];
     } else break;

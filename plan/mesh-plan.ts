@@ -19,7 +19,13 @@ import { KubeManifest, Layer, MeshPlan, PlannedObject } from "./types";
  */
 export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObject[] {
   const objects: PlannedObject[] = [];
-  const add = (role: string, layer: Layer, keep: boolean, manifest: KubeManifest, dependsOn: readonly string[]): string => {
+  const add = (
+    role: string,
+    layer: Layer,
+    keep: boolean,
+    manifest: KubeManifest,
+    dependsOn: readonly string[],
+  ): string => {
     const name = `${app.name}-${role}`;
     objects.push({ name, app: app.name, layer, keep, dependsOn, manifest });
     return name;
@@ -48,9 +54,14 @@ export function buildPlan(settings: MeshSettings): MeshPlan {
   // tag provides (a tag renamed in config), is a config problem, refused before anything is registered.
   const problems = observabilityProblems(observed);
   if (problems.length > 0) throw new ConfigError(settings.stack, problems);
-  const observability = observabilityObjects(observed).map(
-    (o): PlannedObject => ({ name: o.logicalName, ...(o.app === undefined ? {} : { app: o.app }), layer: "observability", keep: false, dependsOn: [], manifest: o.object }),
-  );
+  const observability = observabilityObjects(observed).map((o): PlannedObject => ({
+    name: o.logicalName,
+    ...(o.app === undefined ? {} : { app: o.app }),
+    layer: "observability",
+    keep: false,
+    dependsOn: [],
+    manifest: o.object,
+  }));
   return {
     settings,
     objects: [...settings.apps.flatMap((app) => appObjects(settings, app)), ...observability],

@@ -13,7 +13,9 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { MeshSettings } from "../config/schema";
 
 /** Object metadata with the name every planned object must have: GitOps needs fixed names. */
-export type Named<T extends { metadata?: IObjectMeta }> = Omit<T, "metadata"> & { metadata: IObjectMeta & { name: string } };
+export type Named<T extends { metadata?: IObjectMeta }> = Omit<T, "metadata"> & {
+  metadata: IObjectMeta & { name: string };
+};
 
 /**
  * Every kind the plan holds, typed by the schemas' own interfaces (kubernetes-models and @kubernetes-models/*),

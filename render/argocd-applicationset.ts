@@ -17,12 +17,19 @@ export interface ApplicationSetOptions {
  * the Argo CD cluster registered under the stack's name (`argocd cluster add <context> --name <stack>`).
  * Go templates with missingkey=error, so a misspelt parameter fails instead of rendering empty.
  */
-export function argoApplicationSet(repoUrl: string, opts: ApplicationSetOptions = {}): IApplicationSet & Record<string, unknown> {
+export function argoApplicationSet(
+  repoUrl: string,
+  opts: ApplicationSetOptions = {},
+): IApplicationSet & Record<string, unknown> {
   const revision = opts.revision ?? "HEAD";
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "ApplicationSet",
-    metadata: { name: opts.name ?? "mesh-lab-clusters", namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "mesh-lab" } },
+    metadata: {
+      name: opts.name ?? "mesh-lab-clusters",
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/part-of": "mesh-lab" },
+    },
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],

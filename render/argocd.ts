@@ -11,7 +11,11 @@ export function argoApplication(stack: string, repoUrl: string): Record<string, 
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    metadata: { name: `mesh-lab-${stack}`, namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "mesh-lab" } },
+    metadata: {
+      name: `mesh-lab-${stack}`,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/part-of": "mesh-lab" },
+    },
     spec: {
       project: "default",
       source: { repoURL: repoUrl, targetRevision: "HEAD", path: `${GITOPS_DIR}/clusters/${stack}` },

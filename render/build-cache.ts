@@ -26,7 +26,8 @@ export class BuildCache {
     tree: Tree,
     private readonly entriesPerStack = 1,
   ) {
-    if (!Number.isInteger(entriesPerStack) || entriesPerStack < 1) throw new Error(`entriesPerStack is ${entriesPerStack}; expected an integer >= 1`);
+    if (!Number.isInteger(entriesPerStack) || entriesPerStack < 1)
+      throw new Error(`entriesPerStack is ${entriesPerStack}; expected an integer >= 1`);
     this.shared = digest([...tree].filter(([rel]) => !rel.startsWith("clusters/")));
     this.binary = binaryIdentity(kubectl);
     for (const [rel, content] of tree) {
@@ -40,7 +41,11 @@ export class BuildCache {
 
   /** The cache key of one stack's overlay build. */
   key(stack: string): string {
-    return createHash("sha256").update(`mesh-lab kustomize build v1\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`).digest("hex");
+    return createHash("sha256")
+      .update(
+        `mesh-lab kustomize build v1\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`,
+      )
+      .digest("hex");
   }
 
   /** The documents of the build with this key, if there is one and it reads as a list of documents. */
@@ -52,7 +57,8 @@ export class BuildCache {
     } catch {
       return undefined;
     }
-    if (!(Array.isArray(docs) && docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d)))) return undefined;
+    if (!(Array.isArray(docs) && docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d))))
+      return undefined;
     if (this.entriesPerStack > 1) touch(file);
     return docs as Record<string, unknown>[];
   }
@@ -67,7 +73,10 @@ export class BuildCache {
     fs.renameSync(tmp, file);
     const others = fs.readdirSync(dir).filter((name) => name !== `${key}.json` && !name.includes(".tmp-"));
     if (others.length < this.entriesPerStack) return;
-    const byRecency = others.map((name) => ({ name, at: mtime(path.join(dir, name)) })).sort((a, b) => b.at - a.at).map((e) => e.name);
+    const byRecency = others
+      .map((name) => ({ name, at: mtime(path.join(dir, name)) }))
+      .sort((a, b) => b.at - a.at)
+      .map((e) => e.name);
     for (const name of byRecency.slice(this.entriesPerStack - 1)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }

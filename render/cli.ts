@@ -53,7 +53,13 @@ export function parseArgs(argv: readonly string[]): RenderArgs {
       strict: true,
       allowPositionals: false,
       tokens: true,
-      options: { stack: { type: "string" }, out: { type: "string" }, check: { type: "boolean" }, "no-build-cache": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        stack: { type: "string" },
+        out: { type: "string" },
+        check: { type: "boolean" },
+        "no-build-cache": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -66,7 +72,10 @@ export function parseArgs(argv: readonly string[]): RenderArgs {
   }
   const { stack, out, check, help } = parsed.values;
   const noBuildCache = parsed.values["no-build-cache"] ?? false;
-  for (const [flag, value] of [["--stack", stack], ["--out", out]] as const) {
+  for (const [flag, value] of [
+    ["--stack", stack],
+    ["--out", out],
+  ] as const) {
     if (value !== undefined && (value === "" || value.startsWith("-"))) throw new UsageError(`${flag} needs a value`);
   }
   return { stack, out, check: check ?? false, buildCache: !noBuildCache, help: help ?? false };
@@ -90,7 +99,9 @@ export interface CliOptions {
 
 /** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
 export function stacksLabel(stacks: readonly string[]): string {
-  return stacks.length <= 6 ? `stacks ${stacks.join(", ")}` : `${stacks.length} stacks (${stacks[0]} ... ${stacks[stacks.length - 1]})`;
+  return stacks.length <= 6
+    ? `stacks ${stacks.join(", ")}`
+    : `${stacks.length} stacks (${stacks[0]} ... ${stacks[stacks.length - 1]})`;
 }
 
 function only(tree: ReadonlyMap<string, string>, keep: (p: string) => boolean): Map<string, string> {
@@ -109,12 +120,18 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       stdout(`${USAGE}\n`);
       return 0;
     }
-    const outDir = args.out === undefined ? path.join(opts.root, GITOPS_DIR) : path.resolve(opts.cwd ?? process.cwd(), args.out);
+    const outDir =
+      args.out === undefined ? path.join(opts.root, GITOPS_DIR) : path.resolve(opts.cwd ?? process.cwd(), args.out);
     const relative = path.relative(opts.root, outDir);
-    label = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : outDir;
+    label =
+      relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
+        ? relative.split(path.sep).join("/")
+        : outDir;
     const stacks = listStacks(opts.root);
     if (args.stack !== undefined && !stacks.includes(args.stack)) {
-      throw new UsageError(`--stack "${args.stack}" is not a stack of this project; stacks: ${stacks.join(", ")} (from Pulumi.<stack>.yaml)`);
+      throw new UsageError(
+        `--stack "${args.stack}" is not a stack of this project; stacks: ${stacks.join(", ")} (from Pulumi.<stack>.yaml)`,
+      );
     }
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
@@ -122,11 +139,14 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       for (const w of s.warnings) stderr(`warning: stack "${s.stack}": ${w}\n`);
       if (s.secureKeys.length === 0) continue;
       const keys = s.secureKeys.map((k) => `"${k}"`).join(", ");
-      stderr(`note: stack "${s.stack}": ${keys} ${s.secureKeys.length === 1 ? "is" : "are"} encrypted (secure:); the render does not need ${s.secureKeys.length === 1 ? "it" : "them"}, and neither reads nor prints encrypted values\n`);
+      stderr(
+        `note: stack "${s.stack}": ${keys} ${s.secureKeys.length === 1 ? "is" : "are"} encrypted (secure:); the render does not need ${s.secureKeys.length === 1 ? "it" : "them"}, and neither reads nor prints encrypted values\n`,
+      );
     }
     // Only files the render owns are read, and a file it does not own where it would write one is refused.
     const existing = resolveOut(outDir);
-    if (existing !== undefined && !fs.statSync(existing).isDirectory()) throw new Refusal(`${label} exists and is not a directory; refusing to replace it`);
+    if (existing !== undefined && !fs.statSync(existing).isDirectory())
+      throw new Refusal(`${label} exists and is not a directory; refusing to replace it`);
     const created = !args.check && existing === undefined;
     if (created) fs.mkdirSync(outDir, { recursive: true, mode: 0o755 });
     const unlock = args.check ? () => {} : takeLock(resolveOut(outDir)!, label);
@@ -147,19 +167,30 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const wanted = only(tree, part);
         const scope = args.stack === undefined ? stacksLabel(layout.stacks) : `stack ${args.stack}`;
         // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
-        const next = new Map([...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const next = new Map(
+          [...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        );
 
         const kubectl = findKubectl(opts.env ?? process.env);
         let built = "";
         if (kubectl === undefined) {
-          stderr(`note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`);
+          stderr(
+            `note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`,
+          );
         } else {
           const checked = args.check ? tree : next;
           // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
           const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
-          const report = await buildOverlays(kubectl, checked, present, args.buildCache ? opts.buildCacheDir : undefined, opts.buildCacheEntries);
+          const report = await buildOverlays(
+            kubectl,
+            checked,
+            present,
+            args.buildCache ? opts.buildCacheDir : undefined,
+            opts.buildCacheEntries,
+          );
           const problems = report.problems;
-          if (problems.length > 0) throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
+          if (problems.length > 0)
+            throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
           built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -171,11 +202,15 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
             return 0;
           }
           stdout(diff.patch);
-          stderr(`render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`);
+          stderr(
+            `render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`,
+          );
           return 1;
         }
         const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
-        stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`);
+        stderr(
+          `render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`,
+        );
         return 0;
       });
     } finally {

@@ -39,7 +39,16 @@ export function describe(o: Pick<KubeObject, "apiVersion" | "kind" | "namespace"
 export function kubeObject(o: Pick<PlannedObject, "manifest" | "app" | "layer">): KubeObject {
   const { apiVersion, kind, metadata } = o.manifest;
   const namespace = metadata.namespace ? metadata.namespace : undefined;
-  return { apiVersion, kind, namespace, name: metadata.name, key: objectKey(apiVersion, kind, namespace, metadata.name), manifest: structuredClone(o.manifest) as Record<string, unknown>, app: o.app, layer: o.layer };
+  return {
+    apiVersion,
+    kind,
+    namespace,
+    name: metadata.name,
+    key: objectKey(apiVersion, kind, namespace, metadata.name),
+    manifest: structuredClone(o.manifest) as Record<string, unknown>,
+    app: o.app,
+    layer: o.layer,
+  };
 }
 
 /** A stack's planned objects for the render, sorted by identity. */

@@ -46,19 +46,28 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
 }
 
 /** The differences between what an overlay builds to and what its stack plans. */
-export function buildDifferences(stack: string, built: readonly Record<string, unknown>[], objects: readonly KubeObject[]): string[] {
+export function buildDifferences(
+  stack: string,
+  built: readonly Record<string, unknown>[],
+  objects: readonly KubeObject[],
+): string[] {
   const dir = `clusters/${stack}`;
   const builtPrints = built.map(fingerprint);
   const plannedPrints = objects.map((o) => fingerprint(o.manifest));
   const got = new Set(builtPrints);
   const want = new Set(plannedPrints);
-  const problems = objects.filter((_, i) => !got.has(plannedPrints[i])).map((o) => `${dir} lacks ${describe(o)} as the program plans it`);
+  const problems = objects
+    .filter((_, i) => !got.has(plannedPrints[i]))
+    .map((o) => `${dir} lacks ${describe(o)} as the program plans it`);
   for (const [i, m] of built.entries()) {
     if (want.has(builtPrints[i])) continue;
     const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
-    problems.push(`${dir} has ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`);
+    problems.push(
+      `${dir} has ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`,
+    );
   }
-  if (built.length !== objects.length) problems.push(`${dir} builds ${built.length} objects; the program plans ${objects.length}`);
+  if (built.length !== objects.length)
+    problems.push(`${dir} builds ${built.length} objects; the program plans ${objects.length}`);
   return problems;
 }
 
@@ -116,7 +125,9 @@ export async function buildOverlays(
             const i = misses[m];
             const s = stacks[i];
             try {
-              const docs = allDocuments(await kustomize(kubectl, path.join(scratch, "clusters", s.stack), running)) as Record<string, unknown>[];
+              const docs = allDocuments(
+                await kustomize(kubectl, path.join(scratch, "clusters", s.stack), running),
+              ) as Record<string, unknown>[];
               results[i] = buildDifferences(s.stack, docs, s.objects);
               // Kept only when it matches the plan: what a parse or planning bug read wrongly never outlives the bug.
               if (results[i].length === 0) store(cache, s.stack, keys[i], docs);
@@ -125,7 +136,9 @@ export async function buildOverlays(
             }
           }
         };
-        await Promise.all(Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker));
+        await Promise.all(
+          Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker),
+        );
       });
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
@@ -134,9 +147,13 @@ export async function buildOverlays(
   return { problems: results.flat(), built: misses.length, cached: stacks.length - misses.length };
 }
 
-
 /** Keeps a build's output; a cache that cannot be written (read-only, full) costs only the next run's build. */
-function store(cache: BuildCache | undefined, stack: string, key: string, docs: readonly Record<string, unknown>[]): void {
+function store(
+  cache: BuildCache | undefined,
+  stack: string,
+  key: string,
+  docs: readonly Record<string, unknown>[],
+): void {
   try {
     cache?.put(stack, key, docs);
   } catch {

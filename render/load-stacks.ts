@@ -46,9 +46,18 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       const config = loadStackConfig(root, stack, project);
       secureKeys = config.secureKeys;
       const plan = buildPlan(parseSettings(stack, config.raw));
-      const install = plan.settings.install.enabled ? installGitOpsObjects(resolveTarget(stack, (members ??= loadMeshMembers(root, stack, config.raw)))) : [];
+      const install = plan.settings.install.enabled
+        ? installGitOpsObjects(resolveTarget(stack, (members ??= loadMeshMembers(root, stack, config.raw))))
+        : [];
       const objects = kubeObjects(plan.objects);
-      planned.push({ stack, settings: plan.settings, secureKeys, objects, warnings: plan.warnings, install: install.map((manifest) => kubeObject({ manifest, layer: "cluster" })) });
+      planned.push({
+        stack,
+        settings: plan.settings,
+        secureKeys,
+        objects,
+        warnings: plan.warnings,
+        install: install.map((manifest) => kubeObject({ manifest, layer: "cluster" })),
+      });
     } catch (e) {
       if (!(e instanceof ConfigError)) {
         problems.push(`stack "${stack}": ${(e as Error).message}`);
@@ -57,7 +66,9 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       for (const p of e.problems) {
         const secure = secureKeys.find((k) => p.startsWith(`key "${k}"`));
         // A key that is set but encrypted reads as missing: say why rather than let "missing" mislead.
-        problems.push(`stack "${stack}": ${p}${secure ? ` (it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets)` : ""}`);
+        problems.push(
+          `stack "${stack}": ${p}${secure ? ` (it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets)` : ""}`,
+        );
       }
     }
   }

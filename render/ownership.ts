@@ -8,7 +8,8 @@ import { Refusal as UsageError } from "./errors";
  * `.git/` object, a binary, a user's file) to find out whose they are.
  */
 export const MANIFEST = ".rendered-files";
-const MANIFEST_HEADER = "# Files `npm run render` wrote here and may replace or delete; nothing else in this directory is touched.";
+const MANIFEST_HEADER =
+  "# Files `npm run render` wrote here and may replace or delete; nothing else in this directory is touched.";
 
 /** Names the render uses for its own bookkeeping (the manifest, `.render-*`): never part of the tree, never read as tree files. */
 export const isBookkeeping = (name: string) => name.startsWith(".render");
@@ -22,8 +23,12 @@ export function readManifest(dir: string, label: string): Set<string> | undefine
   const file = path.join(dir, MANIFEST);
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
   if (st === undefined) return undefined;
-  if (!st.isFile()) throw new UsageError(`${label}/${MANIFEST} is not a regular file (a symlink?); refusing to follow it`);
-  const paths = fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  if (!st.isFile())
+    throw new UsageError(`${label}/${MANIFEST} is not a regular file (a symlink?); refusing to follow it`);
+  const paths = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
   for (const p of paths) checkRelative(p, `${label}/${MANIFEST}`);
   return new Set(paths);
 }
@@ -31,7 +36,9 @@ export function readManifest(dir: string, label: string): Set<string> | undefine
 /** A manifest entry must stay inside the directory: no absolute path, no `..`, no empty segment. */
 function checkRelative(p: string, where: string): void {
   if (p.startsWith("/") || p.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    throw new UsageError(`${where} lists ${JSON.stringify(p)}, which is not a path inside the directory; refusing to use it`);
+    throw new UsageError(
+      `${where} lists ${JSON.stringify(p)}, which is not a path inside the directory; refusing to use it`,
+    );
   }
 }
 
@@ -45,10 +52,17 @@ export function inspect(dir: string, rel: string, label: string): "missing" | "f
     const sub = parts.slice(0, i).join("/");
     const st = fs.lstatSync(path.join(dir, sub), { throwIfNoEntry: false });
     if (st === undefined) return "missing";
-    if (st.isSymbolicLink()) throw new UsageError(`${label}/${sub} is a symlink; the render never follows symlinks inside its output (remove it, or render elsewhere)`);
+    if (st.isSymbolicLink())
+      throw new UsageError(
+        `${label}/${sub} is a symlink; the render never follows symlinks inside its output (remove it, or render elsewhere)`,
+      );
     const last = i === parts.length;
-    if (last && !st.isFile()) throw new UsageError(`${label}/${sub} is not a regular file, where the render writes one; refusing to replace it`);
-    if (!last && !st.isDirectory()) throw new UsageError(`${label}/${sub} is not a directory, where the render needs one; refusing to replace it`);
+    if (last && !st.isFile())
+      throw new UsageError(
+        `${label}/${sub} is not a regular file, where the render writes one; refusing to replace it`,
+      );
+    if (!last && !st.isDirectory())
+      throw new UsageError(`${label}/${sub} is not a directory, where the render needs one; refusing to replace it`);
   }
   return "file";
 }
@@ -66,8 +80,13 @@ export function ownedPaths(dir: string, wanted: Iterable<string>, label: string)
     foreign.push(rel);
   }
   if (foreign.length > 0) {
-    const list = foreign.slice(0, 5).map((p) => `${label}/${p}`).join(", ");
-    throw new UsageError(`${list}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ""}: a file the render did not write is where it would write one; refusing to overwrite it (move it, or render into another --out)`);
+    const list = foreign
+      .slice(0, 5)
+      .map((p) => `${label}/${p}`)
+      .join(", ");
+    throw new UsageError(
+      `${list}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ""}: a file the render did not write is where it would write one; refusing to overwrite it (move it, or render into another --out)`,
+    );
   }
   return owned;
 }

@@ -25,7 +25,16 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
   const argocd = new Map(stacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]));
   const readme = gitopsReadme(
     layout,
-    new Map(stacks.map((s) => [s.stack, { repoUrl: s.settings.gitopsRepoUrl, kubeContext: s.settings.kubeContext, meshMap: meshMapMarkdown(observedCluster(s.settings)) }])),
+    new Map(
+      stacks.map((s) => [
+        s.stack,
+        {
+          repoUrl: s.settings.gitopsRepoUrl,
+          kubeContext: s.settings.kubeContext,
+          meshMap: meshMapMarkdown(observedCluster(s.settings)),
+        },
+      ]),
+    ),
   );
   // One ApplicationSet over clusters/* as the option for many clusters, next to one Application per cluster;
   // only when every stack pulls from the same repository, as one generator reads one repository.

@@ -91,7 +91,8 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
     const present = names.filter((n) => byStack.has(n));
     const homes = new Set(present.map((n) => homeOf(byStack.get(n)!)));
     const home = homes.size === 1 ? [...homes][0] : "cluster";
-    const scope = home === "base" ? names : home.startsWith("app:") ? names.filter((n) => appStacks.get(home)!.has(n)) : undefined;
+    const scope =
+      home === "base" ? names : home.startsWith("app:") ? names.filter((n) => appStacks.get(home)!.has(n)) : undefined;
     if (!scope || present.length !== scope.length) {
       for (const n of present) own.get(n)!.push(byStack.get(n)!);
       continue;

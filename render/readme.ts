@@ -19,19 +19,28 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
   const first = layout.stacks[0];
   const context = stacks.get(first)!.kubeContext;
   const rows = [
-    ...(layout.base.length > 0 ? [`| \`base/\` | ${count(layout.base.length, "object")} | every cluster overlay |`] : []),
+    ...(layout.base.length > 0
+      ? [`| \`base/\` | ${count(layout.base.length, "object")} | every cluster overlay |`]
+      : []),
     ...[...layout.apps].map(([app, objects]) => {
       const users = [...layout.clusters.values()].filter((c) => c.apps.includes(app)).map((c) => `\`${c.stack}\``);
       return `| \`apps/${app}/\` | ${count(objects.length, "object")} | ${users.join(", ")} |`;
     }),
     ...[...layout.clusters.values()].map(
-      (c) => `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | Argo CD or Flux on \`${c.stack}\` (\`argocd/${c.stack}.yaml\`) |`,
+      (c) =>
+        `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | Argo CD or Flux on \`${c.stack}\` (\`argocd/${c.stack}.yaml\`) |`,
     ),
     ...[...layout.clusters.values()]
       .filter((c) => c.observability.length > 0)
-      .map((c) => `| \`observability/${c.stack}/\` | ${count(c.observability.length, "object")} | \`clusters/${c.stack}/\` (\`mesh-lab:observability.deploy\`) |`),
+      .map(
+        (c) =>
+          `| \`observability/${c.stack}/\` | ${count(c.observability.length, "object")} | \`clusters/${c.stack}/\` (\`mesh-lab:observability.deploy\`) |`,
+      ),
   ];
-  const apps = [...layout.clusters.values()].map((c) => `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`mesh-lab-${c.stack}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`);
+  const apps = [...layout.clusters.values()].map(
+    (c) =>
+      `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`mesh-lab-${c.stack}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`,
+  );
   return `<!-- ${HEADER} -->
 # \`${GITOPS_DIR}/\`: the mesh config for Argo CD or Flux
 

@@ -28,15 +28,19 @@ export function takeLock(dir: string, label: string): () => void {
       return () => fs.rmSync(file, { force: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new UsageError(`${label}/ is not writable (${(e as Error).message})`);
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+        throw new UsageError(`${label}/ is not writable (${(e as Error).message})`);
       if (code !== "EEXIST") throw e;
     }
     const st = fs.lstatSync(file, { throwIfNoEntry: false });
     if (st === undefined) continue;
-    if (!st.isFile()) throw new UsageError(`${label}/${LOCK_FILE} is not a regular file; refusing to follow or replace it`);
+    if (!st.isFile())
+      throw new UsageError(`${label}/${LOCK_FILE} is not a regular file; refusing to follow or replace it`);
     const pid = Number(fs.readFileSync(file, "utf8").trim());
     if (pidAlive(pid)) {
-      throw new UsageError(`another render (pid ${pid}) is writing ${label}/ (it holds ${label}/${LOCK_FILE}); wait for it to finish and run this one again`);
+      throw new UsageError(
+        `another render (pid ${pid}) is writing ${label}/ (it holds ${label}/${LOCK_FILE}); wait for it to finish and run this one again`,
+      );
     }
     fs.rmSync(file, { force: true });
   }

@@ -16,12 +16,24 @@ export const MODELS: ReadonlyMap<string, LoadModule> = new Map<string, LoadModul
   ["v1/ServiceAccount", () => import("kubernetes-models/v1/ServiceAccount")],
   ["apps/v1/Deployment", () => import("kubernetes-models/apps/v1/Deployment")],
   ["batch/v1/Job", () => import("kubernetes-models/batch/v1/Job")],
-  ["security.istio.io/v1/AuthorizationPolicy", () => import("@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy")],
+  [
+    "security.istio.io/v1/AuthorizationPolicy",
+    () => import("@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy"),
+  ],
   ["telemetry.istio.io/v1/Telemetry", () => import("@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry")],
-  ["gateway.networking.k8s.io/v1/Gateway", () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway")],
+  [
+    "gateway.networking.k8s.io/v1/Gateway",
+    () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway"),
+  ],
   ["argoproj.io/v1alpha1/Application", () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")],
-  ["argoproj.io/v1alpha1/ApplicationSet", () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")],
-  ["monitoring.coreos.com/v1/PrometheusRule", () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule")],
+  [
+    "argoproj.io/v1alpha1/ApplicationSet",
+    () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet"),
+  ],
+  [
+    "monitoring.coreos.com/v1/PrometheusRule",
+    () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule"),
+  ],
 ]);
 
 interface Model {
@@ -49,7 +61,9 @@ export function modelClass(apiVersion: string, kind: string): Promise<ModelClass
  * Checks each manifest against its schema and returns one message per invalid object (empty when all are
  * valid). `where` says whose object it is. A kind no model package knows is a problem too: unchecked is not valid.
  */
-export async function schemaProblems(manifests: readonly { readonly where: string; readonly manifest: Record<string, unknown> }[]): Promise<string[]> {
+export async function schemaProblems(
+  manifests: readonly { readonly where: string; readonly manifest: Record<string, unknown> }[],
+): Promise<string[]> {
   const problems: string[] = [];
   for (const { where, manifest } of manifests) {
     const apiVersion = String(manifest.apiVersion);
@@ -58,7 +72,9 @@ export async function schemaProblems(manifests: readonly { readonly where: strin
     const what = `${where}: ${name({ apiVersion, kind, namespace: meta.namespace, name: meta.name ?? "(no name)" })}`;
     const cls = await modelClass(apiVersion, kind);
     if (!cls) {
-      problems.push(`${what} has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*`);
+      problems.push(
+        `${what} has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*`,
+      );
       continue;
     }
     try {

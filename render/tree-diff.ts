@@ -7,7 +7,11 @@ export interface TreeDiff {
 }
 
 /** Compares the tree on disk with the rendered one; `label` prefixes the paths in the diff (`gitops`). */
-export function diffTrees(onDisk: ReadonlyMap<string, string>, rendered: ReadonlyMap<string, string>, label: string): TreeDiff {
+export function diffTrees(
+  onDisk: ReadonlyMap<string, string>,
+  rendered: ReadonlyMap<string, string>,
+  label: string,
+): TreeDiff {
   const paths = [...new Set([...onDisk.keys(), ...rendered.keys()])].sort();
   const changed = paths.filter((p) => onDisk.get(p) !== rendered.get(p));
   if (changed.length === 0) return { changed, patch: "" };
@@ -16,7 +20,15 @@ export function diffTrees(onDisk: ReadonlyMap<string, string>, rendered: Readonl
       const before = onDisk.get(p);
       const after = rendered.get(p);
       const name = `${label.replace(/^\/+/, "")}/${p}`;
-      const sp = structuredPatch(before === undefined ? "/dev/null" : `a/${name}`, after === undefined ? "/dev/null" : `b/${name}`, before ?? "", after ?? "", undefined, undefined, { context: 3 });
+      const sp = structuredPatch(
+        before === undefined ? "/dev/null" : `a/${name}`,
+        after === undefined ? "/dev/null" : `b/${name}`,
+        before ?? "",
+        after ?? "",
+        undefined,
+        undefined,
+        { context: 3 },
+      );
       return formatPatch(sp, FILE_HEADERS_ONLY);
     })
     .join("");

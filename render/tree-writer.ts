@@ -49,7 +49,11 @@ export function resolveOut(dir: string): string | undefined {
 
 /** What a write did before it failed: for an honest message. */
 export class PartialWrite extends Error {
-  constructor(public readonly written: readonly string[], public readonly pending: readonly string[], public readonly cause: Error) {
+  constructor(
+    public readonly written: readonly string[],
+    public readonly pending: readonly string[],
+    public readonly cause: Error,
+  ) {
     super(cause.message);
     this.name = "PartialWrite";
   }
@@ -72,7 +76,9 @@ export function writeOwnedTree(dir: string, tree: Tree, label: string, hooks: Wr
   const owned = ownedPaths(real, tree.keys(), label);
   for (const rel of new Set([...owned, ...tree.keys()])) inspect(real, rel, label);
   removeStaleTemps(real, [...owned, ...tree.keys()]);
-  const changed = [...tree].filter(([rel, content]) => !owned.has(rel) || !sameContent(path.join(real, rel), content)).map(([rel]) => rel);
+  const changed = [...tree]
+    .filter(([rel, content]) => !owned.has(rel) || !sameContent(path.join(real, rel), content))
+    .map(([rel]) => rel);
   const stale = [...owned].filter((rel) => !tree.has(rel));
   const done: string[] = [];
   try {
@@ -91,7 +97,11 @@ export function writeOwnedTree(dir: string, tree: Tree, label: string, hooks: Wr
     }
     writeManifest(real, manifestText(tree.keys()), hooks);
   } catch (e) {
-    throw new PartialWrite(done, [...changed, ...stale].filter((p) => !done.includes(p)), e as Error);
+    throw new PartialWrite(
+      done,
+      [...changed, ...stale].filter((p) => !done.includes(p)),
+      e as Error,
+    );
   }
   return [...changed, ...stale];
 }

@@ -45,7 +45,33 @@ export type QuoteCache = Map<string, boolean>;
  * allows it (yaml-1.1/float.js). tests/render-yaml.test.ts checks this against the two parses on generated words.
  */
 const WORD = /^(?![eE]-?[0-9]+$)[A-Za-z][A-Za-z0-9_./-]*$/;
-const NOT_STRINGS = new Set(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"]);
+const NOT_STRINGS = new Set([
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "true",
+  "True",
+  "TRUE",
+  "false",
+  "False",
+  "FALSE",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "Off",
+  "OFF",
+  "null",
+  "Null",
+  "NULL",
+]);
 
 /**
  * True when `s`, written as a plain scalar, would not read back as that string under YAML 1.1 (Go's
@@ -57,13 +83,16 @@ export function needsQuotes(s: string, cache: QuoteCache = new Map()): boolean {
   if (WORD.test(s)) return NOT_STRINGS.has(s);
   let cached = cache.get(s);
   if (cached === undefined) {
-    cached = s === "<<" || goReadsAsNumber(s) || ["1.1", "1.2"].some((version) => {
-      try {
-        return parse(s, { version: version as "1.1" | "1.2", logLevel: "silent" }) !== s;
-      } catch {
-        return true;
-      }
-    });
+    cached =
+      s === "<<" ||
+      goReadsAsNumber(s) ||
+      ["1.1", "1.2"].some((version) => {
+        try {
+          return parse(s, { version: version as "1.1" | "1.2", logLevel: "silent" }) !== s;
+        } catch {
+          return true;
+        }
+      });
     cache.set(s, cached);
   }
   return cached;
@@ -74,17 +103,30 @@ export function needsQuotes(s: string, cache: QuoteCache = new Map()): boolean {
  * order is not alphabetical), no anchors or aliases, no line folding, and every string that a YAML 1.1 or 1.2
  * parser would read as something else quoted. `comment` goes on top as `# ` lines.
  */
-export function toYaml(data: unknown, comment?: string, opts: { readonly keepOrder?: boolean; readonly quotes?: QuoteCache } = {}): string {
+export function toYaml(
+  data: unknown,
+  comment?: string,
+  opts: { readonly keepOrder?: boolean; readonly quotes?: QuoteCache } = {},
+): string {
   const quotes = opts.quotes ?? new Map<string, boolean>();
   // Without the merge tag, a `<<` string is an ordinary string and gets quoted like the others.
   const customTags = (tags: Tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:merge");
-  const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), { version: "1.1", customTags, aliasDuplicateObjects: false });
+  const doc = new Document(opts.keepOrder ? structuredClone(data) : canonical(data), {
+    version: "1.1",
+    customTags,
+    aliasDuplicateObjects: false,
+  });
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value, quotes)) node.type = "QUOTE_DOUBLE";
+      if (typeof node.value === "string" && !node.value.includes("\n") && needsQuotes(node.value, quotes))
+        node.type = "QUOTE_DOUBLE";
     },
   });
-  if (comment) doc.commentBefore = comment.split("\n").map((l) => ` ${l}`).join("\n");
+  if (comment)
+    doc.commentBefore = comment
+      .split("\n")
+      .map((l) => ` ${l}`)
+      .join("\n");
   return doc.toString({ lineWidth: 0, minContentWidth: 0 });
 }
 

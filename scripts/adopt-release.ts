@@ -24,7 +24,12 @@ function resourceOf(o: KubeObject): string {
 function main(argv: string[]): number {
   let values;
   try {
-    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { stack: { type: "string" }, apply: { type: "boolean" }, kubeconfig: { type: "string" } } }).values;
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { stack: { type: "string" }, apply: { type: "boolean" }, kubeconfig: { type: "string" } },
+    }).values;
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -41,13 +46,22 @@ function main(argv: string[]): number {
     return 2;
   }
   const kubectl = process.env.KUBECTL ?? "kubectl";
-  const base = ["--context", stack.settings.kubeContext, ...(values.kubeconfig ? ["--kubeconfig", values.kubeconfig] : [])];
+  const base = [
+    "--context",
+    stack.settings.kubeContext,
+    ...(values.kubeconfig ? ["--kubeconfig", values.kubeconfig] : []),
+  ];
   let failed = false;
   for (const o of stack.objects) {
     const target = [resourceOf(o), o.name, ...(o.namespace ? ["-n", o.namespace] : [])];
     let live: LiveObject;
     try {
-      live = JSON.parse(execFileSync(kubectl, [...base, "get", ...target, "-o", "json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+      live = JSON.parse(
+        execFileSync(kubectl, [...base, "get", ...target, "-o", "json"], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
     } catch (e) {
       console.error(`${describe(o)}: cannot read it: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
       failed = true;
@@ -64,7 +78,9 @@ function main(argv: string[]): number {
       continue;
     }
     try {
-      execFileSync(kubectl, [...base, "patch", ...target, "--type=json", "-p", JSON.stringify(ops)], { stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync(kubectl, [...base, "patch", ...target, "--type=json", "-p", JSON.stringify(ops)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       console.log(`${describe(o)}: released (${what})`);
     } catch (e) {
       console.error(`${describe(o)}: patch failed: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);

@@ -20,10 +20,19 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args | string {
   try {
-    const { values } = parseNodeArgs({ args: [...argv], strict: true, allowPositionals: false, options: { stack: { type: "string", multiple: true }, dir: { type: "string" } } });
+    const { values } = parseNodeArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { stack: { type: "string", multiple: true }, dir: { type: "string" } },
+    });
     const given = [...(values.stack ?? []), ...(values.dir === undefined ? [] : [values.dir])];
-    if (given.some((v) => v === "" || v.startsWith("-"))) return `--${values.dir !== undefined && (values.dir === "" || values.dir.startsWith("-")) ? "dir" : "stack"} needs a value`;
-    return { dir: values.dir === undefined ? path.resolve(__dirname, "..") : path.resolve(values.dir), stacks: values.stack ?? [] };
+    if (given.some((v) => v === "" || v.startsWith("-")))
+      return `--${values.dir !== undefined && (values.dir === "" || values.dir.startsWith("-")) ? "dir" : "stack"} needs a value`;
+    return {
+      dir: values.dir === undefined ? path.resolve(__dirname, "..") : path.resolve(values.dir),
+      stacks: values.stack ?? [],
+    };
   } catch (e) {
     return (e as Error).message;
   }
@@ -44,14 +53,18 @@ function main(argv: readonly string[]): number {
   }
   const unknown = args.stacks.filter((s) => !known.includes(s));
   if (unknown.length > 0) {
-    console.error(`no stack ${unknown.map((s) => `"${s}"`).join(", ")} in ${args.dir}; stacks: ${known.join(", ") || "none"}\n${USAGE}`);
+    console.error(
+      `no stack ${unknown.map((s) => `"${s}"`).join(", ")} in ${args.dir}; stacks: ${known.join(", ") || "none"}\n${USAGE}`,
+    );
     return 2;
   }
   let failed = false;
   for (const stack of args.stacks.length > 0 ? args.stacks : known) {
     try {
       const settings = parseSettings(stack, loadStackConfig(args.dir, stack).raw);
-      const expressions = settings.telemetry.overrides.flatMap((o) => Object.values(o.tagOverrides)).filter((t) => t.value !== undefined).length;
+      const expressions = settings.telemetry.overrides
+        .flatMap((o) => Object.values(o.tagOverrides))
+        .filter((t) => t.value !== undefined).length;
       console.log(`stack "${stack}": ok, ${expressions} tag expression(s) checked`);
       for (const warning of buildPlan(settings).warnings) console.log(`warning: ${warning}`);
     } catch (e) {

@@ -21,11 +21,15 @@ export function picture(stack = "cluster-1"): string {
   const served = cluster.apps.find((a) => a.serves && a.waypoint);
   const caller = cluster.apps.find((a) => served !== undefined && a.calls.includes(served.name));
   const json = JSON.parse(Object.values(cm.data ?? {})[0]);
-  return dashboardSvg(json, `drawn by scripts/dashboard-picture.ts from ConfigMap ${cm.metadata?.name}; series are illustrative`, {
-    ...(served ? { destination_service_name: served.name, destination_service_namespace: served.namespace } : {}),
-    ...(caller ? { source_workload_namespace: caller.namespace } : {}),
-    error_type: "server_error",
-  });
+  return dashboardSvg(
+    json,
+    `drawn by scripts/dashboard-picture.ts from ConfigMap ${cm.metadata?.name}; series are illustrative`,
+    {
+      ...(served ? { destination_service_name: served.name, destination_service_namespace: served.namespace } : {}),
+      ...(caller ? { source_workload_namespace: caller.namespace } : {}),
+      error_type: "server_error",
+    },
+  );
 }
 
 if (require.main === module) {

@@ -47,7 +47,14 @@ function thresholdSteps(p: Panel): { value: number | null; color: string }[] {
   return p.fieldConfig?.defaults?.thresholds?.steps ?? [];
 }
 
-function timeseries(p: Panel, x: number, y: number, w: number, h: number, sample: Readonly<Record<string, string>>): string[] {
+function timeseries(
+  p: Panel,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  sample: Readonly<Record<string, string>>,
+): string[] {
   const unit = p.fieldConfig?.defaults?.unit ?? "";
   const targets = (p.targets ?? []) as Target[];
   const n = 60;
@@ -55,24 +62,38 @@ function timeseries(p: Panel, x: number, y: number, w: number, h: number, sample
   const dashed = thresholdSteps(p).filter((s) => s.value !== null) as { value: number; color: string }[];
   const max = Math.max(...data.flat(), ...dashed.map((s) => s.value)) * 1.1 || 1;
   const legendH = 18;
-  const top = y + 34, bottom = y + h - 12 - legendH, left = x + 58, right = x + w - 12;
+  const top = y + 34,
+    bottom = y + h - 12 - legendH,
+    left = x + 58,
+    right = x + w - 12;
   const px = (i: number) => left + ((right - left) * i) / (n - 1);
   const py = (v: number) => bottom - ((bottom - top) * v) / max;
   const out: string[] = [];
   for (let k = 0; k <= 3; k++) {
     const v = (max * k) / 3;
-    out.push(`<line x1="${left}" x2="${right}" y1="${py(v).toFixed(1)}" y2="${py(v).toFixed(1)}" stroke="#2c3235" stroke-width="1"/>`);
-    out.push(`<text x="${left - 6}" y="${(py(v) + 4).toFixed(1)}" fill="#8e8e8e" font-size="10" text-anchor="end">${esc(format(v, unit))}</text>`);
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${py(v).toFixed(1)}" y2="${py(v).toFixed(1)}" stroke="#2c3235" stroke-width="1"/>`,
+    );
+    out.push(
+      `<text x="${left - 6}" y="${(py(v) + 4).toFixed(1)}" fill="#8e8e8e" font-size="10" text-anchor="end">${esc(format(v, unit))}</text>`,
+    );
   }
   for (const s of dashed) {
-    out.push(`<line x1="${left}" x2="${right}" y1="${py(s.value).toFixed(1)}" y2="${py(s.value).toFixed(1)}" stroke="${s.color === "red" ? "#f2495c" : "#ff9830"}" stroke-dasharray="6 4" stroke-width="1.5"/>`);
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${py(s.value).toFixed(1)}" y2="${py(s.value).toFixed(1)}" stroke="${s.color === "red" ? "#f2495c" : "#ff9830"}" stroke-dasharray="6 4" stroke-width="1.5"/>`,
+    );
   }
   data.forEach((d, i) => {
     const color = COLORS[i % COLORS.length];
     const line = d.map((v, j) => `${px(j).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
-    out.push(`<polygon points="${px(0).toFixed(1)},${bottom} ${line} ${px(n - 1).toFixed(1)},${bottom}" fill="${color}" fill-opacity="0.1"/>`);
+    out.push(
+      `<polygon points="${px(0).toFixed(1)},${bottom} ${line} ${px(n - 1).toFixed(1)},${bottom}" fill="${color}" fill-opacity="0.1"/>`,
+    );
     out.push(`<polyline points="${line}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    const label = (targets[i].legendFormat ?? `series ${i + 1}`).replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_, l: string) => sample[l] ?? `<${l}>`);
+    const label = (targets[i].legendFormat ?? `series ${i + 1}`).replace(
+      /\{\{\s*([a-z_]+)\s*\}\}/g,
+      (_, l: string) => sample[l] ?? `<${l}>`,
+    );
     out.push(`<rect x="${x + 12 + i * 180}" y="${y + h - 22}" width="10" height="4" fill="${color}"/>`);
     out.push(`<text x="${x + 26 + i * 180}" y="${y + h - 16}" fill="#ccccdc" font-size="10">${esc(label)}</text>`);
   });
@@ -94,7 +115,11 @@ function stat(p: Panel, x: number, y: number, w: number, h: number): string[] {
  * The SVG of a dashboard: every panel at its grid position, titled, drawn according to its type. `sample` fills
  * legend templates (`{{destination_service_name}}`) with plausible label values.
  */
-export function dashboardSvg(d: dashboard.Dashboard, caption: string, sample: Readonly<Record<string, string>> = {}): string {
+export function dashboardSvg(
+  d: dashboard.Dashboard,
+  caption: string,
+  sample: Readonly<Record<string, string>> = {},
+): string {
   const panels = (d.panels ?? []) as Panel[];
   const rows = Math.max(...panels.map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)));
   const width = 24 * COL + 2 * PAD;
@@ -107,11 +132,19 @@ export function dashboardSvg(d: dashboard.Dashboard, caption: string, sample: Re
   ];
   for (const p of panels) {
     const g = p.gridPos!;
-    const x = PAD + g.x * COL + 4, y = PAD + 44 + g.y * ROW + 4, w = g.w * COL - 8, h = g.h * ROW - 8;
+    const x = PAD + g.x * COL + 4,
+      y = PAD + 44 + g.y * ROW + 4,
+      w = g.w * COL - 8,
+      h = g.h * ROW - 8;
     out.push(`<g>`, `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="3" fill="#181b1f" stroke="#2c3235"/>`);
-    out.push(`<text x="${x + 10}" y="${y + 19}" fill="#ccccdc" font-size="12" font-weight="500">${esc(p.title ?? "")}</text>`);
+    out.push(
+      `<text x="${x + 10}" y="${y + 19}" fill="#ccccdc" font-size="12" font-weight="500">${esc(p.title ?? "")}</text>`,
+    );
     // The type goes in the corner when the title leaves room for it (about 6.5px per character at 12px).
-    if ((p.title ?? "").length * 6.5 + 70 < w) out.push(`<text x="${x + w - 10}" y="${y + 19}" fill="#6e6e7e" font-size="10" text-anchor="end">${esc(p.type)}</text>`);
+    if ((p.title ?? "").length * 6.5 + 70 < w)
+      out.push(
+        `<text x="${x + w - 10}" y="${y + 19}" fill="#6e6e7e" font-size="10" text-anchor="end">${esc(p.type)}</text>`,
+      );
     out.push(...(p.type === "stat" ? stat(p, x, y, w, h) : timeseries(p, x, y, w, h, sample)), `</g>`);
   }
   out.push("</svg>");

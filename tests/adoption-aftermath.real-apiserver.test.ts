@@ -30,7 +30,17 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
     // The very operations `npm run adopt:release` sends (components/adoption.ts).
     const ops = releaseOps(await live(o));
     assert.ok(ops.length > 0);
-    assert.strictEqual((await cluster.api.request("PATCH", await cluster.api.path(o), JSON.stringify(ops), "application/json-patch+json")).status, 200);
+    assert.strictEqual(
+      (
+        await cluster.api.request(
+          "PATCH",
+          await cluster.api.path(o),
+          JSON.stringify(ops),
+          "application/json-patch+json",
+        )
+      ).status,
+      200,
+    );
   }
 
   it("a later mesh-lab change to a field the workshop also set conflicts without force", async () => {
@@ -38,7 +48,13 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
     const manager = providerFieldManager();
     await cluster.adopt(ours, manager, true);
     const res = await cluster.api.apply(scaled(ours), manager, false);
-    assert.deepStrictEqual([res.status, res.body.details?.causes], [409, [{ reason: "FieldManagerConflict", message: `conflict with "${CSA}" using apps/v1`, field: ".spec.replicas" }]]);
+    assert.deepStrictEqual(
+      [res.status, res.body.details?.causes],
+      [
+        409,
+        [{ reason: "FieldManagerConflict", message: `conflict with "${CSA}" using apps/v1`, field: ".spec.replicas" }],
+      ],
+    );
   });
 
   it("once the workshop's managedFields entry and annotation are removed, the same change applies without force, in place", async () => {
@@ -50,7 +66,10 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
     const res = await cluster.api.apply(scaled(ours), manager, false);
     assert.strictEqual(res.status, 200, JSON.stringify(res.body));
     assert.deepStrictEqual([res.body.metadata.uid, res.body.spec.replicas], [uids.get(objectId(deployment)), 2]);
-    assert.deepStrictEqual(res.body.metadata.managedFields.map((m: { manager: string }) => m.manager), [manager]);
+    assert.deepStrictEqual(
+      res.body.metadata.managedFields.map((m: { manager: string }) => m.manager),
+      [manager],
+    );
   });
 
   it("re-applying the workshop's files client-side reverts what adoption changed, and the next apply without force conflicts again", async () => {
@@ -61,7 +80,8 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
     assert.strictEqual((await live(find(ours, "Service"))).spec.ports[0].targetPort, 8080);
     assert.ok((await live(find(ours, "Telemetry"))).spec.metrics[0].overrides[0].tagOverrides.source_namespace);
     const conflicted = [];
-    for (const o of ours) if ((await cluster.api.apply(o, manager, false)).status === 409) conflicted.push(`${o.kind}/${o.metadata.name}`);
+    for (const o of ours)
+      if ((await cluster.api.apply(o, manager, false)).status === 409) conflicted.push(`${o.kind}/${o.metadata.name}`);
     assert.deepStrictEqual(conflicted, ["Service/accounts", "Telemetry/accounts-telemetry"]);
   });
 
@@ -72,7 +92,17 @@ describe("after a forced adoption, on a real API server (MESH_LAB_TEST_KUBECONFI
       const telemetry = find(ours, "Telemetry");
       if (annotation === "removed") {
         const drop = { metadata: { annotations: { [LAST_APPLIED]: null } } };
-        assert.strictEqual((await cluster.api.request("PATCH", await cluster.api.path(telemetry), JSON.stringify(drop), "application/merge-patch+json")).status, 200);
+        assert.strictEqual(
+          (
+            await cluster.api.request(
+              "PATCH",
+              await cluster.api.path(telemetry),
+              JSON.stringify(drop),
+              "application/merge-patch+json",
+            )
+          ).status,
+          200,
+        );
       }
       // given the user's Telemetry file, edited to drop accessLogging
       const edited = structuredClone(find(theirs, "Telemetry"));

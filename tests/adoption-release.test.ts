@@ -7,7 +7,11 @@ const adopted = () => ({
   metadata: {
     name: "accounts",
     annotations: { [LAST_APPLIED]: '{"kind":"Deployment"}', "argocd.argoproj.io/sync-options": "Prune=false" },
-    managedFields: [{ manager: CLIENT_SIDE_MANAGER, operation: "Update" }, { manager: "pulumi-kubernetes-fe325c94", operation: "Apply" }, { manager: CLIENT_SIDE_MANAGER, operation: "Update", subresource: "status" }],
+    managedFields: [
+      { manager: CLIENT_SIDE_MANAGER, operation: "Update" },
+      { manager: "pulumi-kubernetes-fe325c94", operation: "Apply" },
+      { manager: CLIENT_SIDE_MANAGER, operation: "Update", subresource: "status" },
+    ],
   },
 });
 
@@ -15,8 +19,13 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
   it("removes every kubectl-client-side-apply entry and the last-applied annotation, and nothing else", () => {
     const live = adopted();
     const results = applyPatch(live, releaseOps(live) as never);
-    assert.deepStrictEqual(results.filter((r) => r !== null), []);
-    assert.deepStrictEqual(live.metadata.managedFields, [{ manager: "pulumi-kubernetes-fe325c94", operation: "Apply" }]);
+    assert.deepStrictEqual(
+      results.filter((r) => r !== null),
+      [],
+    );
+    assert.deepStrictEqual(live.metadata.managedFields, [
+      { manager: "pulumi-kubernetes-fe325c94", operation: "Apply" },
+    ]);
     assert.deepStrictEqual(live.metadata.annotations, { "argocd.argoproj.io/sync-options": "Prune=false" });
   });
 
@@ -26,7 +35,11 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
       { op: "remove", path: "/metadata/managedFields/2" },
       { op: "test", path: "/metadata/managedFields/0/manager", value: CLIENT_SIDE_MANAGER },
       { op: "remove", path: "/metadata/managedFields/0" },
-      { op: "test", path: "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", value: '{"kind":"Deployment"}' },
+      {
+        op: "test",
+        path: "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
+        value: '{"kind":"Deployment"}',
+      },
       { op: "remove", path: "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration" },
     ]);
   });
@@ -39,6 +52,9 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
   });
 
   it("has nothing to do on an object mesh-lab created itself", () => {
-    assert.deepStrictEqual(releaseOps({ metadata: { managedFields: [{ manager: "pulumi-kubernetes-1" }], annotations: {} } }), []);
+    assert.deepStrictEqual(
+      releaseOps({ metadata: { managedFields: [{ manager: "pulumi-kubernetes-1" }], annotations: {} } }),
+      [],
+    );
   });
 });

@@ -31,9 +31,18 @@ describe("adoption of the workshop's end state, on a real API server (MESH_LAB_T
     for (const o of ours) {
       const res = await cluster.api.apply(o, providerFieldManager(), false);
       if (res.status === 409) {
-        assert.ok(res.body.details.causes.every((c: { message: string }) => c.message.startsWith('conflict with "kubectl-client-side-apply"')), JSON.stringify(res.body));
+        assert.ok(
+          res.body.details.causes.every((c: { message: string }) =>
+            c.message.startsWith('conflict with "kubectl-client-side-apply"'),
+          ),
+          JSON.stringify(res.body),
+        );
         conflicts[`${o.kind}/${o.metadata.name}`] = res.body.details.causes.map((c: { field: string }) => c.field);
-      } else assert.ok(res.status === 200 || res.status === 201, `${objectId(o)}: ${res.status} ${JSON.stringify(res.body)}`);
+      } else
+        assert.ok(
+          res.status === 200 || res.status === 201,
+          `${objectId(o)}: ${res.status} ${JSON.stringify(res.body)}`,
+        );
     }
     assert.deepStrictEqual(conflicts, {
       "Service/accounts": ['.spec.ports[port=8080,protocol="TCP"].targetPort'],
@@ -48,20 +57,30 @@ describe("adoption of the workshop's end state, on a real API server (MESH_LAB_T
     for (const o of ours) {
       const live = (await cluster.api.get(o)).body;
       const was = uids.get(objectId(o));
-      if (was && was !== live.metadata.uid) problems.push(`${objectId(o)}: uid ${was} became ${live.metadata.uid} (recreated)`);
+      if (was && was !== live.metadata.uid)
+        problems.push(`${objectId(o)}: uid ${was} became ${live.metadata.uid} (recreated)`);
       const { apiVersion, kind, metadata, ...declared } = o;
       const want = { ...declared, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} };
       const got = { ...live, labels: live.metadata.labels ?? {}, annotations: live.metadata.annotations ?? {} };
       problems.push(...differences(want, got).map((d) => `${objectId(o)} ${d}`));
       // What adoption leaves behind: the workshop's manager keeps the fields it shares, and its annotation.
       if (was) {
-        assert.ok(live.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"], `${objectId(o)} lost last-applied-configuration`);
-        assert.ok(live.metadata.managedFields.some((m: { manager: string }) => m.manager === "kubectl-client-side-apply"), `${objectId(o)}: no kubectl-client-side-apply entry`);
+        assert.ok(
+          live.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"],
+          `${objectId(o)} lost last-applied-configuration`,
+        );
+        assert.ok(
+          live.metadata.managedFields.some((m: { manager: string }) => m.manager === "kubectl-client-side-apply"),
+          `${objectId(o)}: no kubectl-client-side-apply entry`,
+        );
       }
     }
     assert.deepStrictEqual(problems, []);
     // The atomic `.spec.metrics` list moved whole: the workshop's third tag is gone.
     const telemetry = (await cluster.api.get(ours.find((o) => o.kind === "Telemetry")!)).body;
-    assert.deepStrictEqual(Object.keys(telemetry.spec.metrics[0].overrides[0].tagOverrides).sort(), ["error_type", "slow_request"]);
+    assert.deepStrictEqual(Object.keys(telemetry.spec.metrics[0].overrides[0].tagOverrides).sort(), [
+      "error_type",
+      "slow_request",
+    ]);
   });
 });

@@ -10,9 +10,11 @@ import { buildPlan } from "../plan/mesh-plan";
 import { clusterOf, program, run, stackSettings, STACKS, T, warnings as logged, withConfig } from "./support/stacks";
 
 const JOB = "kubernetes:batch/v1:Job";
-const adopting = (stack: string, changes: Record<string, unknown> = {}) => parseSettings(stack, withConfig(stack, { adoptExisting: "true", ...changes }));
+const adopting = (stack: string, changes: Record<string, unknown> = {}) =>
+  parseSettings(stack, withConfig(stack, { adoptExisting: "true", ...changes }));
 const kube = (c: Capture) => c.resources.filter((r) => r.type.startsWith("kubernetes:"));
-const annotations = (r: RecordedResource) => ((r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {}) as Record<string, string>;
+const annotations = (r: RecordedResource) =>
+  ((r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {}) as Record<string, string>;
 
 // The inputs with the adoption mark taken out: what the object is, apart from how it is applied.
 function withoutMark(r: RecordedResource): Record<string, unknown> {
@@ -42,7 +44,12 @@ describe("adopting objects applied by hand (adoptExisting)", () => {
         const capture = await run(stackSettings(stack));
         const provider = capture.resources.find((r) => r.type === T.provider)!;
         assert.deepStrictEqual(Object.keys(provider.inputs).sort(), ["clusterIdentifier", "context"]);
-        assert.deepStrictEqual(kube(capture).filter((r) => "pulumi.com/patchForce" in annotations(r)).map((r) => r.name), []);
+        assert.deepStrictEqual(
+          kube(capture)
+            .filter((r) => "pulumi.com/patchForce" in annotations(r))
+            .map((r) => r.name),
+          [],
+        );
         assert.deepStrictEqual(adoptionWarnings(stackSettings(stack)), []);
       });
 
@@ -52,15 +59,25 @@ describe("adopting objects applied by hand (adoptExisting)", () => {
         // Provider inputs reach the engine JSON-encoded.
         assert.strictEqual(provider.inputs.upsertExistingObjects, "true");
         assert.ok(kube(capture).length >= 10);
-        for (const r of kube(capture)) assert.strictEqual(annotations(r)["pulumi.com/patchForce"], "true", `${r.type} ${r.name}`);
+        for (const r of kube(capture))
+          assert.strictEqual(annotations(r)["pulumi.com/patchForce"], "true", `${r.type} ${r.name}`);
       });
 
       it("changes nothing else: same resources, same logical names, same content apart from the mark", async () => {
         const plain = await run(stackSettings(stack));
         const adopted = await run(adopting(stack));
-        assert.deepStrictEqual(adopted.resources.map((r) => r.urn), plain.resources.map((r) => r.urn));
-        assert.deepStrictEqual(kube(adopted).map(withoutMark), kube(plain).map((r) => r.inputs));
-        assert.deepStrictEqual(kube(adopted).map((r) => r.retainOnDelete), kube(plain).map((r) => r.retainOnDelete));
+        assert.deepStrictEqual(
+          adopted.resources.map((r) => r.urn),
+          plain.resources.map((r) => r.urn),
+        );
+        assert.deepStrictEqual(
+          kube(adopted).map(withoutMark),
+          kube(plain).map((r) => r.inputs),
+        );
+        assert.deepStrictEqual(
+          kube(adopted).map((r) => r.retainOnDelete),
+          kube(plain).map((r) => r.retainOnDelete),
+        );
       });
 
       it("leaves the GitOps tree as it is: the plan the render reads is the same either way", () => {

@@ -30,6 +30,12 @@ describe("bench parts (the instrument, not its numbers)", () => {
   });
 
   it("generates the smallest fleet the bench uses (2 apps: one server, its client)", () => {
-    assert.deepStrictEqual(fleetApps(2, 1).map((a) => [a.name, a.allowFrom ?? a.calls]), [["server-0", ["client-0"]], ["client-0", ["server-0"]]]);
+    assert.deepStrictEqual(
+      fleetApps(2, 1).map((a) => [a.name, a.allowFrom ?? a.calls]),
+      [
+        ["server-0", ["client-0"]],
+        ["client-0", ["server-0"]],
+      ],
+    );
   });
 });

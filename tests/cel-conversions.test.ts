@@ -32,7 +32,11 @@ describe("CEL conversions the checker adds", () => {
 
   it("type-checks string() of request.duration and request.time, which cel-js alone refuses", () => {
     for (const e of ["string(request.duration)", "string(request.time)"]) {
-      assert.strictEqual((celEnvironment() as unknown as { check(e: string): { valid: boolean } }).check(e).valid, true, e);
+      assert.strictEqual(
+        (celEnvironment() as unknown as { check(e: string): { valid: boolean } }).check(e).valid,
+        true,
+        e,
+      );
     }
   });
 });

@@ -22,7 +22,11 @@ describe("envoy-cel/hints: the attribute a user most likely meant", () => {
     assert.strictEqual(suggest("connection.address"), "destination.address");
     assert.strictEqual(suggest("xds.address"), "source.address");
     assert.strictEqual(suggest("filter_state.address"), "upstream.address");
-    assert.strictEqual(suggest("response.namespace"), "filter_state.downstream_peer.namespace", "a tie goes to the first in Envoy's table");
+    assert.strictEqual(
+      suggest("response.namespace"),
+      "filter_state.downstream_peer.namespace",
+      "a tie goes to the first in Envoy's table",
+    );
   });
 
   it("under a misspelt root: the root fixed, then the rest fixed too", () => {
@@ -34,7 +38,16 @@ describe("envoy-cel/hints: the attribute a user most likely meant", () => {
   });
 
   it("nothing for a real attribute, a key under a map or a scalar, or a name near nothing", () => {
-    for (const path of ["request", "request.duration", "upstream.locality", "request.headers.foo", "request.time.foo", "connection.foo", "zzzz.duration", "requst.xyz"]) {
+    for (const path of [
+      "request",
+      "request.duration",
+      "upstream.locality",
+      "request.headers.foo",
+      "request.time.foo",
+      "connection.foo",
+      "zzzz.duration",
+      "requst.xyz",
+    ]) {
       assert.strictEqual(suggest(path), undefined, path);
     }
   });
@@ -44,7 +57,10 @@ describe("envoy-cel/hints: attributes in messages", () => {
   const at = (path: string) => lookupAttribute(path)!;
 
   it("describes a leaf by its type and meaning, and names the standard label that already carries it", () => {
-    assert.strictEqual(describeAttribute(at("request.duration")), "request.duration (duration: total duration of the request)");
+    assert.strictEqual(
+      describeAttribute(at("request.duration")),
+      "request.duration (duration: total duration of the request)",
+    );
     assert.strictEqual(
       describeAttribute(at("filter_state.downstream_peer.namespace")),
       "filter_state.downstream_peer.namespace (string: the caller's namespace; the standard label source_workload_namespace already carries it)",
@@ -52,7 +68,10 @@ describe("envoy-cel/hints: attributes in messages", () => {
   });
 
   it("describes a message by its fields, and a leaf has none to list", () => {
-    assert.strictEqual(describeAttribute(at("upstream.locality")), "upstream.locality (a message with region, zone, sub_zone)");
+    assert.strictEqual(
+      describeAttribute(at("upstream.locality")),
+      "upstream.locality (a message with region, zone, sub_zone)",
+    );
     assert.strictEqual(fieldList(at("upstream.locality")), "region, zone, sub_zone");
     assert.strictEqual(fieldList(at("request.duration")), "");
   });

@@ -29,7 +29,10 @@ describe("the fix for Mixer's x | y", () => {
   const fix = (e: string) => (checkTagExpression(e) as { fix?: string }).fix;
 
   it("nests has() over every operand but the last, parenthesised from the right", () => {
-    assert.strictEqual(fix("request.host | request.path | 'x'"), `${GENERIC}: has(request.host) ? request.host : (has(request.path) ? request.path : 'x')`);
+    assert.strictEqual(
+      fix("request.host | request.path | 'x'"),
+      `${GENERIC}: has(request.host) ? request.host : (has(request.path) ? request.path : 'x')`,
+    );
   });
 
   it("offers only the general rule when an operand is no field selection, or the rewrite would not type-check", () => {

@@ -44,9 +44,24 @@ describe("envoy-cel/walk: the first unknown attribute", () => {
   };
 
   it("follows . and ['name'] selections from an attribute root, and stops at the first unknown name", () => {
-    assert.deepStrictEqual(found("request.durration.x"), { path: "request.durration", parent: "request", start: 0, end: 17 });
-    assert.deepStrictEqual(found("has(request['durration'])"), { path: "request.durration", parent: "request", start: 4, end: 24 });
-    assert.deepStrictEqual(found("filter_state.downstream_peer.nam"), { path: "filter_state.downstream_peer.nam", parent: "filter_state.downstream_peer", start: 0, end: 32 });
+    assert.deepStrictEqual(found("request.durration.x"), {
+      path: "request.durration",
+      parent: "request",
+      start: 0,
+      end: 17,
+    });
+    assert.deepStrictEqual(found("has(request['durration'])"), {
+      path: "request.durration",
+      parent: "request",
+      start: 4,
+      end: 24,
+    });
+    assert.deepStrictEqual(found("filter_state.downstream_peer.nam"), {
+      path: "filter_state.downstream_peer.nam",
+      parent: "filter_state.downstream_peer",
+      start: 0,
+      end: 32,
+    });
   });
 
   it("reads no names past a map or a scalar, and none under an unknown root", () => {
@@ -75,7 +90,14 @@ describe("envoy-cel/walk: conversions of a literal", () => {
   });
 
   it("skips calls with other arguments, or none, and method calls", () => {
-    for (const expr of ["duration('1s', 'x')", "duration()", "duration(x)", "duration(1)", "x.duration('1s')", "string('1s')"]) {
+    for (const expr of [
+      "duration('1s', 'x')",
+      "duration()",
+      "duration(x)",
+      "duration(1)",
+      "x.duration('1s')",
+      "string('1s')",
+    ]) {
       assert.deepStrictEqual(spans(expr), [], expr);
     }
   });

@@ -60,7 +60,10 @@ describe("config parity with the Pulumi CLI", () => {
       const dir = tempProject({ "cluster-1": changes });
       try {
         // the loader refuses the stack, naming the key
-        assert.throws(() => loadStackConfig(dir, "cluster-1"), (e: unknown) => e instanceof ConfigError && e.problems.includes(problem));
+        assert.throws(
+          () => loadStackConfig(dir, "cluster-1"),
+          (e: unknown) => e instanceof ConfigError && e.problems.includes(problem),
+        );
         // and the render exits 2, writing nothing
         const out = path.join(dir, "out");
         const result = await renderCli(dir, "--out", out);
@@ -80,7 +83,10 @@ describe("config parity with the Pulumi CLI", () => {
       ));
 
     it("refuses an object where a boolean is declared, with parseSettings' own message for that key", () =>
-      refused({ adoptExisting: { on: true } }, 'key "mesh-lab:adoptExisting" is "{\\"on\\":true}"; expected true or false'));
+      refused(
+        { adoptExisting: { on: true } },
+        'key "mesh-lab:adoptExisting" is "{\\"on\\":true}"; expected true or false',
+      ));
 
     it("refuses a key declared secret given in plain text, without printing it", async () => {
       const problem =
@@ -89,7 +95,10 @@ describe("config parity with the Pulumi CLI", () => {
       await refused({ kubeconfig: "apiVersion: v1\nusers: [{token: SECRET-TOKEN}]" }, problem);
       const dir = tempProject({ "cluster-1": { kubeconfig: "token: SECRET-TOKEN" } });
       try {
-        assert.throws(() => loadStackConfig(dir, "cluster-1"), (e: unknown) => e instanceof Error && !e.message.includes("SECRET-TOKEN"));
+        assert.throws(
+          () => loadStackConfig(dir, "cluster-1"),
+          (e: unknown) => e instanceof Error && !e.message.includes("SECRET-TOKEN"),
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -133,7 +142,10 @@ describe("config parity with the Pulumi CLI", () => {
         const problem =
           'Pulumi.cluster-1.yaml imports Pulumi ESC environment(s) (environment: ["mesh/cluster-1"]); only the Pulumi CLI can resolve them, ' +
           "so the render, the tests and check:telemetry refuse this stack. Put the values under config: in the stack file instead";
-        assert.throws(() => loadStackConfig(dir, "cluster-1"), (e: unknown) => e instanceof ConfigError && e.problems[0] === problem);
+        assert.throws(
+          () => loadStackConfig(dir, "cluster-1"),
+          (e: unknown) => e instanceof ConfigError && e.problems[0] === problem,
+        );
         const out = path.join(dir, "out");
         const result = await renderCli(dir, "--out", out);
         assert.strictEqual(result.code, 2, result.stderr);
@@ -145,7 +157,8 @@ describe("config parity with the Pulumi CLI", () => {
     });
 
     it("accepts both committed stacks and every Pulumi.yaml default", () => {
-      for (const stack of ["cluster-1", "cluster-2"]) assert.doesNotThrow(() => loadStackConfig(path.resolve(__dirname, ".."), stack));
+      for (const stack of ["cluster-1", "cluster-2"])
+        assert.doesNotThrow(() => loadStackConfig(path.resolve(__dirname, ".."), stack));
     });
   });
 });
@@ -159,7 +172,10 @@ describe("check:telemetry refuses what pulumi up refuses", () => {
       fs.writeFileSync(file, `environment: [mesh/cluster-2]\n${fs.readFileSync(file, "utf8")}`);
       // the real script, as `npm run check:telemetry` runs it (under the Node running these tests)
       const script = path.resolve(__dirname, "..", "scripts", "check-telemetry.ts");
-      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", script, "--dir", dir], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", script, "--dir", dir], {
+        cwd: path.resolve(__dirname, ".."),
+        encoding: "utf8",
+      });
       assert.strictEqual(run.status, 1, run.stderr);
       assert.ok(run.stderr.includes(`key "mesh-lab:kubeContext" is [1,2]; expected a string`), run.stderr);
       assert.ok(run.stderr.includes("Pulumi.cluster-2.yaml imports Pulumi ESC environment(s)"), run.stderr);

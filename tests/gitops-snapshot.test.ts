@@ -30,7 +30,10 @@ describe("the committed gitops/ tree is the snapshot of every planned object", (
       }
 
       it("holds nothing the plan does not", () => {
-        assert.deepStrictEqual([...overlay.keys()].sort(), objects.map((o) => keyOf(o.manifest as unknown as Record<string, unknown>)).sort());
+        assert.deepStrictEqual(
+          [...overlay.keys()].sort(),
+          objects.map((o) => keyOf(o.manifest as unknown as Record<string, unknown>)).sort(),
+        );
       });
     });
   }

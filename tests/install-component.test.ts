@@ -21,11 +21,16 @@ const T = {
 
 function find(c: Capture, type: string, name: string): RecordedResource {
   const found = c.resources.filter((r) => r.type === type && r.name === name);
-  assert.strictEqual(found.length, 1, `expected one ${type} ${name}; have ${c.resources.map((r) => r.name).join(", ")}`);
+  assert.strictEqual(
+    found.length,
+    1,
+    `expected one ${type} ${name}; have ${c.resources.map((r) => r.name).join(", ")}`,
+  );
   return found[0];
 }
 const pems = (chain: string) => chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? [];
-const cacerts = (c: Capture) => plain<Record<string, string>>(find(c, T.secret, "mesh-install-cacerts").inputs.stringData);
+const cacerts = (c: Capture) =>
+  plain<Record<string, string>>(find(c, T.secret, "mesh-install-cacerts").inputs.stringData);
 
 describe("IstioInstall under mocks", function () {
   this.timeout(180000);
@@ -43,8 +48,22 @@ describe("IstioInstall under mocks", function () {
         for (const chart of CHARTS) {
           const r = find(c, T.release, `mesh-install-${chart.role}`);
           assert.deepStrictEqual(
-            { name: r.inputs.name, chart: r.inputs.chart, version: r.inputs.version, repo: (r.inputs.repositoryOpts as { repo: string }).repo, namespace: r.inputs.namespace, values: r.inputs.values },
-            { name: chart.release, chart: chart.chart, version: "1.28.1", repo: "https://istio-release.storage.googleapis.com/charts", namespace: "istio-system", values: chartValues(chart.role, t) },
+            {
+              name: r.inputs.name,
+              chart: r.inputs.chart,
+              version: r.inputs.version,
+              repo: (r.inputs.repositoryOpts as { repo: string }).repo,
+              namespace: r.inputs.namespace,
+              values: r.inputs.values,
+            },
+            {
+              name: chart.release,
+              chart: chart.chart,
+              version: "1.28.1",
+              repo: "https://istio-release.storage.googleapis.com/charts",
+              namespace: "istio-system",
+              values: chartValues(chart.role, t),
+            },
           );
         }
       });
@@ -62,18 +81,33 @@ describe("IstioInstall under mocks", function () {
         assert.ok(deps(T.release, "mesh-install-cni").includes(urn(T.release, "mesh-install-base")));
         assert.ok(deps(T.release, "mesh-install-ztunnel").includes(urn(T.release, "mesh-install-istiod")));
         assert.ok(deps(T.gateway, "mesh-install-east-west-gateway").includes(urn(T.release, "mesh-install-istiod")));
-        assert.ok(deps(T.gateway, "mesh-install-east-west-gateway").includes(urn(T.crds, "mesh-install-gateway-api")), "Gateway API CRDs before the gateway");
-        assert.strictEqual(find(c, T.crds, "mesh-install-gateway-api").inputs.file, "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml");
-        assert.ok(deps(T.secret, "mesh-install-reader-token").includes(urn(T.release, "mesh-install-base")), "the base chart creates the reader account");
+        assert.ok(
+          deps(T.gateway, "mesh-install-east-west-gateway").includes(urn(T.crds, "mesh-install-gateway-api")),
+          "Gateway API CRDs before the gateway",
+        );
+        assert.strictEqual(
+          find(c, T.crds, "mesh-install-gateway-api").inputs.file,
+          "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml",
+        );
+        assert.ok(
+          deps(T.secret, "mesh-install-reader-token").includes(urn(T.release, "mesh-install-base")),
+          "the base chart creates the reader account",
+        );
         const peer = stack === "cluster-1" ? "cluster-2" : "cluster-1";
         assert.ok(deps(T.secret, `mesh-install-remote-secret-${peer}`).includes(urn(T.release, "mesh-install-istiod")));
       });
 
       it("offers the mesh config what to depend on (CRDs, the four releases) and the identity to check", async () => {
         const c = (await runs())[stack].capture;
-        const urns = [find(c, T.crds, "mesh-install-gateway-api").urn, ...CHARTS.map((ch) => find(c, T.release, `mesh-install-${ch.role}`).urn)];
+        const urns = [
+          find(c, T.crds, "mesh-install-gateway-api").urn,
+          ...CHARTS.map((ch) => find(c, T.release, `mesh-install-${ch.role}`).urn),
+        ];
         assert.deepStrictEqual(c.outputs.ready, urns);
-        assert.deepStrictEqual(c.outputs.expected, { clusterName: stack, network: stack === "cluster-1" ? "network1" : "network2" });
+        assert.deepStrictEqual(c.outputs.expected, {
+          clusterName: stack,
+          network: stack === "cluster-1" ? "network1" : "network2",
+        });
       });
 
       it("hands the stack's provider and the component as parent to every Kubernetes child", async () => {
@@ -88,7 +122,10 @@ describe("IstioInstall under mocks", function () {
           assert.match(r.name, /^mesh-install-/);
         }
         // istio-system holds every release: a refactor that dropped it from the program must not delete the mesh.
-        assert.deepStrictEqual(children.filter((r) => r.retainOnDelete).map((r) => r.name), ["mesh-install-istio-system"]);
+        assert.deepStrictEqual(
+          children.filter((r) => r.retainOnDelete).map((r) => r.name),
+          ["mesh-install-istio-system"],
+        );
         assert.deepStrictEqual(c.violations, []);
       });
 
@@ -97,7 +134,11 @@ describe("IstioInstall under mocks", function () {
         const peer = stack === "cluster-1" ? "cluster-2" : "cluster-1";
         const s = find(c, T.secret, `mesh-install-remote-secret-${peer}`);
         assert.deepStrictEqual(s.secretInputs, ["stringData"]);
-        const meta = s.inputs.metadata as { name: string; labels: Record<string, string>; annotations: Record<string, string> };
+        const meta = s.inputs.metadata as {
+          name: string;
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+        };
         assert.strictEqual(meta.name, `istio-remote-secret-${peer}`);
         assert.strictEqual(meta.labels["istio/multiCluster"], "true");
         assert.strictEqual(meta.annotations["networking.istio.io/cluster"], peer);
@@ -105,17 +146,31 @@ describe("IstioInstall under mocks", function () {
         assert.deepStrictEqual(Object.keys(data), [peer]);
         const kc = parse(data[peer]);
         assert.strictEqual(kc.clusters[0].cluster.server, `https://k3d-${peer}-serverlb:6443`);
-        assert.strictEqual(Buffer.from(kc.clusters[0].cluster["certificate-authority-data"], "base64").toString(), CLUSTER_CA);
+        assert.strictEqual(
+          Buffer.from(kc.clusters[0].cluster["certificate-authority-data"], "base64").toString(),
+          CLUSTER_CA,
+        );
         assert.deepStrictEqual(kc.users, [{ name: peer, user: { token: TOKEN } }]);
         const token = find(c, T.secret, "mesh-install-reader-token");
-        assert.strictEqual((token.inputs.metadata as { annotations: Record<string, string> }).annotations["kubernetes.io/service-account.name"], "istio-reader-service-account");
+        assert.strictEqual(
+          (token.inputs.metadata as { annotations: Record<string, string> }).annotations[
+            "kubernetes.io/service-account.name"
+          ],
+          "istio-reader-service-account",
+        );
       });
 
       it("registers cacerts with the four keys as a secret input, and exports key material only as secret outputs", async () => {
         const run = (await runs())[stack];
         assert.deepStrictEqual(find(run.capture, T.secret, "mesh-install-cacerts").secretInputs, ["stringData"]);
-        assert.deepStrictEqual(Object.keys(cacerts(run.capture)).sort(), ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"]);
-        for (const [name, out] of Object.entries(run.raw)) assert.strictEqual(await pulumi.isSecret(out), name !== "missing", name);
+        assert.deepStrictEqual(Object.keys(cacerts(run.capture)).sort(), [
+          "ca-cert.pem",
+          "ca-key.pem",
+          "cert-chain.pem",
+          "root-cert.pem",
+        ]);
+        for (const [name, out] of Object.entries(run.raw))
+          assert.strictEqual(await pulumi.isSecret(out), name !== "missing", name);
         // Anywhere an input is not registered as a secret, no key and no token appear.
         for (const r of run.capture.resources) {
           for (const [k, v] of Object.entries(r.inputs)) {
@@ -135,21 +190,38 @@ describe("IstioInstall under mocks", function () {
     assert.strictEqual(a["root-cert.pem"], b["root-cert.pem"], "one root for the mesh");
     const root = new X509Certificate(a["root-cert.pem"]);
     assert.ok(root.ca && root.checkIssued(root) && root.verify(root.publicKey), "root: a self-signed CA");
-    for (const [cluster, ca] of [["cluster-1", a], ["cluster-2", b]] as const) {
+    for (const [cluster, ca] of [
+      ["cluster-1", a],
+      ["cluster-2", b],
+    ] as const) {
       const inter = new X509Certificate(ca["ca-cert.pem"]);
       assert.ok(inter.ca, `${cluster}: intermediate is a CA`);
       assert.ok(inter.checkIssued(root) && inter.verify(root.publicKey), `${cluster}: signed by the root`);
       assert.ok(!inter.verify(inter.publicKey), `${cluster}: not self-signed`);
       assert.match(inter.subject, new RegExp(`L=${cluster}`));
-      assert.strictEqual(createPublicKey(ca["ca-key.pem"]).export({ format: "pem", type: "spki" }), inter.publicKey.export({ format: "pem", type: "spki" }), `${cluster}: ca-key matches ca-cert`);
+      assert.strictEqual(
+        createPublicKey(ca["ca-key.pem"]).export({ format: "pem", type: "spki" }),
+        inter.publicKey.export({ format: "pem", type: "spki" }),
+        `${cluster}: ca-key matches ca-cert`,
+      );
       const chain = pems(ca["cert-chain.pem"]);
-      assert.deepStrictEqual(chain.map((p) => new X509Certificate(p).fingerprint256), [inter.fingerprint256, root.fingerprint256], `${cluster}: chain order`);
+      assert.deepStrictEqual(
+        chain.map((p) => new X509Certificate(p).fingerprint256),
+        [inter.fingerprint256, root.fingerprint256],
+        `${cluster}: chain order`,
+      );
       const hours = (cert: X509Certificate) => (Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 3600_000;
       assert.ok(Math.abs(hours(inter) - 8760) <= 1 && Math.abs(hours(root) - 87600) <= 1, `${cluster}: validity`);
-      assert.ok(Date.parse(inter.validTo) <= Date.parse(root.validTo), `${cluster}: the intermediate expires before the root`);
+      assert.ok(
+        Date.parse(inter.validTo) <= Date.parse(root.validTo),
+        `${cluster}: the intermediate expires before the root`,
+      );
       for (const pem of [ca["ca-cert.pem"], ca["root-cert.pem"]]) {
         const usage = new x509.X509Certificate(pem).getExtension(x509.KeyUsagesExtension)!;
-        assert.ok(usage.critical && usage.usages & x509.KeyUsageFlags.keyCertSign && usage.usages & x509.KeyUsageFlags.cRLSign, "cert and CRL signing");
+        assert.ok(
+          usage.critical && usage.usages & x509.KeyUsageFlags.keyCertSign && usage.usages & x509.KeyUsageFlags.cRLSign,
+          "cert and CRL signing",
+        );
       }
     }
     assert.notStrictEqual(a["ca-cert.pem"], b["ca-cert.pem"], "one intermediate per cluster");
@@ -166,18 +238,32 @@ describe("IstioInstall under mocks", function () {
   it("a first pulumi up of cluster-1 before cluster-2 succeeds and says which remote secret is missing", async () => {
     const up = await bringUpOnce();
     const missing = up.first.capture.outputs.missing as string[];
-    assert.deepStrictEqual(missing, ['remote secret istio-remote-secret-cluster-2 not written: stack "cluster-2" exports no installReaderKubeconfig yet; run "pulumi up -s cluster-2", then "pulumi up -s cluster-1" again']);
-    assert.strictEqual(up.first.capture.resources.some((r) => r.name.startsWith("mesh-install-remote-secret-")), false);
+    assert.deepStrictEqual(missing, [
+      'remote secret istio-remote-secret-cluster-2 not written: stack "cluster-2" exports no installReaderKubeconfig yet; run "pulumi up -s cluster-2", then "pulumi up -s cluster-1" again',
+    ]);
+    assert.strictEqual(
+      up.first.capture.resources.some((r) => r.name.startsWith("mesh-install-remote-secret-")),
+      false,
+    );
     assert.ok(up.first.capture.resources.some((r) => r.name === "mesh-install-istiod"));
     assert.deepStrictEqual(up.third.capture.outputs.missing, []);
   });
 
   it("cluster-2 before the root stack stops with what to run first, before istiod", async () => {
-    await assert.rejects(runInstall(targetOf("cluster-2"), { "cluster-1": {} }), (e: Error & { resources?: RecordedResource[] }) => {
-      assert.match(e.message, /stack "cluster-2": the root CA stack "cluster-1" exports no intermediate CA for cluster "cluster-2" yet; run "pulumi up -s cluster-1" first/);
-      assert.deepStrictEqual(e.resources?.filter((r) => /cacerts|istiod|ztunnel/.test(r.name)), []);
-      return true;
-    });
+    await assert.rejects(
+      runInstall(targetOf("cluster-2"), { "cluster-1": {} }),
+      (e: Error & { resources?: RecordedResource[] }) => {
+        assert.match(
+          e.message,
+          /stack "cluster-2": the root CA stack "cluster-1" exports no intermediate CA for cluster "cluster-2" yet; run "pulumi up -s cluster-1" first/,
+        );
+        assert.deepStrictEqual(
+          e.resources?.filter((r) => /cacerts|istiod|ztunnel/.test(r.name)),
+          [],
+        );
+        return true;
+      },
+    );
   });
 
   it("refuses to run with the layer off", async () => {

@@ -14,8 +14,16 @@ describe("install layer off, and bad install input", () => {
       assert.strictEqual(parseInstallSettings(stack, stackRaw(stack)).enabled, false);
       const capture = await run(stackSettings(stack));
       assert.strictEqual(resourceList(capture), readResourceList(stack));
-      assert.deepStrictEqual(capture.resources.filter((r) => r.name.startsWith("mesh-install") || r.type.startsWith("tls:") || r.type.includes("helm.sh")), []);
-      assert.deepStrictEqual(buildPlan(stackSettings(stack)).objects.filter((o) => o.name.startsWith("mesh-install")), []);
+      assert.deepStrictEqual(
+        capture.resources.filter(
+          (r) => r.name.startsWith("mesh-install") || r.type.startsWith("tls:") || r.type.includes("helm.sh"),
+        ),
+        [],
+      );
+      assert.deepStrictEqual(
+        buildPlan(stackSettings(stack)).objects.filter((o) => o.name.startsWith("mesh-install")),
+        [],
+      );
     });
   }
 
@@ -27,7 +35,10 @@ describe("install layer off, and bad install input", () => {
       return new IstioInstall("mesh-install", { target, provider });
     }).catch((e: unknown) => e);
     assert.ok(failed instanceof CaptureError, String(failed));
-    assert.match((failed.cause as Error).message, /stack "cluster-1" has 1 config problem\(s\):\n {2}- key "mesh-lab:install.meshId" is "other" in stack "cluster-2" but "mesh1" in stack "cluster-1"/);
+    assert.match(
+      (failed.cause as Error).message,
+      /stack "cluster-1" has 1 config problem\(s\):\n {2}- key "mesh-lab:install.meshId" is "other" in stack "cluster-2" but "mesh1" in stack "cluster-1"/,
+    );
     assert.deepStrictEqual(failed.resources, []);
   });
 });

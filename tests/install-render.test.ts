@@ -14,7 +14,10 @@ describe("install layer: the GitOps tree and the stack outputs", () => {
   });
 
   it("renders install/<stack>/ for Argo CD (charts as Applications, istio-system, the east-west gateway), never a Secret, and leaves the overlays as they were", async () => {
-    dir = tempProject({ "cluster-1": { "mesh-lab:install": installOn("cluster-1") }, "cluster-2": { "mesh-lab:install": installOn("cluster-2") } });
+    dir = tempProject({
+      "cluster-1": { "mesh-lab:install": installOn("cluster-1") },
+      "cluster-2": { "mesh-lab:install": installOn("cluster-2") },
+    });
     const result = await renderCli(dir);
     assert.strictEqual(result.code, 0, result.stderr);
     const tree = snapshot(path.join(dir, "gitops"));
@@ -29,15 +32,23 @@ describe("install layer: the GitOps tree and the stack outputs", () => {
       "install/cluster-1/kustomization.yaml",
       "install/cluster-1/namespace-istio-system.yaml",
     ]);
-    const install = [...tree].filter(([p]) => p.startsWith("install/")).map(([, text]) => text).join("\n");
+    const install = [...tree]
+      .filter(([p]) => p.startsWith("install/"))
+      .map(([, text]) => text)
+      .join("\n");
     assert.doesNotMatch(install, /kind: Secret|PRIVATE KEY|BEGIN CERTIFICATE/);
     // The mesh config of each cluster is what it was without the layer: Argo CD installs these Applications.
     const committed = snapshot(path.join(ROOT, "gitops"));
-    for (const stack of ["cluster-1", "cluster-2"]) assert.strictEqual(tree.get(`clusters/${stack}/kustomization.yaml`), committed.get(`clusters/${stack}/kustomization.yaml`));
+    for (const stack of ["cluster-1", "cluster-2"])
+      assert.strictEqual(
+        tree.get(`clusters/${stack}/kustomization.yaml`),
+        committed.get(`clusters/${stack}/kustomization.yaml`),
+      );
   });
 
   it("exports the outputs the peer stacks read under the names they read (index.ts)", () => {
     const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-    for (const [key, name] of Object.entries(OUTPUTS)) assert.match(index, new RegExp(`export const ${name} = outputs\\.install\\?\\.outputs\\[OUTPUTS\\.${key}\\];`));
+    for (const [key, name] of Object.entries(OUTPUTS))
+      assert.match(index, new RegExp(`export const ${name} = outputs\\.install\\?\\.outputs\\[OUTPUTS\\.${key}\\];`));
   });
 });

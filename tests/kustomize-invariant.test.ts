@@ -20,7 +20,9 @@ const { kubectl, why } = findKubectl();
 
 /** The objects `kubectl kustomize <dir>` yields, by content, sorted. */
 function kustomize(dir: string): string[] {
-  return allDocuments(execFileSync(kubectl!, ["kustomize", dir], { encoding: "utf8" })).map(fingerprint).sort();
+  return allDocuments(execFileSync(kubectl!, ["kustomize", dir], { encoding: "utf8" }))
+    .map(fingerprint)
+    .sort();
 }
 
 // The committed tree does not change while the tests run: each overlay of it is built once, for the three tests.
@@ -57,13 +59,19 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
       const settings = { ...stackSettings(stack), verifyPolicies: false };
       const capture = await run(settings);
       assert.deepStrictEqual(capture.violations, []);
-      const deployed = capture.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom).map((r) => fingerprint(r.inputs)).sort();
+      const deployed = capture.resources
+        .filter((r) => r.type.startsWith("kubernetes:") && r.custom)
+        .map((r) => fingerprint(r.inputs))
+        .sort();
       assert.deepStrictEqual(kustomizeCommitted(stack), deployed);
     });
 
     it(`agrees with the in-process kustomize model the layout tests use, stack ${stack}`, () => {
       const tree = readTree(path.join(ROOT, "gitops"));
-      assert.deepStrictEqual(buildKustomization(tree, `clusters/${stack}`).map(fingerprint).sort(), kustomizeCommitted(stack));
+      assert.deepStrictEqual(
+        buildKustomization(tree, `clusters/${stack}`).map(fingerprint).sort(),
+        kustomizeCommitted(stack),
+      );
     });
   }
 
@@ -74,7 +82,17 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
     it("holds for every stack of the rendered tree", async () => {
       // given cluster-2 without waypoints, more accounts replicas, and a third app only it runs
       const apps = defaultApps();
-      const cluster2Apps = [{ ...apps[0], replicas: 2 }, apps[1], { name: "reports", image: "hashicorp/http-echo:1.0", args: ["-text=reports"], port: 8080, allowFrom: ["finance"] }];
+      const cluster2Apps = [
+        { ...apps[0], replicas: 2 },
+        apps[1],
+        {
+          name: "reports",
+          image: "hashicorp/http-echo:1.0",
+          args: ["-text=reports"],
+          port: 8080,
+          allowFrom: ["finance"],
+        },
+      ];
       dir = tempProject({ "cluster-2": { waypoints: false, apps: cluster2Apps } });
       // when it renders
       const result = await renderCli(dir);
@@ -84,15 +102,24 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
       assert.match(k2, /- path: patches\/namespace-accounts.yaml/);
       assert.match(k2, /- path: patches\/deployment-accounts.accounts.yaml/);
       assert.match(k2, /- \.\.\/\.\.\/apps\/reports/);
-      assert.doesNotMatch(fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "utf8"), /reports/);
+      assert.doesNotMatch(
+        fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "utf8"),
+        /reports/,
+      );
       const want = await registered(dir);
-      for (const stack of STACKS) assert.deepStrictEqual(kustomize(path.join(dir, "gitops", "clusters", stack)), want.get(stack), stack);
+      for (const stack of STACKS)
+        assert.deepStrictEqual(kustomize(path.join(dir, "gitops", "clusters", stack)), want.get(stack), stack);
     });
   });
 
   it("matches patch targets literally, even for names with dots", () => {
     // given a config map whose name has dots, and a look-alike the target must not also match
-    const cm = (name: string, data: Record<string, string>) => kubeObject({ manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "accounts" }, data } as never, app: "accounts", layer: "base" });
+    const cm = (name: string, data: Record<string, string>) =>
+      kubeObject({
+        manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "accounts" }, data } as never,
+        app: "accounts",
+        layer: "base",
+      });
     const stacks: StackObjects[] = [
       { stack: "a", objects: [cm("a.b.c", { v: "1" }), cm("aXbXc", { v: "1" })] },
       { stack: "b", objects: [cm("a.b.c", { v: "2" }), cm("aXbXc", { v: "1" })] },
@@ -101,7 +128,11 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-kustomize-"));
     try {
       writeTreeAtomically(path.join(dir, "t"), tree);
-      for (const s of stacks) assert.deepStrictEqual(kustomize(path.join(dir, "t", "clusters", s.stack)), s.objects.map((o) => fingerprint(o.manifest)).sort());
+      for (const s of stacks)
+        assert.deepStrictEqual(
+          kustomize(path.join(dir, "t", "clusters", s.stack)),
+          s.objects.map((o) => fingerprint(o.manifest)).sort(),
+        );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -21,7 +21,17 @@ const stackArb = fc.record({
   waypoints: fc.boolean(),
   podSecurity: fc.constantFrom("baseline", "restricted"),
   apps: fc.subarray(POOL, { minLength: 1 }).chain((names) =>
-    fc.tuple(...names.map((name) => fc.record({ name: fc.constant(name), waypoint: fc.boolean(), replicas: fc.integer({ min: 0, max: 3 }), global: fc.boolean(), port: fc.constantFrom(8080, 9090) }))),
+    fc.tuple(
+      ...names.map((name) =>
+        fc.record({
+          name: fc.constant(name),
+          waypoint: fc.boolean(),
+          replicas: fc.integer({ min: 0, max: 3 }),
+          global: fc.boolean(),
+          port: fc.constantFrom(8080, 9090),
+        }),
+      ),
+    ),
   ),
   client: fc.boolean(),
 });
@@ -49,16 +59,29 @@ function treeOf(stacks: readonly StackObjects[]): Tree {
 
 /** The settings of one generated stack, through parseSettings like any stack file. */
 function computeStackObjects(spec: StackSpec, i: number): StackObjects {
-  const served = spec.apps.map((a) => ({ ...a, image: "nginx:1.27", ...(spec.client ? { allowFrom: ["client"] } : {}) }));
-  const apps = spec.client ? [...served, { name: "client", image: "curlimages/curl:8.11.1", calls: served.map((a) => a.name) }] : served;
+  const served = spec.apps.map((a) => ({
+    ...a,
+    image: "nginx:1.27",
+    ...(spec.client ? { allowFrom: ["client"] } : {}),
+  }));
+  const apps = spec.client
+    ? [...served, { name: "client", image: "curlimages/curl:8.11.1", calls: served.map((a) => a.name) }]
+    : served;
   const stack = `cluster-${i + 1}`;
-  const settings = fixtureSettings(apps, { clusterName: stack, waypoints: String(spec.waypoints), podSecurity: spec.podSecurity }, stack);
+  const settings = fixtureSettings(
+    apps,
+    { clusterName: stack, waypoints: String(spec.waypoints), podSecurity: spec.podSecurity },
+    stack,
+  );
   return { stack, objects: kubeObjects(buildPlan(settings).objects) };
 }
 
 function computeTree(stacks: readonly StackObjects[]): Tree {
   const layout = planLayout(stacks);
-  return buildTree(layout, { argocd: new Map(stacks.map((s) => [s.stack, { kind: "Application" }])), readme: "readme\n" });
+  return buildTree(layout, {
+    argocd: new Map(stacks.map((s) => [s.stack, { kind: "Application" }])),
+    readme: "readme\n",
+  });
 }
 
 const prints = (objects: readonly { manifest?: unknown }[] | readonly Record<string, unknown>[]) =>
@@ -74,7 +97,8 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
       fc.property(fleetArb, (specs) => {
         const stacks = specs.map(stackObjects);
         const tree = treeOf(stacks);
-        for (const s of stacks) assert.deepStrictEqual(prints(buildKustomization(tree, `clusters/${s.stack}`)), prints(s.objects), s.stack);
+        for (const s of stacks)
+          assert.deepStrictEqual(prints(buildKustomization(tree, `clusters/${s.stack}`)), prints(s.objects), s.stack);
       }),
       PARAMS,
     );
@@ -86,18 +110,23 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
         const stacks = specs.map(stackObjects);
         const tree = treeOf(stacks);
         const keys = new Map(stacks.map((s) => [s.stack, new Set(s.objects.map((o) => o.key))]));
-        const runs = (stack: string, app: string) => stacks.find((s) => s.stack === stack)!.objects.some((o) => o.app === app);
+        const runs = (stack: string, app: string) =>
+          stacks.find((s) => s.stack === stack)!.objects.some((o) => o.app === app);
         for (const s of stacks) {
           const k = fromYaml(tree.get(`clusters/${s.stack}/kustomization.yaml`)!) as { resources: string[] };
           for (const layer of k.resources.filter((r) => r.startsWith("../../"))) {
             const dir = layer.slice("../../".length);
-            if (dir.startsWith("apps/")) assert.ok(runs(s.stack, dir.slice("apps/".length)), `${s.stack} includes ${dir} but does not run it`);
-            for (const m of buildKustomization(tree, dir)) assert.ok(keys.get(s.stack)!.has(keyOf(m)), `${dir} holds ${keyOf(m)}, which ${s.stack} does not have`);
+            if (dir.startsWith("apps/"))
+              assert.ok(runs(s.stack, dir.slice("apps/".length)), `${s.stack} includes ${dir} but does not run it`);
+            for (const m of buildKustomization(tree, dir))
+              assert.ok(keys.get(s.stack)!.has(keyOf(m)), `${dir} holds ${keyOf(m)}, which ${s.stack} does not have`);
           }
         }
         // and base/ is used by every stack, so it holds only what all of them have
         if (tree.has("base/kustomization.yaml")) {
-          for (const m of buildKustomization(tree, "base")) for (const s of stacks) assert.ok(keys.get(s.stack)!.has(keyOf(m)), `base holds ${keyOf(m)}, not in ${s.stack}`);
+          for (const m of buildKustomization(tree, "base"))
+            for (const s of stacks)
+              assert.ok(keys.get(s.stack)!.has(keyOf(m)), `base holds ${keyOf(m)}, not in ${s.stack}`);
         }
       }),
       PARAMS,
@@ -116,7 +145,10 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
             if (mine) counts.set(fingerprint(mine.manifest), (counts.get(fingerprint(mine.manifest)) ?? 0) + 1);
           }
           const chosen = counts.get(fingerprint(shared.manifest)) ?? 0;
-          assert.ok([...counts.values()].every((c) => c <= chosen), `${shared.key}: a more common version exists than the shared one`);
+          assert.ok(
+            [...counts.values()].every((c) => c <= chosen),
+            `${shared.key}: a more common version exists than the shared one`,
+          );
         }
       }),
       PARAMS,
@@ -126,12 +158,22 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
   it("stacks that agree share everything: no patch, no object written in an overlay but the policies and waypoints", () => {
     fc.assert(
       fc.property(stackArb, fc.integer({ min: 2, max: 3 }), (spec, n) => {
-        const stacks = Array.from({ length: n }, () => stackObjects(spec, 0)).map((s, i) => ({ ...s, stack: `cluster-${i + 1}` }));
+        const stacks = Array.from({ length: n }, () => stackObjects(spec, 0)).map((s, i) => ({
+          ...s,
+          stack: `cluster-${i + 1}`,
+        }));
         const tree = treeOf(stacks);
         for (const path of tree.keys()) {
           assert.ok(!path.includes("/patches/"), `${path}: identical stacks need no patch`);
-          const m = path.startsWith("clusters/") && !path.endsWith("kustomization.yaml") ? (fromYaml(tree.get(path)!) as { kind: string }) : undefined;
-          if (m) assert.ok(["AuthorizationPolicy", "Gateway"].includes(m.kind), `${path} (${m.kind}) is in an overlay though every stack has it alike`);
+          const m =
+            path.startsWith("clusters/") && !path.endsWith("kustomization.yaml")
+              ? (fromYaml(tree.get(path)!) as { kind: string })
+              : undefined;
+          if (m)
+            assert.ok(
+              ["AuthorizationPolicy", "Gateway"].includes(m.kind),
+              `${path} (${m.kind}) is in an overlay though every stack has it alike`,
+            );
         }
       }),
       PARAMS,

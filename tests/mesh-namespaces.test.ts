@@ -6,7 +6,8 @@ import { find, runStack, STACKS, stackSettings, T } from "./support/stacks";
 
 // Whole objects are compared with the committed gitops/ tree (tests/gitops-snapshot.test.ts); here, behaviour.
 const labelsOf = (p: MeshPlan, name: string) => p.objects.find((o) => o.name === name)!.manifest.metadata.labels!;
-const annotationsOf = (p: MeshPlan, name: string) => p.objects.find((o) => o.name === name)!.manifest.metadata.annotations;
+const annotationsOf = (p: MeshPlan, name: string) =>
+  p.objects.find((o) => o.name === name)!.manifest.metadata.annotations;
 
 describe("app namespaces", () => {
   for (const stack of STACKS) {
@@ -16,7 +17,11 @@ describe("app namespaces", () => {
       for (const app of settings.apps) {
         const labels = labelsOf(p, `${app.name}-namespace`);
         assert.strictEqual(labels["istio.io/dataplane-mode"], "ambient", app.name);
-        assert.strictEqual(labels["istio.io/use-waypoint"], settings.waypoints && app.waypoint ? "waypoint" : undefined, app.name);
+        assert.strictEqual(
+          labels["istio.io/use-waypoint"],
+          settings.waypoints && app.waypoint ? "waypoint" : undefined,
+          app.name,
+        );
       }
     });
   }
@@ -26,13 +31,19 @@ describe("app namespaces", () => {
     assert.strictEqual(base["pod-security.kubernetes.io/enforce"], "baseline");
     assert.strictEqual(base["pod-security.kubernetes.io/warn"], "restricted");
     assert.strictEqual(base["pod-security.kubernetes.io/audit"], "restricted");
-    const restricted = labelsOf(buildPlan(fixtureSettings(FIXTURE_APPS, { podSecurity: "restricted" })), "web-namespace");
+    const restricted = labelsOf(
+      buildPlan(fixtureSettings(FIXTURE_APPS, { podSecurity: "restricted" })),
+      "web-namespace",
+    );
     assert.strictEqual(restricted["pod-security.kubernetes.io/enforce"], "restricted");
     assert.strictEqual(restricted["pod-security.kubernetes.io/warn"], "restricted");
   });
 
   it("tells Argo CD and Flux not to prune a namespace, since pulumi up keeps it on delete", () => {
-    assert.deepStrictEqual(annotationsOf(buildPlan(fixtureSettings()), "client-namespace"), { "argocd.argoproj.io/sync-options": "Prune=false", "kustomize.toolkit.fluxcd.io/prune": "disabled" });
+    assert.deepStrictEqual(annotationsOf(buildPlan(fixtureSettings()), "client-namespace"), {
+      "argocd.argoproj.io/sync-options": "Prune=false",
+      "kustomize.toolkit.fluxcd.io/prune": "disabled",
+    });
   });
 
   it("makes every namespaced resource wait for its namespace", async () => {
@@ -41,7 +52,10 @@ describe("app namespaces", () => {
     assert.ok(namespaced.length >= 10);
     for (const r of namespaced) {
       const ns = (r.inputs.metadata as { namespace: string }).namespace;
-      assert.ok(r.dependsOn.includes(find(capture, T.namespace, `${ns}-namespace`).urn), `${r.name} does not wait for namespace ${ns}`);
+      assert.ok(
+        r.dependsOn.includes(find(capture, T.namespace, `${ns}-namespace`).urn),
+        `${r.name} does not wait for namespace ${ns}`,
+      );
     }
   });
 });
@@ -49,9 +63,15 @@ describe("app namespaces", () => {
 describe("waypoint", () => {
   it("deploys Gateway `waypoint` (class istio-waypoint, HBONE 15008) in a waypointed app's namespace", () => {
     const gateways = buildPlan(fixtureSettings([WEB, CLIENT])).objects.filter((o) => o.manifest.kind === "Gateway");
-    assert.deepStrictEqual(gateways.map((g) => [g.name, g.manifest.metadata.namespace, g.manifest.metadata.name]), [["web-waypoint", "web", "waypoint"]]);
+    assert.deepStrictEqual(
+      gateways.map((g) => [g.name, g.manifest.metadata.namespace, g.manifest.metadata.name]),
+      [["web-waypoint", "web", "waypoint"]],
+    );
     const gw = gateways[0].manifest as { spec?: unknown; metadata: { labels?: Record<string, string> } };
-    assert.deepStrictEqual(gw.spec, { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] });
+    assert.deepStrictEqual(gw.spec, {
+      gatewayClassName: "istio-waypoint",
+      listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
+    });
     assert.strictEqual(gw.metadata.labels!["istio.io/waypoint-for"], "service");
   });
 });

@@ -31,13 +31,17 @@ describe("stack outputs", () => {
 describe("component outputs (registerOutputs), which the engine keeps in the stack state", () => {
   it("MeshCluster lists its namespaces; each MeshApp its namespace, host and policies", async () => {
     const capture = await runStack("cluster-1");
-    const outputsOf = (type: string, name: string) => capture.componentOutputs![capture.resources.find((r) => r.type === type && r.name === name)!.urn];
+    const outputsOf = (type: string, name: string) =>
+      capture.componentOutputs![capture.resources.find((r) => r.type === type && r.name === name)!.urn];
     assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshCluster", "mesh"), { namespaces: ["accounts", "finance"] });
     assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshApp", "accounts"), {
       namespace: "accounts",
       host: "accounts.accounts.svc.cluster.local",
       policyNames: ["deny-all", "allow-from-finance", "allow-waypoint"],
     });
-    assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshApp", "finance"), { namespace: "finance", policyNames: ["deny-all"] });
+    assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshApp", "finance"), {
+      namespace: "finance",
+      policyNames: ["deny-all"],
+    });
   });
 });

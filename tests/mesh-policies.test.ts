@@ -4,7 +4,11 @@ import { FIXTURE_APPS, fixtureSettings } from "./support/fixtures";
 
 // On fixture apps: web (waypoint, allows client) and client. Whole objects: tests/gitops-snapshot.test.ts.
 const policies = (changes: Record<string, unknown> = {}) =>
-  new Map(buildPlan(fixtureSettings(FIXTURE_APPS, changes)).objects.filter((o) => o.manifest.kind === "AuthorizationPolicy").map((o) => [o.name, o.manifest as { metadata: { annotations?: Record<string, string> }; spec?: unknown }]));
+  new Map(
+    buildPlan(fixtureSettings(FIXTURE_APPS, changes))
+      .objects.filter((o) => o.manifest.kind === "AuthorizationPolicy")
+      .map((o) => [o.name, o.manifest as { metadata: { annotations?: Record<string, string> }; spec?: unknown }]),
+  );
 
 describe("authorization policies", () => {
   describe("with a waypoint (the default)", () => {
@@ -26,8 +30,13 @@ describe("authorization policies", () => {
     });
 
     it("lets the waypoint's own identity through the ztunnel deny-all, in the stack's trust domain", () => {
-      assert.deepStrictEqual(policies().get("web-allow-waypoint")!.spec, { action: "ALLOW", rules: [{ from: [{ source: { principals: ["cluster.local/ns/web/sa/waypoint"] } }] }] });
-      const spec = policies({ trustDomain: "mesh.example" }).get("web-allow-waypoint")!.spec as { rules: { from: { source: { principals: string[] } }[] }[] };
+      assert.deepStrictEqual(policies().get("web-allow-waypoint")!.spec, {
+        action: "ALLOW",
+        rules: [{ from: [{ source: { principals: ["cluster.local/ns/web/sa/waypoint"] } }] }],
+      });
+      const spec = policies({ trustDomain: "mesh.example" }).get("web-allow-waypoint")!.spec as {
+        rules: { from: { source: { principals: string[] } }[] }[];
+      };
       assert.deepStrictEqual(spec.rules[0].from[0].source.principals, ["mesh.example/ns/web/sa/waypoint"]);
     });
   });
@@ -35,7 +44,10 @@ describe("authorization policies", () => {
   describe("without a waypoint", () => {
     it("keeps allow-from-client a plain L4 namespace policy and adds no waypoint allow", () => {
       const p = policies({ waypoints: "false" });
-      assert.deepStrictEqual(p.get("web-allow-from-client")!.spec, { action: "ALLOW", rules: [{ from: [{ source: { namespaces: ["client"] } }] }] });
+      assert.deepStrictEqual(p.get("web-allow-from-client")!.spec, {
+        action: "ALLOW",
+        rules: [{ from: [{ source: { namespaces: ["client"] } }] }],
+      });
       assert.deepStrictEqual([...p.keys()], ["web-deny-all", "web-allow-from-client", "client-deny-all"]);
     });
   });

@@ -21,7 +21,8 @@ describe("MeshCluster provider", () => {
         const provider = find(capture, T.provider, "mesh-k8s");
         const k8sResources = capture.resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.ok(k8sResources.length >= 10);
-        for (const r of k8sResources) assert.strictEqual(r.provider, `${provider.urn}::mesh-k8s-id`, `${r.name} uses ${r.provider}`);
+        for (const r of k8sResources)
+          assert.strictEqual(r.provider, `${provider.urn}::mesh-k8s-id`, `${r.name} uses ${r.provider}`);
         assert.deepStrictEqual(capture.violations, []);
       });
     });
@@ -31,7 +32,10 @@ describe("MeshCluster provider", () => {
     const settings = stackSettings("cluster-1");
     const without = await run(settings);
     assert.strictEqual(find(without, T.provider, "mesh-k8s").inputs.kubeconfig, undefined);
-    const withIt = await runProgram(program({ settings, kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") }), clusterOf(settings));
+    const withIt = await runProgram(
+      program({ settings, kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") }),
+      clusterOf(settings),
+    );
     const provider = find(withIt, T.provider, "mesh-k8s");
     assert.deepStrictEqual(provider.secretInputs, ["kubeconfig"]);
   });
@@ -44,6 +48,8 @@ describe("MeshCluster provider", () => {
       return program({ settings })();
     }, clusterOf(settings));
     // then the recording mock reports exactly that resource
-    assert.deepStrictEqual(capture.violations, ['kubernetes:core/v1:ConfigMap "stray" has no explicit provider and would use the default one']);
+    assert.deepStrictEqual(capture.violations, [
+      'kubernetes:core/v1:ConfigMap "stray" has no explicit provider and would use the default one',
+    ]);
   });
 });

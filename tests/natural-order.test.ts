@@ -11,7 +11,13 @@ describe("naturalCompare (stacks in the order people read them)", () => {
   it("puts cluster-2 before cluster-10, and sorts a fleet by number", () => {
     assert.ok(naturalCompare("cluster-2", "cluster-10") < 0);
     assert.ok(naturalCompare("cluster-10", "cluster-2") > 0);
-    assert.deepStrictEqual(naturalSort(["cluster-10", "cluster-1", "cluster-2", "edge-3", "cluster-100"]), ["cluster-1", "cluster-2", "cluster-10", "cluster-100", "edge-3"]);
+    assert.deepStrictEqual(naturalSort(["cluster-10", "cluster-1", "cluster-2", "edge-3", "cluster-100"]), [
+      "cluster-1",
+      "cluster-2",
+      "cluster-10",
+      "cluster-100",
+      "edge-3",
+    ]);
   });
 
   it("puts the empty string first", () => {
@@ -32,11 +38,23 @@ describe("naturalCompare (stacks in the order people read them)", () => {
   it("is 0 only for equal strings (a tie in value such as 7 and 007 falls back to plain order)", () => {
     assert.ok(naturalCompare("c-7", "c-007") > 0);
     assert.ok(naturalCompare("c-007", "c-7") < 0);
-    fc.assert(fc.property(fc.oneof(name, anyString), fc.oneof(name, anyString), (a, b) => (naturalCompare(a, b) === 0) === (a === b)));
+    fc.assert(
+      fc.property(
+        fc.oneof(name, anyString),
+        fc.oneof(name, anyString),
+        (a, b) => (naturalCompare(a, b) === 0) === (a === b),
+      ),
+    );
   });
 
   it("is antisymmetric", () => {
-    fc.assert(fc.property(fc.oneof(name, anyString), fc.oneof(name, anyString), (a, b) => sign(naturalCompare(a, b)) === -sign(naturalCompare(b, a))));
+    fc.assert(
+      fc.property(
+        fc.oneof(name, anyString),
+        fc.oneof(name, anyString),
+        (a, b) => sign(naturalCompare(a, b)) === -sign(naturalCompare(b, a)),
+      ),
+    );
   });
 
   it("is transitive", () => {
@@ -50,20 +68,28 @@ describe("naturalCompare (stacks in the order people read them)", () => {
   });
 
   it("gives one order whatever order the input came in", () => {
-    fc.assert(fc.property(fc.array(name, { maxLength: 20 }), fc.nat(), (xs, seed) => {
-      const shuffled = [...xs].sort((p, q) => ((p.length * 31 + seed) % 7) - ((q.length * 31 + seed) % 7));
-      assert.deepStrictEqual(naturalSort(shuffled), naturalSort(xs));
-    }));
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 20 }), fc.nat(), (xs, seed) => {
+        const shuffled = [...xs].sort((p, q) => ((p.length * 31 + seed) % 7) - ((q.length * 31 + seed) % 7));
+        assert.deepStrictEqual(naturalSort(shuffled), naturalSort(xs));
+      }),
+    );
   });
 
   it("agrees with plain comparison when the digit runs have equal length", () => {
-    const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((d) => d.join(""));
+    const digits = (n: number) =>
+      fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n }).map((d) => d.join(""));
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z-]{0,6}$/), fc.integer({ min: 1, max: 25 }).chain((n) => fc.tuple(digits(n), digits(n))), fc.stringMatching(/^[a-z-]{0,4}$/), (prefix, [x, y], suffix) => {
-        const a = `${prefix}${x}${suffix}`;
-        const b = `${prefix}${y}${suffix}`;
-        return sign(naturalCompare(a, b)) === sign(a < b ? -1 : a > b ? 1 : 0);
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z-]{0,6}$/),
+        fc.integer({ min: 1, max: 25 }).chain((n) => fc.tuple(digits(n), digits(n))),
+        fc.stringMatching(/^[a-z-]{0,4}$/),
+        (prefix, [x, y], suffix) => {
+          const a = `${prefix}${x}${suffix}`;
+          const b = `${prefix}${y}${suffix}`;
+          return sign(naturalCompare(a, b)) === sign(a < b ? -1 : a > b ? 1 : 0);
+        },
+      ),
     );
   });
 });

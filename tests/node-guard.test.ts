@@ -7,11 +7,18 @@ import { ROOT } from "./support/stacks";
 // The project pins Node 22 (package.json engines, the `node` dev dependency); every npm script that runs Node
 // starts with the guard, which refuses another major version and says how to fix it.
 describe("the Node 22 guard", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
 
   it("runs first in every npm script that starts Node or a tool on it", () => {
     const guard = "node scripts/require-node22.js && ";
-    const unguarded = Object.entries(pkg.scripts).filter(([name, script]) => !name.startsWith("pre") && /\b(node|tsc|mocha|eslint|prettier|stryker)\b/.test(script) && !script.startsWith(guard));
+    const unguarded = Object.entries(pkg.scripts).filter(
+      ([name, script]) =>
+        !name.startsWith("pre") &&
+        /\b(node|tsc|mocha|eslint|prettier|stryker)\b/.test(script) &&
+        !script.startsWith(guard),
+    );
     assert.deepStrictEqual(unguarded, []);
   });
 
@@ -19,7 +26,9 @@ describe("the Node 22 guard", () => {
     const other = "/usr/bin/node";
     const version = spawnSync(other, ["--version"], { encoding: "utf8" });
     if (version.error || version.stdout.startsWith("v22.")) {
-      console.log(`      SKIPPED (node guard): no Node other than 22 at ${other} to try it with (${version.error?.message ?? version.stdout.trim()})`);
+      console.log(
+        `      SKIPPED (node guard): no Node other than 22 at ${other} to try it with (${version.error?.message ?? version.stdout.trim()})`,
+      );
       this.skip();
     }
     const r = spawnSync(other, [path.join(ROOT, "scripts", "require-node22.js")], { cwd: ROOT, encoding: "utf8" });

@@ -16,6 +16,10 @@ describe("observability: docs/observability.md", () => {
   });
 
   it("shows the refusal of a low objective with the text the reader gives", () => {
-    assert.ok(doc.includes('key "mesh-lab:observability.slo.availability" is 90; expected a percentage above 93.0556 and below 100: at 90 the 14.4x page threshold needs an error ratio of 144%, which cannot happen'));
+    assert.ok(
+      doc.includes(
+        'key "mesh-lab:observability.slo.availability" is 90; expected a percentage above 93.0556 and below 100: at 90 the 14.4x page threshold needs an error ratio of 144%, which cannot happen',
+      ),
+    );
   });
 });

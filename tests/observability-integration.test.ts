@@ -20,7 +20,10 @@ describe("observability, end to end: the plan, pulumi up and the render", () => 
 
   it("adds nothing with the default deploy: none (the workshop's clusters have no prometheus-operator)", () => {
     const plan = buildPlan(settingsWith({}));
-    assert.deepStrictEqual(plan.objects.filter((o) => o.layer === "observability"), []);
+    assert.deepStrictEqual(
+      plan.objects.filter((o) => o.layer === "observability"),
+      [],
+    );
   });
 
   it("registers the SLO rule under its app and the dashboard under the cluster, through the stack's provider", async () => {
@@ -52,10 +55,23 @@ describe("observability, end to end: the plan, pulumi up and the render", () => 
 
   it("refuses, before anything is registered or written, a tag renamed in the Telemetry that the rules still read", async () => {
     const telemetry = {
-      overrides: [{ match: { metric: "REQUEST_COUNT" }, tagOverrides: { err_kind: { value: "response.code >= 500 ? 'server_error' : 'none'" }, slow_request: { value: "request.duration > duration('1s') ? 'true' : 'false'" } } }],
+      overrides: [
+        {
+          match: { metric: "REQUEST_COUNT" },
+          tagOverrides: {
+            err_kind: { value: "response.code >= 500 ? 'server_error' : 'none'" },
+            slow_request: { value: "request.duration > duration('1s') ? 'true' : 'false'" },
+          },
+        },
+      ],
     };
-    assert.throws(() => buildPlan(settingsWith({ observability: { deploy: "rules" }, telemetry })), (e: unknown) => e instanceof ConfigError && /label "error_type" is read by PrometheusRule/.test(e.message));
-    dir = tempProject({ "cluster-1": { "mesh-lab:observability": { deploy: "rules" }, "mesh-lab:telemetry": telemetry } });
+    assert.throws(
+      () => buildPlan(settingsWith({ observability: { deploy: "rules" }, telemetry })),
+      (e: unknown) => e instanceof ConfigError && /label "error_type" is read by PrometheusRule/.test(e.message),
+    );
+    dir = tempProject({
+      "cluster-1": { "mesh-lab:observability": { deploy: "rules" }, "mesh-lab:telemetry": telemetry },
+    });
     const before = snapshot(dir);
     const result = await renderCli(dir);
     assert.strictEqual(result.code, 2, result.stderr);

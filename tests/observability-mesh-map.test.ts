@@ -29,7 +29,14 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
 
   it("tells allowed-but-unused, used-and-allowed and used-but-denied edges apart, and marks the denied one red", () => {
     const apps = [
-      { name: "ledger-api", namespace: "ledger", image: "nginx:1.27", port: 80, waypoint: true, allowFrom: ["finance", "audit"] },
+      {
+        name: "ledger-api",
+        namespace: "ledger",
+        image: "nginx:1.27",
+        port: 80,
+        waypoint: true,
+        allowFrom: ["finance", "audit"],
+      },
       { name: "finance", image: "curlimages/curl:8.11.1", calls: ["ledger-api", "reports"] },
       { name: "audit", image: "curlimages/curl:8.11.1", calls: ["ledger-api"] },
       { name: "reports", image: "nginx:1.27", port: 80, global: true },
@@ -52,7 +59,10 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
       { name: "finance", image: "curlimages/curl:8.11.1", calls: ["accounts"] },
       { name: "ops", image: "nginx:1.27", port: 8080 },
     ];
-    assert.match(meshMap(observed("cluster-1", { config: { apps } })), /\n  app_finance -->\|calls\| app_accounts\n  app_ops -.->\|may call\| app_accounts\n/);
+    assert.match(
+      meshMap(observed("cluster-1", { config: { apps } })),
+      /\n  app_finance -->\|calls\| app_accounts\n  app_ops -.->\|may call\| app_accounts\n/,
+    );
   });
 
   it("sorts a caller's edges by callee, not by config order, and has no class line for what no app has", () => {
@@ -77,6 +87,9 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
       { name: "b", image: "nginx:1.27", port: 80 },
       { name: "a", image: "nginx:1.27", port: 80 },
     ];
-    assert.equal(meshMap(observed("cluster-1", { config: { apps: apps(["a", "b"]) } })), meshMap(observed("cluster-1", { config: { apps: apps(["b", "a"]) } })));
+    assert.equal(
+      meshMap(observed("cluster-1", { config: { apps: apps(["a", "b"]) } })),
+      meshMap(observed("cluster-1", { config: { apps: apps(["b", "a"]) } })),
+    );
   });
 });

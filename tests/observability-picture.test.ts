@@ -14,7 +14,11 @@ describe("observability: the dashboard picture", () => {
   it("draws every panel of the dashboard JSON, titled, at its grid position, the same way twice", () => {
     const d = dashboardModel(observed());
     const svg = dashboardSvg(d, "test");
-    for (const p of d.panels ?? []) assert.ok(svg.includes(`>${(p as { title: string }).title.replace(/"/g, "&quot;")}</text>`), (p as { title: string }).title);
+    for (const p of d.panels ?? [])
+      assert.ok(
+        svg.includes(`>${(p as { title: string }).title.replace(/"/g, "&quot;")}</text>`),
+        (p as { title: string }).title,
+      );
     // Panel 2 sits at grid x=12, y=0: 16px margin + 12 x 52px + 4px gutter, below the 44px header.
     assert.match(svg, /<rect x="644" y="64" width="616" height="232" rx="3"/);
     assert.equal(dashboardSvg(d, "test"), svg);
@@ -31,7 +35,11 @@ describe("observability: the dashboard picture", () => {
   it("escapes text for XML, draws untitled panels and dashboards empty, and names an unlabelled series by its number", () => {
     const d = dashboardModel(observed());
     const first = d.panels![0] as dashboard.Panel;
-    const untitled: dashboard.Panel = { ...first, title: undefined, targets: first.targets?.map((t) => ({ ...t, legendFormat: undefined })) };
+    const untitled: dashboard.Panel = {
+      ...first,
+      title: undefined,
+      targets: first.targets?.map((t) => ({ ...t, legendFormat: undefined })),
+    };
     const svg = dashboardSvg({ ...d, title: undefined, panels: [untitled] }, `A & <B> "c"`);
     assert.ok(svg.includes(`>A &amp; &lt;B&gt; &quot;c&quot;</text>`), "the caption, escaped");
     assert.match(svg, /font-size="18" font-weight="600"><\/text>/, "an untitled dashboard has an empty title");

@@ -5,7 +5,12 @@ import { observed } from "./support/observability";
 
 describe("observability: the objects a stack deploys", () => {
   const names = (deploy: "none" | "dashboards" | "rules" | "all", slos?: false[]) =>
-    observabilityObjects(observed("cluster-1", { observability: { deploy }, slos })).map((o) => [o.logicalName, o.object.kind, o.object.metadata?.name, o.app]);
+    observabilityObjects(observed("cluster-1", { observability: { deploy }, slos })).map((o) => [
+      o.logicalName,
+      o.object.kind,
+      o.object.metadata?.name,
+      o.app,
+    ]);
 
   it("deploys nothing by default, so pulumi up works on a cluster without prometheus-operator", () => {
     assert.deepEqual(names("none"), []);

@@ -9,19 +9,33 @@ const KNOWN = new Set<string>(ISTIO_STANDARD_LABELS);
 
 describe("observability: PromQL parsed with lezer-promql", () => {
   it("reads label names from matchers, by, on, group_left, ignoring and quoted UTF-8 names", () => {
-    assert.deepEqual(readPromql('sum by (a) (x) / on (b) group_left (c) y{d!~"e"} unless ignoring (f) z').labels.map((l) => l.name), ["a", "b", "c", "d", "f"]);
+    assert.deepEqual(
+      readPromql('sum by (a) (x) / on (b) group_left (c) y{d!~"e"} unless ignoring (f) z').labels.map((l) => l.name),
+      ["a", "b", "c", "d", "f"],
+    );
     assert.deepEqual(readPromql('{"utf.label"="v"}').labels, [{ name: "utf.label", offset: 1 }]);
-    assert.deepEqual(readPromql("sum without (g) (rate(x[5m]))").labels.map((l) => l.name), ["g"]);
+    assert.deepEqual(
+      readPromql("sum without (g) (rate(x[5m]))").labels.map((l) => l.name),
+      ["g"],
+    );
   });
 
   it("reports a syntax error with its line and column", () => {
-    assert.deepEqual(checkPromql('sum(rate(x{reporter="waypoint"}[5m])', KNOWN).syntax, ["PromQL syntax error at line 1, column 37 (end of expression)"]);
-    assert.deepEqual(checkPromql("rate(x[5m]) +\n  ) y", KNOWN).syntax[0], 'PromQL syntax error at line 2, column 3 near ")"');
+    assert.deepEqual(checkPromql('sum(rate(x{reporter="waypoint"}[5m])', KNOWN).syntax, [
+      "PromQL syntax error at line 1, column 37 (end of expression)",
+    ]);
+    assert.deepEqual(
+      checkPromql("rate(x[5m]) +\n  ) y", KNOWN).syntax[0],
+      'PromQL syntax error at line 2, column 3 near ")"',
+    );
     assert.equal(position("ab\ncd", 4), "line 2, column 2");
   });
 
   it("lists the labels that are not known, once each", () => {
-    assert.deepEqual(checkPromql('sum by (err_kind) (x{err_kind="a", reporter="waypoint"})', KNOWN), { syntax: [], unknownLabels: ["err_kind"] });
+    assert.deepEqual(checkPromql('sum by (err_kind) (x{err_kind="a", reporter="waypoint"})', KNOWN), {
+      syntax: [],
+      unknownLabels: ["err_kind"],
+    });
   });
 
   it("parses every generated expression of both stacks without an error and finds only known labels", () => {
@@ -30,9 +44,20 @@ describe("observability: PromQL parsed with lezer-promql", () => {
 
   it("sees the labels the generated rules and dashboard really read, so the check has something to check", () => {
     const c = observed();
-    const exprs = [...prometheusRule(c, c.apps[0]).spec.groups![0].rules!.map((r) => String(r.expr)), ...dashboardQueries(dashboardModel(c)).map((q) => q.expr)];
+    const exprs = [
+      ...prometheusRule(c, c.apps[0]).spec.groups![0].rules!.map((r) => String(r.expr)),
+      ...dashboardQueries(dashboardModel(c)).map((q) => q.expr),
+    ];
     const read = new Set(exprs.flatMap((e) => readPromql(e).labels.map((l) => l.name)));
-    for (const l of ["reporter", "destination_cluster", "destination_service_name", "destination_service_namespace", "error_type", "slow_request", "source_workload_namespace"]) {
+    for (const l of [
+      "reporter",
+      "destination_cluster",
+      "destination_service_name",
+      "destination_service_namespace",
+      "error_type",
+      "slow_request",
+      "source_workload_namespace",
+    ]) {
       assert.ok(read.has(l), l);
     }
   });
@@ -59,21 +84,35 @@ describe("observability: a tag renamed in the Telemetry while rules and panels s
   });
 
   it("checks only what the stack deploys: rules alone, dashboards alone, or nothing with deploy: none", () => {
-    assert.match(renamed(renameErrorType, { deploy: "rules" })[0], /read by PrometheusRule accounts-slo \(SLO of mesh-lab:apps\[0\]\), but it/);
-    assert.match(renamed(renameErrorType, { deploy: "dashboards" })[0], /read by dashboard panel "Error ratio by error_type", dashboard panel/);
+    assert.match(
+      renamed(renameErrorType, { deploy: "rules" })[0],
+      /read by PrometheusRule accounts-slo \(SLO of mesh-lab:apps\[0\]\), but it/,
+    );
+    assert.match(
+      renamed(renameErrorType, { deploy: "dashboards" })[0],
+      /read by dashboard panel "Error ratio by error_type", dashboard panel/,
+    );
     assert.deepEqual(renamed(renameErrorType, { deploy: "none" }), []);
   });
 
   it("fails when a later override REMOVEs the tag, and when the tag only sits on another metric", () => {
-    const removed = renamed((o) => o.push({ match: { metric: "ALL_METRICS" }, tagOverrides: { slow_request: { operation: "REMOVE" } } }));
+    const removed = renamed((o) =>
+      o.push({ match: { metric: "ALL_METRICS" }, tagOverrides: { slow_request: { operation: "REMOVE" } } }),
+    );
     assert.equal(removed.length, 1);
-    assert.match(removed[0], /^stack "cluster-1": label "slow_request" is read by .*\(tags there: error_type at mesh-lab:telemetry.overrides\[0\].tagOverrides.error_type\); the latency SLO counts slow_request="true" as bad/);
+    assert.match(
+      removed[0],
+      /^stack "cluster-1": label "slow_request" is read by .*\(tags there: error_type at mesh-lab:telemetry.overrides\[0\].tagOverrides.error_type\); the latency SLO counts slow_request="true" as bad/,
+    );
     const elsewhere = renamed((o) => (o[0].match.metric = "REQUEST_DURATION"));
     assert.equal(elsewhere.length, 2);
     assert.match(elsewhere[0], /label "error_type" .*\(tags there: none\)/);
   });
 
   it("accepts the tag on ALL_METRICS, which includes istio_requests_total", () => {
-    assert.deepEqual(renamed((o) => (o[0].match.metric = "ALL_METRICS")), []);
+    assert.deepEqual(
+      renamed((o) => (o[0].match.metric = "ALL_METRICS")),
+      [],
+    );
   });
 });

@@ -5,41 +5,87 @@ import { CLIENT, FIXTURE_APPS, fixtureSettings, WEB } from "./support/fixtures";
 
 // What the plan holds, on fixture apps (not Pulumi.yaml's defaults): behaviour of the objects, read from
 // buildPlan directly. How they are registered (provider, parent, retainOnDelete) is tested on the program.
-const plan = (apps: readonly unknown[] = FIXTURE_APPS, changes: Record<string, unknown> = {}) => buildPlan(fixtureSettings(apps, changes));
+const plan = (apps: readonly unknown[] = FIXTURE_APPS, changes: Record<string, unknown> = {}) =>
+  buildPlan(fixtureSettings(apps, changes));
 function get(p: MeshPlan, name: string): PlannedObject {
   const found = p.objects.find((o) => o.name === name);
   if (!found) throw new Error(`no ${name} in the plan: ${p.objects.map((o) => o.name).join(", ")}`);
   return found;
 }
 type Pod = { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
-const container = (p: MeshPlan, app: string) => (get(p, `${app}-deployment`).manifest as unknown as Pod).spec.template.spec.containers[0];
+const container = (p: MeshPlan, app: string) =>
+  (get(p, `${app}-deployment`).manifest as unknown as Pod).spec.template.spec.containers[0];
 
 describe("the plan (buildPlan), on fixture apps", () => {
   it("plans a serving app's objects in registration order, each after what it depends on", () => {
     const p = plan();
-    assert.deepStrictEqual(p.objects.filter((o) => o.app === "web").map((o) => o.name), [
-      "web-namespace", "web-waypoint", "web-telemetry", "web-deny-all", "web-allow-from-client", "web-allow-waypoint", "web-serviceaccount", "web-deployment", "web-service",
-    ]);
+    assert.deepStrictEqual(
+      p.objects.filter((o) => o.app === "web").map((o) => o.name),
+      [
+        "web-namespace",
+        "web-waypoint",
+        "web-telemetry",
+        "web-deny-all",
+        "web-allow-from-client",
+        "web-allow-waypoint",
+        "web-serviceaccount",
+        "web-deployment",
+        "web-service",
+      ],
+    );
     const seen = new Set<string>();
     for (const o of p.objects) {
       for (const d of o.dependsOn) assert.ok(seen.has(d), `${o.name} depends on ${d}, planned after it`);
       seen.add(o.name);
     }
-    assert.deepStrictEqual(get(p, "web-deployment").dependsOn, ["web-namespace", "web-serviceaccount", "web-deny-all", "web-allow-from-client", "web-allow-waypoint"]);
+    assert.deepStrictEqual(get(p, "web-deployment").dependsOn, [
+      "web-namespace",
+      "web-serviceaccount",
+      "web-deny-all",
+      "web-allow-from-client",
+      "web-allow-waypoint",
+    ]);
   });
 
   it("gives a client no Service, no Telemetry, no waypoint", () => {
-    assert.deepStrictEqual(plan().objects.filter((o) => o.app === "client").map((o) => o.name), ["client-namespace", "client-deny-all", "client-serviceaccount", "client-deployment"]);
+    assert.deepStrictEqual(
+      plan()
+        .objects.filter((o) => o.app === "client")
+        .map((o) => o.name),
+      ["client-namespace", "client-deny-all", "client-serviceaccount", "client-deployment"],
+    );
   });
 
   it("keeps namespaces and workloads on delete, never policies, waypoint or Telemetry", () => {
-    const kept = plan().objects.filter((o) => o.keep).map((o) => o.name);
-    assert.deepStrictEqual(kept, ["web-namespace", "web-serviceaccount", "web-deployment", "web-service", "client-namespace", "client-serviceaccount", "client-deployment"]);
+    const kept = plan()
+      .objects.filter((o) => o.keep)
+      .map((o) => o.name);
+    assert.deepStrictEqual(kept, [
+      "web-namespace",
+      "web-serviceaccount",
+      "web-deployment",
+      "web-service",
+      "client-namespace",
+      "client-serviceaccount",
+      "client-deployment",
+    ]);
   });
 
   it("files namespaces and Telemetry under base, workloads under the app, policies and waypoints per cluster", () => {
-    const layers = Object.fromEntries(plan().objects.filter((o) => o.app === "web").map((o) => [o.manifest.kind, o.layer]));
-    assert.deepStrictEqual(layers, { Namespace: "base", Telemetry: "base", Gateway: "cluster", AuthorizationPolicy: "cluster", ServiceAccount: "app", Deployment: "app", Service: "app" });
+    const layers = Object.fromEntries(
+      plan()
+        .objects.filter((o) => o.app === "web")
+        .map((o) => [o.manifest.kind, o.layer]),
+    );
+    assert.deepStrictEqual(layers, {
+      Namespace: "base",
+      Telemetry: "base",
+      Gateway: "cluster",
+      AuthorizationPolicy: "cluster",
+      ServiceAccount: "app",
+      Deployment: "app",
+      Service: "app",
+    });
   });
 
   it("serves on the app's own port: the container port, and the Service's", () => {
@@ -59,7 +105,10 @@ describe("the plan (buildPlan), on fixture apps", () => {
 
   it("runs the app's replicas, image and args", () => {
     const p = plan([{ ...WEB, replicas: 0 }, CLIENT]);
-    assert.strictEqual((get(p, "web-deployment").manifest as unknown as { spec: { replicas: number } }).spec.replicas, 0);
+    assert.strictEqual(
+      (get(p, "web-deployment").manifest as unknown as { spec: { replicas: number } }).spec.replicas,
+      0,
+    );
     assert.strictEqual(container(p, "web").image, "nginx:1.27");
     assert.deepStrictEqual(container(p, "web").args, ["-p", "8080"]);
   });
@@ -70,9 +119,15 @@ describe("the plan (buildPlan), on fixture apps", () => {
   ] as const) {
     it(`with ${what}: no Gateway, no use-waypoint label, no waypoint allow`, () => {
       const p = plan(apps, changes);
-      assert.deepStrictEqual(p.objects.filter((o) => o.manifest.kind === "Gateway"), []);
+      assert.deepStrictEqual(
+        p.objects.filter((o) => o.manifest.kind === "Gateway"),
+        [],
+      );
       assert.strictEqual(get(p, "web-namespace").manifest.metadata.labels!["istio.io/use-waypoint"], undefined);
-      assert.deepStrictEqual(p.objects.filter((o) => o.app === "web" && o.manifest.kind === "AuthorizationPolicy").map((o) => o.name), ["web-deny-all", "web-allow-from-client"]);
+      assert.deepStrictEqual(
+        p.objects.filter((o) => o.app === "web" && o.manifest.kind === "AuthorizationPolicy").map((o) => o.name),
+        ["web-deny-all", "web-allow-from-client"],
+      );
     });
   }
 

@@ -3,7 +3,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CHECK_TRIES, CURL_MAX_SECONDS, Expectation, PAUSE_SECONDS, verifyJobManifest } from "../components/verify-job-spec";
+import {
+  CHECK_TRIES,
+  CURL_MAX_SECONDS,
+  Expectation,
+  PAUSE_SECONDS,
+  verifyJobManifest,
+} from "../components/verify-job-spec";
 import { stackSettings } from "./support/stacks";
 
 const URL = "http://accounts.accounts.svc.cluster.local:8080/";
@@ -11,7 +17,8 @@ const URL = "http://accounts.accounts.svc.cluster.local:8080/";
 // The Job's real command, from the real manifest: the script is what runs in the pod.
 function jobCommand(expect: Expectation): string[] {
   const job = verifyJobManifest(stackSettings("cluster-1"), { name: "verify", namespace: "finance", url: URL, expect });
-  return (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0].command;
+  return (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]
+    .command;
 }
 
 interface Outcome {
@@ -46,8 +53,12 @@ exit "\${line%% *}"
     fs.writeFileSync(path.join(dir, "sleep"), `#!/bin/sh\necho "$1" >> "$FAKE/sleeps"\n`, { mode: 0o755 });
     const [shell, flag, script] = jobCommand(expect);
     assert.deepStrictEqual([shell, flag], ["/bin/sh", "-c"]);
-    const run = spawnSync(shell, [flag, script], { env: { PATH: `${dir}:${process.env.PATH}`, FAKE: dir }, encoding: "utf8" });
-    const lines = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean) : []);
+    const run = spawnSync(shell, [flag, script], {
+      env: { PATH: `${dir}:${process.env.PATH}`, FAKE: dir },
+      encoding: "utf8",
+    });
+    const lines = (f: string) =>
+      fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean) : [];
     return { status: run.status, stdout: run.stdout, calls: lines("calls"), sleeps: lines("sleeps") };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -88,7 +99,12 @@ describe("policy-check scripts, run with /bin/sh against a fake curl", () => {
         const out = runScript("denied", [answer]);
         assert.strictEqual(out.status, 1, out.stdout);
         const [rc, code] = answer.split(" ");
-        assert.ok(out.stdout.includes(`FAIL: inconclusive: no 403 and no connection reset from ${URL} in ${CHECK_TRIES} tries; last: curl exit ${rc}, HTTP ${code}`), out.stdout);
+        assert.ok(
+          out.stdout.includes(
+            `FAIL: inconclusive: no 403 and no connection reset from ${URL} in ${CHECK_TRIES} tries; last: curl exit ${rc}, HTTP ${code}`,
+          ),
+          out.stdout,
+        );
         assert.strictEqual(out.calls.length, CHECK_TRIES);
       });
     }
@@ -124,12 +140,18 @@ describe("policy-check scripts, run with /bin/sh against a fake curl", () => {
     it("calls the URL with a bounded time per try and pauses between tries, not after the last", () => {
       const out = runScript("allowed", ["7 000"]);
       assert.strictEqual(out.calls.length, CHECK_TRIES);
-      for (const call of out.calls) assert.ok(call.includes(`--max-time ${CURL_MAX_SECONDS}`) && call.endsWith(URL), call);
+      for (const call of out.calls)
+        assert.ok(call.includes(`--max-time ${CURL_MAX_SECONDS}`) && call.endsWith(URL), call);
       assert.deepStrictEqual(out.sleeps, Array(CHECK_TRIES - 1).fill(String(PAUSE_SECONDS)));
     });
 
     it("fits inside the Job's activeDeadlineSeconds, with a minute left to start the pod", () => {
-      const job = verifyJobManifest(stackSettings("cluster-1"), { name: "verify", namespace: "finance", url: URL, expect: "allowed" });
+      const job = verifyJobManifest(stackSettings("cluster-1"), {
+        name: "verify",
+        namespace: "finance",
+        url: URL,
+        expect: "allowed",
+      });
       const deadline = (job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds;
       const worstCase = CHECK_TRIES * CURL_MAX_SECONDS + (CHECK_TRIES - 1) * PAUSE_SECONDS;
       assert.strictEqual(worstCase, 235);

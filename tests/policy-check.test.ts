@@ -32,14 +32,26 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     assert.match(jobName(find(capture, JOB, "web-check-denied")), /^verify-web-denied-[0-9a-f]{8}$/);
     assert.strictEqual((allowed.metadata as { namespace: string }).namespace, "client");
     assert.strictEqual((denied.metadata as { namespace: string }).namespace, "mesh-lab-probe");
-    const command = (job: Record<string, unknown>) => (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0].command;
-    assert.deepStrictEqual(command(allowed), ["/bin/sh", "-c", checkScript("http://web.web.svc.cluster.local:8080/", "allowed")]);
-    assert.deepStrictEqual(command(denied), ["/bin/sh", "-c", checkScript("http://web.web.svc.cluster.local:8080/", "denied")]);
+    const command = (job: Record<string, unknown>) =>
+      (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0].command;
+    assert.deepStrictEqual(command(allowed), [
+      "/bin/sh",
+      "-c",
+      checkScript("http://web.web.svc.cluster.local:8080/", "allowed"),
+    ]);
+    assert.deepStrictEqual(command(denied), [
+      "/bin/sh",
+      "-c",
+      checkScript("http://web.web.svc.cluster.local:8080/", "denied"),
+    ]);
   });
 
   it("creates the probe namespace in the mesh, allowed by no app", async () => {
     const capture = await run(verifying());
-    const probe = find(capture, T.namespace, "mesh-probe-namespace").inputs.metadata as { name: string; labels: Record<string, string> };
+    const probe = find(capture, T.namespace, "mesh-probe-namespace").inputs.metadata as {
+      name: string;
+      labels: Record<string, string>;
+    };
     assert.strictEqual(probe.name, "mesh-lab-probe");
     assert.strictEqual(probe.labels["istio.io/dataplane-mode"], "ambient");
     assert.strictEqual(probe.labels["pod-security.kubernetes.io/enforce"], "restricted");
@@ -67,10 +79,16 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     assert.strictEqual(jobName(find(same, JOB, "web-check-denied")), jobName(find(base, JOB, "web-check-denied")));
 
     const workloadChanged = await run(verifying({}, [{ ...WEB, replicas: 2 }, CLIENT]));
-    assert.notStrictEqual(jobName(find(workloadChanged, JOB, "web-check-denied")), jobName(find(base, JOB, "web-check-denied")));
+    assert.notStrictEqual(
+      jobName(find(workloadChanged, JOB, "web-check-denied")),
+      jobName(find(base, JOB, "web-check-denied")),
+    );
 
     const policyChanged = await run(verifying({ waypoints: "false" }));
-    assert.notStrictEqual(jobName(find(policyChanged, JOB, "web-check-denied")), jobName(find(base, JOB, "web-check-denied")));
+    assert.notStrictEqual(
+      jobName(find(policyChanged, JOB, "web-check-denied")),
+      jobName(find(base, JOB, "web-check-denied")),
+    );
     assert.notStrictEqual(runId(policyChanged).inputs.keepers, runId(base).inputs.keepers);
 
     // The namespace's Pod Security level is no input of the verdict: changing it does not re-run the check.
@@ -88,7 +106,9 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
 
   it("keeps the Jobs restricted, one-shot and self-cleaning", async () => {
     const capture = await run(verifying());
-    const spec = find(capture, JOB, "web-check-denied").inputs.spec as Record<string, unknown> & { template: { spec: Record<string, unknown> } };
+    const spec = find(capture, JOB, "web-check-denied").inputs.spec as Record<string, unknown> & {
+      template: { spec: Record<string, unknown> };
+    };
     assert.strictEqual(spec.backoffLimit, 0);
     // Three minutes for the policies to reach ztunnel and the waypoint; past it the Job fails and so does pulumi up.
     // 24 tries of at most 5 s each, 5 s apart, plus a minute to start the pod (components/verify-job-spec.ts).
@@ -96,14 +116,29 @@ describe("policies proven on the cluster (verifyPolicies)", () => {
     assert.strictEqual(spec.ttlSecondsAfterFinished, 600);
     assert.strictEqual(spec.template.spec.restartPolicy, "Never");
     assert.strictEqual(spec.template.spec.automountServiceAccountToken, false);
-    assert.deepStrictEqual(spec.template.spec.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+    assert.deepStrictEqual(spec.template.spec.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
   });
 });
 
 describe("policy-check Jobs: the image", () => {
   it("runs the configured verifyImage in every Job, and the curl image by default", async () => {
-    const images = (c: Capture) => c.resources.filter((r) => r.type === JOB).map((r) => (r.inputs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image);
-    assert.deepStrictEqual(images(await run(verifying({ verifyImage: "registry.example/tools/curl:9.0" }))), ["registry.example/tools/curl:9.0", "registry.example/tools/curl:9.0"]);
+    const images = (c: Capture) =>
+      c.resources
+        .filter((r) => r.type === JOB)
+        .map(
+          (r) =>
+            (r.inputs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]
+              .image,
+        );
+    assert.deepStrictEqual(images(await run(verifying({ verifyImage: "registry.example/tools/curl:9.0" }))), [
+      "registry.example/tools/curl:9.0",
+      "registry.example/tools/curl:9.0",
+    ]);
     assert.deepStrictEqual(images(await run(verifying())), ["curlimages/curl:8.11.1", "curlimages/curl:8.11.1"]);
   });
 });
@@ -113,14 +148,20 @@ describe("policy-check Jobs: registration", () => {
     const capture = await run(verifying());
     assert.deepStrictEqual(capture.violations, []);
     const provider = find(capture, T.provider, "mesh-k8s");
-    for (const r of [find(capture, T.namespace, "mesh-probe-namespace"), find(capture, JOB, "web-check-denied")]) assert.strictEqual(r.provider, `${provider.urn}::mesh-k8s-id`, r.name);
+    for (const r of [find(capture, T.namespace, "mesh-probe-namespace"), find(capture, JOB, "web-check-denied")])
+      assert.strictEqual(r.provider, `${provider.urn}::mesh-k8s-id`, r.name);
     const check = find(capture, "mesh-lab:index:PolicyCheck", "web-check");
     assert.strictEqual(find(capture, JOB, "web-check-denied").parent, check.urn);
     assert.strictEqual(check.parent, find(capture, "mesh-lab:index:MeshCluster", "mesh").urn);
   });
 
   it("labels each Job and its pod with what it expects, and names the container check", () => {
-    const job = verifyJobManifest(verifying(), { name: "verify-x", namespace: "client", url: "http://x/", expect: "denied" });
+    const job = verifyJobManifest(verifying(), {
+      name: "verify-x",
+      namespace: "client",
+      url: "http://x/",
+      expect: "denied",
+    });
     assert.strictEqual(job.metadata.labels!["mesh-lab/check"], "denied");
     assert.strictEqual(job.spec!.template.metadata!.labels!["mesh-lab/check"], "denied");
     assert.strictEqual(job.spec!.template.spec!.containers[0].name, "check");

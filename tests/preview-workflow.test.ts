@@ -27,7 +27,10 @@ interface Job {
 }
 
 // GitHub reads workflows as YAML 1.2 (the `on` key stays a string).
-const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")) as {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+};
 const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
 const secretName = (stack: string) => `KUBECONFIG_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
@@ -54,7 +57,8 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
 
   describe("the preview matrix, computed by the stacks job (its script run here on real git histories)", () => {
     const script = workflow.jobs.stacks.steps.find((s) => s.id === "stacks")!.run!;
-    const entries = (stacks: readonly string[]): MatrixEntry[] => stacks.map((stack) => ({ stack, kubeconfigSecret: secretName(stack) }));
+    const entries = (stacks: readonly string[]): MatrixEntry[] =>
+      stacks.map((stack) => ({ stack, kubeconfigSecret: secretName(stack) }));
     const fleet = ["cluster-10", "cluster-2", "cluster-1", "edge.eu_1", "cluster-100", "cluster-9"];
 
     it("feeds the preview job: one job per entry, skipped when there is none", () => {
@@ -63,8 +67,13 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
       assert.strictEqual(job.if, "needs.stacks.outputs.any == 'true'");
       assert.strictEqual(job.strategy!.matrix, "${{ fromJSON(needs.stacks.outputs.matrix) }}");
       assert.strictEqual(job.strategy!["fail-fast"], false);
-      assert.deepStrictEqual(workflow.jobs.stacks.outputs, { matrix: "${{ steps.stacks.outputs.matrix }}", any: "${{ steps.stacks.outputs.any }}" });
-      assert.deepStrictEqual(workflow.jobs.stacks.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with, { "fetch-depth": 0 });
+      assert.deepStrictEqual(workflow.jobs.stacks.outputs, {
+        matrix: "${{ steps.stacks.outputs.matrix }}",
+        any: "${{ steps.stacks.outputs.any }}",
+      });
+      assert.deepStrictEqual(workflow.jobs.stacks.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with, {
+        "fetch-depth": 0,
+      });
     });
 
     it("previews every stack of this repository, in natural order, each with its own kubeconfig secret, when the program changes", () => {
@@ -75,12 +84,19 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
 
     it("previews every stack of a large fleet, in natural order, when anything but a stack file changes", () => {
       for (const changed of [["components/mesh.ts"], ["Pulumi.yaml"], ["Pulumi.cluster-2.yaml", "package.json"]]) {
-        assert.deepStrictEqual(previewMatrix(script, fleet, changed).include, entries(naturalSort(fleet)), `changed: ${changed.join(", ")}`);
+        assert.deepStrictEqual(
+          previewMatrix(script, fleet, changed).include,
+          entries(naturalSort(fleet)),
+          `changed: ${changed.join(", ")}`,
+        );
       }
     });
 
     it("previews only the stacks whose files a pull request changes, when only stack files change", () => {
-      assert.deepStrictEqual(previewMatrix(script, fleet, ["Pulumi.cluster-10.yaml", "Pulumi.cluster-2.yaml"]).include, entries(["cluster-2", "cluster-10"]));
+      assert.deepStrictEqual(
+        previewMatrix(script, fleet, ["Pulumi.cluster-10.yaml", "Pulumi.cluster-2.yaml"]).include,
+        entries(["cluster-2", "cluster-10"]),
+      );
     });
 
     it("previews nothing for a pull request that only deletes a stack file", () => {
@@ -89,7 +105,10 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
     });
 
     it("previews every stack when the base commit is not known", () => {
-      assert.deepStrictEqual(previewMatrix(script, fleet, ["Pulumi.cluster-1.yaml"], [], { unknownBase: true }).include, entries(naturalSort(fleet)));
+      assert.deepStrictEqual(
+        previewMatrix(script, fleet, ["Pulumi.cluster-1.yaml"], [], { unknownBase: true }).include,
+        entries(naturalSort(fleet)),
+      );
     });
 
     it("refuses a stack file whose name is not a stack name, instead of writing broken JSON", () => {
@@ -119,11 +138,15 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
 
   it("is documented in docs/ci-previews.md, every secret it reads included", () => {
     const doc = fs.readFileSync(path.join(ROOT, "docs", "ci-previews.md"), "utf8");
-    for (const name of ["PULUMI_ACCESS_TOKEN", "PULUMI_ORG", ...listStacks(ROOT).map(secretName)]) assert.ok(doc.includes(`\`${name}\``), `docs/ci-previews.md does not document ${name}`);
+    for (const name of ["PULUMI_ACCESS_TOKEN", "PULUMI_ORG", ...listStacks(ROOT).map(secretName)])
+      assert.ok(doc.includes(`\`${name}\``), `docs/ci-previews.md does not document ${name}`);
   });
 
   it(".ci/run checks that gitops/ is current after the tests", () => {
-    const lines = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    const lines = fs
+      .readFileSync(path.join(ROOT, ".ci", "run"), "utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     assert.deepStrictEqual(lines.slice(-2), ["npm cit", "npm run render -- --check"]);
   });
 });

@@ -14,10 +14,17 @@ const WRONG = 'export const port: number = "http";\n';
  * set-up), with the language host's environment for Pulumi.yaml's runtime options.
  */
 function start(root: string, env: Record<string, string> = {}) {
-  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { runtime: { options?: Record<string, unknown> } };
+  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    runtime: { options?: Record<string, unknown> };
+  };
   // pulumi-language-nodejs sets PULUMI_NODEJS_TYPESCRIPT=true unless the runtime option `typescript` is false.
   const typescript = project.runtime.options?.typescript === false ? {} : { PULUMI_NODEJS_TYPESCRIPT: "true" };
-  const config = { "mesh-lab:kubeContext": "ctx-a", "mesh-lab:clusterName": "cluster-a", "mesh-lab:network": "net-a", "mesh-lab:apps": JSON.stringify([{ name: "api", image: "example/api:1", port: 8080 }]) };
+  const config = {
+    "mesh-lab:kubeContext": "ctx-a",
+    "mesh-lab:clusterName": "cluster-a",
+    "mesh-lab:network": "net-a",
+    "mesh-lab:apps": JSON.stringify([{ name: "api", image: "example/api:1", port: 8080 }]),
+  };
   return spawnSync(process.execPath, [START, root, "cluster-a"], {
     cwd: root,
     encoding: "utf8",
@@ -27,7 +34,10 @@ function start(root: string, env: Record<string, string> = {}) {
 
 describe("pulumi up starts the program the way Pulumi's TypeScript templates do", () => {
   it("Pulumi.yaml is runtime nodejs with no loader options, and package.json's main is index.ts", () => {
-    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { main?: string; runtime: { name: string; options?: Record<string, unknown> } };
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+      main?: string;
+      runtime: { name: string; options?: Record<string, unknown> };
+    };
     assert.deepStrictEqual(project.runtime, { name: "nodejs", options: { packagemanager: "npm" } });
     assert.strictEqual(project.main, undefined);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { main: string };
@@ -56,7 +66,8 @@ describe("pulumi up starts the program the way Pulumi's TypeScript templates do"
     before(() => {
       // A project with this one's package.json, Pulumi.yaml and tsconfig.json, whose index.ts has a type error.
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-start-"));
-      for (const f of ["package.json", "Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      for (const f of ["package.json", "Pulumi.yaml", "tsconfig.json"])
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
       fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
       fs.writeFileSync(path.join(dir, "index.ts"), `${WRONG}console.log("ran", port);\n`);
     });
@@ -73,7 +84,11 @@ describe("pulumi up starts the program the way Pulumi's TypeScript templates do"
       this.timeout(120000);
       const r = start(dir, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
       assert.match(r.stdout, /^ran http$/m);
-      const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", dir], { encoding: "utf8" });
+      const tsc = spawnSync(
+        process.execPath,
+        [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", dir],
+        { encoding: "utf8" },
+      );
       assert.strictEqual(tsc.status, 2, tsc.stdout);
       assert.match(tsc.stdout, /TS2322/);
     });

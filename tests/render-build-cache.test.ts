@@ -37,7 +37,10 @@ describe("render: the overlay build cache", () => {
 
     it("changes for one overlay only when that overlay's files change, or a file is added to it", () => {
       const before = keys(tree());
-      for (const after of [keys(tree({ "clusters/two/kustomization.yaml": "resources: [../../base]\n" })), keys(tree({ "clusters/two/extra.yaml": "x: 1\n" }))]) {
+      for (const after of [
+        keys(tree({ "clusters/two/kustomization.yaml": "resources: [../../base]\n" })),
+        keys(tree({ "clusters/two/extra.yaml": "x: 1\n" })),
+      ]) {
         assert.strictEqual(after.one, before.one);
         assert.notStrictEqual(after.two, before.two);
       }
@@ -48,7 +51,10 @@ describe("render: the overlay build cache", () => {
       const other = path.join(os.tmpdir(), `mesh-lab-fake-kubectl-${process.pid}`);
       fs.writeFileSync(other, "#!/bin/sh\n");
       try {
-        assert.notStrictEqual(new BuildCache("/nonexistent", other, t).key("one"), new BuildCache("/nonexistent", kubectl, t).key("one"));
+        assert.notStrictEqual(
+          new BuildCache("/nonexistent", other, t).key("one"),
+          new BuildCache("/nonexistent", kubectl, t).key("one"),
+        );
       } finally {
         fs.rmSync(other, { force: true });
       }
@@ -106,7 +112,11 @@ describe("render: the overlay build cache", () => {
     });
 
     it("refuses a count below one, naming it", () => {
-      for (const bad of [0, -1, 1.5, NaN]) assert.throws(() => new BuildCache(dir, kubectl, tree(), bad), new RegExp(`entriesPerStack is ${bad}; expected an integer >= 1`));
+      for (const bad of [0, -1, 1.5, NaN])
+        assert.throws(
+          () => new BuildCache(dir, kubectl, tree(), bad),
+          new RegExp(`entriesPerStack is ${bad}; expected an integer >= 1`),
+        );
     });
   });
 
@@ -117,7 +127,9 @@ describe("render: the overlay build cache", () => {
     let counting: string;
     before(function () {
       if (!kubectl) {
-        console.log("      SKIPPED (build cache): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)");
+        console.log(
+          "      SKIPPED (build cache): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)",
+        );
         this.skip();
       }
     });
@@ -134,7 +146,14 @@ describe("render: the overlay build cache", () => {
     async function render(...argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
       let stderr = "";
       let stdout = "";
-      const code = await main(argv, { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: (t) => void (stdout += t), env: { KUBECTL: counting }, buildCacheDir: path.join(dir, "cache") });
+      const code = await main(argv, {
+        root: dir,
+        cwd: dir,
+        stderr: (t) => void (stderr += t),
+        stdout: (t) => void (stdout += t),
+        env: { KUBECTL: counting },
+        buildCacheDir: path.join(dir, "cache"),
+      });
       return { code, stderr, stdout };
     }
 
@@ -151,16 +170,32 @@ describe("render: the overlay build cache", () => {
     it("keeps no build that differs from the plan: the next render builds it again", async () => {
       // A kubectl whose output is wrong (names changed), as a bug in reading it would be: nothing of it may be kept.
       const tampering = path.join(dir, "kubectl-tampering");
-      fs.writeFileSync(tampering, `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\nprintf '%s\\n' "$out" | sed 's/^  name: accounts$/  name: accounts-tampered/'\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        tampering,
+        `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\nprintf '%s\\n' "$out" | sed 's/^  name: accounts$/  name: accounts-tampered/'\n`,
+        { mode: 0o755 },
+      );
       const run = async () => {
         let stderr = "";
-        const code = await main([], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => {}, env: { KUBECTL: tampering }, buildCacheDir: path.join(dir, "cache") });
+        const code = await main([], {
+          root: dir,
+          cwd: dir,
+          stderr: (t) => void (stderr += t),
+          stdout: () => {},
+          env: { KUBECTL: tampering },
+          buildCacheDir: path.join(dir, "cache"),
+        });
         return { code, stderr };
       };
       const first = await run();
       assert.strictEqual(first.code, 3, first.stderr);
       assert.match(first.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);
-      assert.deepStrictEqual(fs.existsSync(path.join(dir, "cache")) ? fs.readdirSync(path.join(dir, "cache"), { recursive: true }).filter((f) => String(f).endsWith(".json")) : [], []);
+      assert.deepStrictEqual(
+        fs.existsSync(path.join(dir, "cache"))
+          ? fs.readdirSync(path.join(dir, "cache"), { recursive: true }).filter((f) => String(f).endsWith(".json"))
+          : [],
+        [],
+      );
       assert.strictEqual((await run()).code, 3);
       assert.strictEqual(runs(), 4);
     });
@@ -181,7 +216,10 @@ describe("render: the overlay build cache", () => {
       const entries = fs.readdirSync(path.join(dir, "cache", "cluster-1"));
       assert.strictEqual(entries.length, 1);
       const entry = path.join(dir, "cache", "cluster-1", entries[0]);
-      fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'));
+      fs.writeFileSync(
+        entry,
+        fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'),
+      );
       const r = await render("--check");
       assert.strictEqual(r.code, 3, r.stderr);
       assert.match(r.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);

@@ -10,7 +10,12 @@ import { snapshot, tempProject } from "./support/render-project";
 import { ROOT } from "./support/stacks";
 
 // The render proves each overlay builds to its stack with the real kubectl kustomize before it writes anything.
-const ns = (name: string, labels: Record<string, string> = {}) => kubeObject({ manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } }, app: name, layer: "base" });
+const ns = (name: string, labels: Record<string, string> = {}) =>
+  kubeObject({
+    manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+    app: name,
+    layer: "base",
+  });
 
 describe("render: the build check", () => {
   describe("buildDifferences", () => {
@@ -28,7 +33,9 @@ describe("render: the build check", () => {
     });
 
     it("counts a duplicate the sets alone would miss", () => {
-      assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("a").manifest], [ns("a")]), ["clusters/s builds 2 objects; the program plans 1"]);
+      assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("a").manifest], [ns("a")]), [
+        "clusters/s builds 2 objects; the program plans 1",
+      ]);
     });
   });
 
@@ -62,7 +69,9 @@ describe("render: the build check", () => {
     const kubectl = findKubectl();
     before(function () {
       if (!kubectl) {
-        console.log("      SKIPPED (build check): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)");
+        console.log(
+          "      SKIPPED (build check): no kubectl on PATH or in $KUBECTL; install kubectl (it includes kustomize)",
+        );
         this.skip();
       }
     });
@@ -74,8 +83,14 @@ describe("render: the build check", () => {
       const tampered = new Map(tree).set(file, tree.get(file)!.replace("action: ALLOW", "action: DENY"));
       const problems = (await buildOverlays(kubectl!, tampered, stacks)).problems;
       assert.strictEqual(problems.length, 2, problems.join("\n"));
-      assert.match(problems[0], /^clusters\/cluster-1 lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/);
-      assert.match(problems[1], /^clusters\/cluster-1 has security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/);
+      assert.match(
+        problems[0],
+        /^clusters\/cluster-1 lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/,
+      );
+      assert.match(
+        problems[1],
+        /^clusters\/cluster-1 has security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/,
+      );
     });
 
     it("reports an overlay that does not build, with kustomize's own message", async () => {
@@ -83,7 +98,10 @@ describe("render: the build check", () => {
       const broken = new Map(tree);
       broken.delete([...tree.keys()].find((p) => p.startsWith("base/namespace-"))!);
       const problems = (await buildOverlays(kubectl!, broken, stacks)).problems;
-      assert.deepStrictEqual(problems.map((p) => p.split(": ")[0]), stacks.map((s) => `clusters/${s.stack} does not build with ${kubectl} kustomize`));
+      assert.deepStrictEqual(
+        problems.map((p) => p.split(": ")[0]),
+        stacks.map((s) => `clusters/${s.stack} does not build with ${kubectl} kustomize`),
+      );
       // kustomize's own words, from its stderr
       for (const p of problems) assert.match(p, /namespace-/);
     });
@@ -97,24 +115,50 @@ describe("render: the build check", () => {
     it("writes nothing and exits 3 when an overlay does not build (a kubectl that fails)", async () => {
       const out = path.join(dir, "out");
       let stderr = "";
-      const code = await main(["--out", out], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => undefined, env: { KUBECTL: "/bin/false" } });
+      const code = await main(["--out", out], {
+        root: dir,
+        cwd: dir,
+        stderr: (t) => void (stderr += t),
+        stdout: () => undefined,
+        env: { KUBECTL: "/bin/false" },
+      });
       assert.strictEqual(code, 3, stderr);
-      assert.match(stderr, /^render: the plan cannot be rendered, nothing written:\n {2}- clusters\/cluster-1 does not build with \/bin\/false kustomize: exit 1\n/);
+      assert.match(
+        stderr,
+        /^render: the plan cannot be rendered, nothing written:\n {2}- clusters\/cluster-1 does not build with \/bin\/false kustomize: exit 1\n/,
+      );
       assert.strictEqual(fs.existsSync(out), false);
     });
 
     it("fails --check too when an overlay does not build, even on an up-to-date tree", async () => {
       fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
-      const code = await main(["--check"], { root: dir, cwd: dir, stderr: () => undefined, stdout: () => undefined, env: { KUBECTL: "/bin/false" } });
+      const code = await main(["--check"], {
+        root: dir,
+        cwd: dir,
+        stderr: () => undefined,
+        stdout: () => undefined,
+        env: { KUBECTL: "/bin/false" },
+      });
       assert.strictEqual(code, 3);
     });
 
     it("says plainly when there is no kubectl, and still renders the same tree", async () => {
       const out = path.join(dir, "out");
       let stderr = "";
-      const code = await main(["--out", out], { root: dir, cwd: dir, stderr: (t) => void (stderr += t), stdout: () => undefined, env: { PATH: "" } });
+      const code = await main(["--out", out], {
+        root: dir,
+        cwd: dir,
+        stderr: (t) => void (stderr += t),
+        stdout: () => undefined,
+        env: { PATH: "" },
+      });
       assert.strictEqual(code, 0, stderr);
-      assert.ok(stderr.includes("note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n"), stderr);
+      assert.ok(
+        stderr.includes(
+          "note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n",
+        ),
+        stderr,
+      );
       assert.doesNotMatch(stderr, /built with kubectl/);
       assert.deepStrictEqual(snapshot(out), snapshot(path.join(ROOT, "gitops")));
     });

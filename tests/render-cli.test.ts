@@ -28,7 +28,13 @@ describe("npm run render", () => {
       assert.deepStrictEqual([...snapshot(path.join(dir, "gitops")).keys()], [...COMMITTED.keys()]);
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
       assert.deepStrictEqual(leftovers(dir), []);
-      assert.match(result.stderr, new RegExp(`^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 2 overlay\\(s\\) built with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`, "m"));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 2 overlay\\(s\\) built with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`,
+          "m",
+        ),
+      );
     });
 
     it("is deterministic: a second render changes nothing", async () => {
@@ -55,7 +61,10 @@ describe("npm run render", () => {
       const app = fs.readFileSync(path.join(dir, "gitops", "argocd", "cluster-2.yaml"), "utf8");
       assert.match(app, /^ {4}repoURL: git@github.com:acme\/mesh.git$/m);
       assert.match(app, /^ {4}path: gitops\/clusters\/cluster-2$/m);
-      assert.match(fs.readFileSync(path.join(dir, "gitops", "argocd", "cluster-1.yaml"), "utf8"), /repoURL: https:\/\/github.com\/example\/mesh-lab.git/);
+      assert.match(
+        fs.readFileSync(path.join(dir, "gitops", "argocd", "cluster-1.yaml"), "utf8"),
+        /repoURL: https:\/\/github.com\/example\/mesh-lab.git/,
+      );
     });
   });
 
@@ -64,10 +73,18 @@ describe("npm run render", () => {
       dir = tempProject();
       const result = await renderCli(dir, "--stack", "cluster-1");
       assert.strictEqual(result.code, 0, result.stderr);
-      const part = [...COMMITTED].filter(([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml" && p !== MANIFEST);
+      const part = [...COMMITTED].filter(
+        ([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml" && p !== MANIFEST,
+      );
       const written = snapshot(path.join(dir, "gitops"));
       // The manifest lists what this render owns: cluster-1's part only.
-      assert.deepStrictEqual(written.get(MANIFEST)!.split("\n").filter((l) => l && !l.startsWith("#")), part.map(([p]) => p));
+      assert.deepStrictEqual(
+        written
+          .get(MANIFEST)!
+          .split("\n")
+          .filter((l) => l && !l.startsWith("#")),
+        part.map(([p]) => p),
+      );
       written.delete(MANIFEST);
       assert.deepStrictEqual(written, new Map(part));
     });
@@ -76,7 +93,10 @@ describe("npm run render", () => {
       dir = tempProject({}, { gitops: true });
       fs.appendFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "# local edit\n");
       assert.strictEqual((await renderCli(dir, "--stack", "cluster-1")).code, 0);
-      assert.match(fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "utf8"), /# local edit\n$/);
+      assert.match(
+        fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "utf8"),
+        /# local edit\n$/,
+      );
     });
   });
 
@@ -86,7 +106,12 @@ describe("npm run render", () => {
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 0, result.stdout + result.stderr);
       assert.strictEqual(result.stdout, "");
-      assert.match(result.stderr, new RegExp(`^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 overlay\\(s\\) built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 overlay\\(s\\) built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`,
+        ),
+      );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
     });
 
@@ -116,7 +141,10 @@ describe("npm run render", () => {
           "",
         ].join("\n"),
       );
-      assert.match(result.stderr, /gitops\/ is stale for stacks cluster-1, cluster-2: 1 file\(s\) differ:\n {2}apps\/accounts\/deployment-accounts.accounts.yaml\nRun `npm run render` and commit gitops\/.\n/);
+      assert.match(
+        result.stderr,
+        /gitops\/ is stale for stacks cluster-1, cluster-2: 1 file\(s\) differ:\n {2}apps\/accounts\/deployment-accounts.accounts.yaml\nRun `npm run render` and commit gitops\/.\n/,
+      );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
     });
 
@@ -124,9 +152,15 @@ describe("npm run render", () => {
       dir = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 1);
-      assert.match(result.stdout, /^--- \/dev\/null\n\+\+\+ b\/gitops\/clusters\/cluster-2\/patches\/namespace-accounts.yaml\n/m);
+      assert.match(
+        result.stdout,
+        /^--- \/dev\/null\n\+\+\+ b\/gitops\/clusters\/cluster-2\/patches\/namespace-accounts.yaml\n/m,
+      );
       assert.match(result.stdout, /^\+- op: remove\n\+ {2}path: \/metadata\/labels\/istio.io~1use-waypoint$/m);
-      assert.match(result.stdout, /^--- a\/gitops\/clusters\/cluster-2\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m);
+      assert.match(
+        result.stdout,
+        /^--- a\/gitops\/clusters\/cluster-2\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m,
+      );
     });
 
     it("flags a file it owns that is no longer rendered", async () => {
@@ -155,7 +189,9 @@ describe("npm run render", () => {
 
   describe("bad config or usage: exit 2, nothing written", () => {
     it("names the key, the value and what is allowed", async () => {
-      dir = tempProject({ "cluster-2": { waypoints: "maybe", gitopsRepoUrl: "https://token@github.com/acme/mesh.git" } });
+      dir = tempProject({
+        "cluster-2": { waypoints: "maybe", gitopsRepoUrl: "https://token@github.com/acme/mesh.git" },
+      });
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 2);
       assert.strictEqual(
@@ -178,9 +214,17 @@ describe("npm run render", () => {
     const usage: [string, string[], string][] = [
       ["an unknown flag", ["--stacks", "cluster-1"], "render: Unknown option '--stacks'"],
       ["a flag without its value", ["--stack"], "render: Option '--stack <value>' argument missing"],
-      ["a flag followed by another flag instead of its value", ["--stack", "--check"], "render: Option '--stack' argument is ambiguous"],
+      [
+        "a flag followed by another flag instead of its value",
+        ["--stack", "--check"],
+        "render: Option '--stack' argument is ambiguous",
+      ],
       ["an empty value", ["--stack="], "render: --stack needs a value"],
-      ["a stack that does not exist", ["--stack", "cluster-9"], 'render: --stack "cluster-9" is not a stack of this project; stacks: cluster-1, cluster-2 (from Pulumi.<stack>.yaml)'],
+      [
+        "a stack that does not exist",
+        ["--stack", "cluster-9"],
+        'render: --stack "cluster-9" is not a stack of this project; stacks: cluster-1, cluster-2 (from Pulumi.<stack>.yaml)',
+      ],
     ];
     for (const [what, argv, message] of usage) {
       it(`refuses ${what}`, async () => {
@@ -195,7 +239,13 @@ describe("npm run render", () => {
     }
 
     it("parses --flag=value and refuses a flag given twice", () => {
-      assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), { check: true, buildCache: true, help: false, stack: "cluster-1", out: "x" });
+      assert.deepStrictEqual(parseArgs(["--stack=cluster-1", "--out", "x", "--check"]), {
+        check: true,
+        buildCache: true,
+        help: false,
+        stack: "cluster-1",
+        out: "x",
+      });
       assert.strictEqual(parseArgs(["--no-build-cache"]).buildCache, false);
       assert.throws(() => parseArgs(["--out", "a", "--out=b"]), new UsageError("--out given twice"));
       assert.throws(() => parseArgs(["--check=yes"]), new UsageError("Option '--check' does not take an argument"));
@@ -207,7 +257,10 @@ describe("npm run render", () => {
       dir = tempProject({ "cluster-2": { kubeconfig: { secure: "v1:c2VjcmV0LWt1YmVjb25maWc=" } } });
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 0, result.stderr);
-      assert.match(result.stderr, /^note: stack "cluster-2": "mesh-lab:kubeconfig" is encrypted \(secure:\); the render does not need it, and neither reads nor prints encrypted values$/m);
+      assert.match(
+        result.stderr,
+        /^note: stack "cluster-2": "mesh-lab:kubeconfig" is encrypted \(secure:\); the render does not need it, and neither reads nor prints encrypted values$/m,
+      );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
       const everything = result.stdout + result.stderr + [...snapshot(path.join(dir, "gitops")).values()].join("");
       assert.ok(!everything.includes("c2VjcmV0"));
@@ -217,13 +270,17 @@ describe("npm run render", () => {
       dir = tempProject({ "cluster-1": { kubeContext: { secure: "v1:Y29udGV4dA==" } } });
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 2);
-      assert.match(result.stderr, /key "mesh-lab:kubeContext" is missing; expected a kubeconfig context name \(non-empty string\) \(it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets\)/);
+      assert.match(
+        result.stderr,
+        /key "mesh-lab:kubeContext" is missing; expected a kubeconfig context name \(non-empty string\) \(it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets\)/,
+      );
       assert.ok(!result.stderr.includes("Y29udGV4dA"));
     });
   });
 
   describe("as a process", () => {
-    const npm = (args: string[], cwd: string) => runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
+    const npm = (args: string[], cwd: string) =>
+      runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
     // Both start at once (each is npm, then node on the render's bundle): the suite waits for the slower, not for both.
     let check: Promise<ProcessResult>;
     let bogus: Promise<ProcessResult>;

@@ -26,7 +26,8 @@ describe("render: interrupted while it builds the overlays", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const started = () => (fs.existsSync(pids) ? fs.readFileSync(pids, "utf8").split("\n").filter(Boolean).map(Number) : []);
+  const started = () =>
+    fs.existsSync(pids) ? fs.readFileSync(pids, "utf8").split("\n").filter(Boolean).map(Number) : [];
   // Running, not a zombie: a killed process whose parent (the render) ended waits for init to reap it, and init in
   // a container may never do so. Read from /proc where there is one.
   const alive = (pid: number) => {
@@ -45,20 +46,32 @@ describe("render: interrupted while it builds the overlays", function () {
     }
   };
 
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${signal}: the kubectl processes stop, the scratch tree and the lock are gone, nothing is written, and it ends by ${signal}`, async () => {
       const before = snapshot(path.join(project, "gitops"));
       const [node, ...args] = renderChildCommand(project, "--no-build-cache");
       const proc = spawn(node, args, { env: { ...process.env, KUBECTL: kubectl, TMPDIR: tmp }, stdio: "ignore" });
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (c, s) => resolve({ code: c, signal: s })));
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        proc.on("exit", (c, s) => resolve({ code: c, signal: s })),
+      );
       // when both overlays' kubectl processes run
       while (started().length < 2) await new Promise((r) => setTimeout(r, 20));
-      assert.strictEqual(fs.readdirSync(tmp).filter((f) => f.startsWith("mesh-lab-build-")).length, 1, "no scratch tree while kubectl runs");
+      assert.strictEqual(
+        fs.readdirSync(tmp).filter((f) => f.startsWith("mesh-lab-build-")).length,
+        1,
+        "no scratch tree while kubectl runs",
+      );
       proc.kill(signal);
       const end = await ended;
       // then
       assert.ok(end.signal === signal || end.code === code, `ended with ${JSON.stringify(end)}`);
-      assert.deepStrictEqual(fs.readdirSync(tmp).filter((f) => f.startsWith("mesh-lab-build-")), []);
+      assert.deepStrictEqual(
+        fs.readdirSync(tmp).filter((f) => f.startsWith("mesh-lab-build-")),
+        [],
+      );
       for (let i = 0; i < 50 && started().some(alive); i++) await new Promise((r) => setTimeout(r, 20));
       assert.deepStrictEqual(started().filter(alive), [], "a kubectl process still runs");
       assert.deepStrictEqual(snapshot(path.join(project, "gitops")), before);

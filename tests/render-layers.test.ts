@@ -40,23 +40,55 @@ function projectCopy(): string {
 }
 
 function writeStacks(dir: string, layers: Record<string, (stack: string) => unknown>): void {
-  for (const f of fs.readdirSync(dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n) && n !== "Pulumi.yaml")) fs.rmSync(path.join(dir, f));
+  for (const f of fs.readdirSync(dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n) && n !== "Pulumi.yaml"))
+    fs.rmSync(path.join(dir, f));
   STACKS.forEach((stack, i) => {
-    const config: Record<string, unknown> = { "mesh-lab:kubeContext": `ctx-${stack}`, "mesh-lab:clusterName": stack, "mesh-lab:network": `net${i}`, "mesh-lab:apps": APPS };
+    const config: Record<string, unknown> = {
+      "mesh-lab:kubeContext": `ctx-${stack}`,
+      "mesh-lab:clusterName": stack,
+      "mesh-lab:network": `net${i}`,
+      "mesh-lab:apps": APPS,
+    };
     for (const [key, value] of Object.entries(layers)) config[`mesh-lab:${key}`] = value(stack);
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
   });
 }
 
-const kinds = (tree: Map<string, string>) => new Set([...tree.values()].flatMap((text) => [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])));
+const kinds = (tree: Map<string, string>) =>
+  new Set([...tree.values()].flatMap((text) => [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])));
 
 const CASES: { name: string; layers: Record<string, (stack: string) => unknown>; has: string[]; hasNot: string[] }[] = [
-  { name: "observability.deploy none", layers: { observability: () => ({ deploy: "none" }) }, has: ["Telemetry"], hasNot: ["PrometheusRule", "ConfigMap"] },
-  { name: "observability.deploy dashboards", layers: { observability: () => ({ deploy: "dashboards" }) }, has: ["ConfigMap"], hasNot: ["PrometheusRule"] },
-  { name: "observability.deploy rules", layers: { observability: () => ({ deploy: "rules" }) }, has: ["PrometheusRule"], hasNot: ["ConfigMap"] },
-  { name: "observability.deploy all", layers: { observability: () => ({ deploy: "all" }) }, has: ["PrometheusRule", "ConfigMap"], hasNot: [] },
+  {
+    name: "observability.deploy none",
+    layers: { observability: () => ({ deploy: "none" }) },
+    has: ["Telemetry"],
+    hasNot: ["PrometheusRule", "ConfigMap"],
+  },
+  {
+    name: "observability.deploy dashboards",
+    layers: { observability: () => ({ deploy: "dashboards" }) },
+    has: ["ConfigMap"],
+    hasNot: ["PrometheusRule"],
+  },
+  {
+    name: "observability.deploy rules",
+    layers: { observability: () => ({ deploy: "rules" }) },
+    has: ["PrometheusRule"],
+    hasNot: ["ConfigMap"],
+  },
+  {
+    name: "observability.deploy all",
+    layers: { observability: () => ({ deploy: "all" }) },
+    has: ["PrometheusRule", "ConfigMap"],
+    hasNot: [],
+  },
   { name: "install.enabled", layers: { install }, has: ["Application"], hasNot: ["PrometheusRule"] },
-  { name: "install.enabled and observability.deploy all", layers: { install, observability: () => ({ deploy: "all" }) }, has: ["Application", "PrometheusRule", "ConfigMap"], hasNot: [] },
+  {
+    name: "install.enabled and observability.deploy all",
+    layers: { install, observability: () => ({ deploy: "all" }) },
+    has: ["Application", "PrometheusRule", "ConfigMap"],
+    hasNot: [],
+  },
 ];
 
 describe("npm run render, as a process, with each optional layer on", function () {
@@ -69,7 +101,8 @@ describe("npm run render, as a process, with each optional layer on", function (
     it(`renders ${c.name}, and --check then finds the tree up to date`, async () => {
       writeStacks(dir, c.layers);
       fs.rmSync(path.join(dir, "gitops"), { recursive: true, force: true });
-      const npm = (...args: string[]): Promise<ProcessResult> => runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+      const npm = (...args: string[]): Promise<ProcessResult> =>
+        runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
       const written = await npm();
       assert.strictEqual(written.status, 0, written.stderr);
       assert.match(written.stderr, /^render: wrote gitops\/ for stacks east, west: /m);

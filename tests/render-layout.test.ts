@@ -9,18 +9,63 @@ import { fingerprint, fromYaml } from "../render/yaml";
 
 const PART_OF = { "app.kubernetes.io/part-of": "mesh-lab" };
 // The layer the plan gives each kind (plan/mesh-plan.ts); tests of other kinds name theirs.
-const LAYER: Record<string, Layer> = { Namespace: "base", Telemetry: "base", AuthorizationPolicy: "cluster", Gateway: "cluster" };
+const LAYER: Record<string, Layer> = {
+  Namespace: "base",
+  Telemetry: "base",
+  AuthorizationPolicy: "cluster",
+  Gateway: "cluster",
+};
 const kubeObjectOf = (manifest: object, app = "", layer?: Layer) => {
   const m = manifest as KubeManifest;
   return kubeObject({ manifest: m, app, layer: layer ?? LAYER[m.kind] ?? "app" });
 };
-const namespace = (name: string, labels: Record<string, string> = {}) => kubeObjectOf({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...PART_OF, ...labels } } }, name);
-const telemetry = (ns: string) => kubeObjectOf({ apiVersion: "telemetry.istio.io/v1", kind: "Telemetry", metadata: { name: `${ns}-telemetry`, namespace: ns }, spec: { accessLogging: [{ providers: [{ name: "envoy" }] }] } }, ns);
+const namespace = (name: string, labels: Record<string, string> = {}) =>
+  kubeObjectOf({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...PART_OF, ...labels } } }, name);
+const telemetry = (ns: string) =>
+  kubeObjectOf(
+    {
+      apiVersion: "telemetry.istio.io/v1",
+      kind: "Telemetry",
+      metadata: { name: `${ns}-telemetry`, namespace: ns },
+      spec: { accessLogging: [{ providers: [{ name: "envoy" }] }] },
+    },
+    ns,
+  );
 const deployment = (app: string, replicas = 1) =>
-  kubeObjectOf({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, namespace: app }, spec: { replicas, selector: { matchLabels: { app } } } }, app);
-const serviceAccount = (app: string) => kubeObjectOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: app, namespace: app }, automountServiceAccountToken: false }, app);
-const policy = (ns: string, name: string, spec: Record<string, unknown> = {}) => kubeObjectOf({ apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name, namespace: ns }, spec }, ns);
-const waypoint = (ns: string) => kubeObjectOf({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: ns }, spec: { gatewayClassName: "istio-waypoint" } }, ns);
+  kubeObjectOf(
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: app, namespace: app },
+      spec: { replicas, selector: { matchLabels: { app } } },
+    },
+    app,
+  );
+const serviceAccount = (app: string) =>
+  kubeObjectOf(
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: app, namespace: app },
+      automountServiceAccountToken: false,
+    },
+    app,
+  );
+const policy = (ns: string, name: string, spec: Record<string, unknown> = {}) =>
+  kubeObjectOf(
+    { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name, namespace: ns }, spec },
+    ns,
+  );
+const waypoint = (ns: string) =>
+  kubeObjectOf(
+    {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: "waypoint", namespace: ns },
+      spec: { gatewayClassName: "istio-waypoint" },
+    },
+    ns,
+  );
 
 /** The objects of one app, as MeshApp registers them; `waypointed` adds the waypoint and its label. */
 function app(name: string, opts: { waypointed?: boolean; replicas?: number } = {}): KubeObject[] {
@@ -35,10 +80,14 @@ function app(name: string, opts: { waypointed?: boolean; replicas?: number } = {
 }
 
 const stack = (name: string, objects: KubeObject[]): StackObjects => ({ stack: name, objects });
-const names = (objects: readonly KubeObject[]) => objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`);
+const names = (objects: readonly KubeObject[]) =>
+  objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`);
 
 function tree(layout: Layout): Tree {
-  return buildTree(layout, { argocd: new Map(layout.stacks.map((s) => [s, { kind: "Application", stack: s }])), readme: "readme\n" });
+  return buildTree(layout, {
+    argocd: new Map(layout.stacks.map((s) => [s, { kind: "Application", stack: s }])),
+    readme: "readme\n",
+  });
 }
 
 /**
@@ -63,29 +112,51 @@ function assertSound(t: Tree, stacks: readonly StackObjects[]): void {
     }
   }
   for (const file of t.keys()) {
-    if (file === "README.md" || file.startsWith("argocd/") || /^clusters\/[^/]+\/kustomization.yaml$/.test(file)) continue;
+    if (file === "README.md" || file.startsWith("argocd/") || /^clusters\/[^/]+\/kustomization.yaml$/.test(file))
+      continue;
     assert.ok(referenced.has(file), `${file} is referenced by no kustomization`);
   }
   for (const s of stacks) {
     const built = buildKustomization(t, `clusters/${s.stack}`).map(fingerprint).sort();
-    assert.deepStrictEqual(built, s.objects.map((o) => fingerprint(o.manifest)).sort(), `clusters/${s.stack} does not build to its stack's objects`);
+    assert.deepStrictEqual(
+      built,
+      s.objects.map((o) => fingerprint(o.manifest)).sort(),
+      `clusters/${s.stack} does not build to its stack's objects`,
+    );
   }
 }
 
 describe("render: layout of the GitOps tree", () => {
   it("puts namespaces and telemetry in base, workloads in apps/<app>, policies in every overlay, and patches nothing when stacks agree", () => {
     // given two stacks with the same objects
-    const stacks = ["cluster-1", "cluster-2"].map((s) => stack(s, [...app("accounts", { waypointed: true }), ...app("finance")]));
+    const stacks = ["cluster-1", "cluster-2"].map((s) =>
+      stack(s, [...app("accounts", { waypointed: true }), ...app("finance")]),
+    );
     // when the tree is planned
     const layout = planLayout(stacks);
     // then
     // (objects are ordered by apiVersion, kind, namespace, name)
-    assert.deepStrictEqual(names(layout.base), ["Telemetry accounts/accounts-telemetry", "Telemetry finance/finance-telemetry", "Namespace accounts", "Namespace finance"]);
+    assert.deepStrictEqual(names(layout.base), [
+      "Telemetry accounts/accounts-telemetry",
+      "Telemetry finance/finance-telemetry",
+      "Namespace accounts",
+      "Namespace finance",
+    ]);
     assert.deepStrictEqual([...layout.apps.keys()], ["accounts", "finance"]);
-    assert.deepStrictEqual(names(layout.apps.get("accounts")!), ["Deployment accounts/accounts", "ServiceAccount accounts/accounts"]);
+    assert.deepStrictEqual(names(layout.apps.get("accounts")!), [
+      "Deployment accounts/accounts",
+      "ServiceAccount accounts/accounts",
+    ]);
     for (const c of layout.clusters.values()) {
-      assert.deepStrictEqual({ base: c.base, apps: c.apps, patches: c.patches.length }, { base: true, apps: ["accounts", "finance"], patches: 0 });
-      assert.deepStrictEqual(names(c.objects), ["Gateway accounts/waypoint", "AuthorizationPolicy accounts/deny-all", "AuthorizationPolicy finance/deny-all"]);
+      assert.deepStrictEqual(
+        { base: c.base, apps: c.apps, patches: c.patches.length },
+        { base: true, apps: ["accounts", "finance"], patches: 0 },
+      );
+      assert.deepStrictEqual(names(c.objects), [
+        "Gateway accounts/waypoint",
+        "AuthorizationPolicy accounts/deny-all",
+        "AuthorizationPolicy finance/deny-all",
+      ]);
     }
     const t = tree(layout);
     assertSound(t, stacks);
@@ -115,7 +186,10 @@ describe("render: layout of the GitOps tree", () => {
     ];
     const layout = planLayout(stacks);
     // then the shared copies are cluster-1's (a tie goes to the first stack), and cluster-2 patches them
-    assert.deepStrictEqual(layout.base.find((o) => o.name === "accounts")!.manifest, namespace("accounts", { "istio.io/use-waypoint": "waypoint" }).manifest);
+    assert.deepStrictEqual(
+      layout.base.find((o) => o.name === "accounts")!.manifest,
+      namespace("accounts", { "istio.io/use-waypoint": "waypoint" }).manifest,
+    );
     assert.deepStrictEqual(layout.clusters.get("cluster-1")!.patches, []);
     assert.deepStrictEqual(
       layout.clusters.get("cluster-2")!.patches.map((p) => [p.target.kind, p.target.name, p.ops]),
@@ -125,7 +199,10 @@ describe("render: layout of the GitOps tree", () => {
       ],
     );
     // and the waypoint, which only cluster-1 has, is only in cluster-1's overlay
-    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), ["AuthorizationPolicy accounts/deny-all", "AuthorizationPolicy finance/deny-all"]);
+    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), [
+      "AuthorizationPolicy accounts/deny-all",
+      "AuthorizationPolicy finance/deny-all",
+    ]);
     const t = tree(layout);
     assertSound(t, stacks);
     assert.strictEqual(
@@ -156,14 +233,28 @@ describe("render: layout of the GitOps tree", () => {
         "",
       ].join("\n"),
     );
-    assert.strictEqual(t.get("clusters/cluster-2/patches/namespace-accounts.yaml")!.replace(/^#.*\n/gm, ""), "\n- op: remove\n  path: /metadata/labels/istio.io~1use-waypoint\n");
+    assert.strictEqual(
+      t.get("clusters/cluster-2/patches/namespace-accounts.yaml")!.replace(/^#.*\n/gm, ""),
+      "\n- op: remove\n  path: /metadata/labels/istio.io~1use-waypoint\n",
+    );
   });
 
   it("shares the content most stacks have", () => {
-    const stacks = [stack("a", app("accounts", { replicas: 5 })), stack("b", app("accounts")), stack("c", app("accounts"))];
+    const stacks = [
+      stack("a", app("accounts", { replicas: 5 })),
+      stack("b", app("accounts")),
+      stack("c", app("accounts")),
+    ];
     const layout = planLayout(stacks);
-    assert.strictEqual((layout.apps.get("accounts")!.find((o) => o.kind === "Deployment")!.manifest.spec as { replicas: number }).replicas, 1);
-    assert.deepStrictEqual([...layout.clusters.values()].map((c) => c.patches.length), [1, 0, 0]);
+    assert.strictEqual(
+      (layout.apps.get("accounts")!.find((o) => o.kind === "Deployment")!.manifest.spec as { replicas: number })
+        .replicas,
+      1,
+    );
+    assert.deepStrictEqual(
+      [...layout.clusters.values()].map((c) => c.patches.length),
+      [1, 0, 0],
+    );
     assertSound(tree(layout), stacks);
   });
 
@@ -172,7 +263,10 @@ describe("render: layout of the GitOps tree", () => {
     const layout = planLayout(stacks);
     assert.deepStrictEqual(layout.clusters.get("cluster-1")!.apps, ["accounts"]);
     assert.deepStrictEqual(layout.clusters.get("cluster-2")!.apps, ["accounts", "reports"]);
-    assert.deepStrictEqual(names(layout.apps.get("reports")!), ["Deployment reports/reports", "ServiceAccount reports/reports"]);
+    assert.deepStrictEqual(names(layout.apps.get("reports")!), [
+      "Deployment reports/reports",
+      "ServiceAccount reports/reports",
+    ]);
     assert.ok(!layout.base.some((o) => o.namespace === "reports" || o.name === "reports"));
     assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), [
       "AuthorizationPolicy accounts/deny-all",
@@ -184,20 +278,42 @@ describe("render: layout of the GitOps tree", () => {
     assertSound(t, stacks);
     // --stack cluster-1 covers what its overlay reads, not the other app
     const part = stackPart(layout, "cluster-1");
-    assert.deepStrictEqual([...t.keys()].filter(part).filter((p) => p.startsWith("apps/")), ["apps/accounts/deployment-accounts.accounts.yaml", "apps/accounts/kustomization.yaml", "apps/accounts/serviceaccount-accounts.accounts.yaml"]);
+    assert.deepStrictEqual(
+      [...t.keys()].filter(part).filter((p) => p.startsWith("apps/")),
+      [
+        "apps/accounts/deployment-accounts.accounts.yaml",
+        "apps/accounts/kustomization.yaml",
+        "apps/accounts/serviceaccount-accounts.accounts.yaml",
+      ],
+    );
   });
 
   it("files an object under the layer the plan gives it, whatever its kind", () => {
-    const job = kubeObjectOf({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "check", namespace: "accounts" } }, "accounts", "app");
-    const netpol = kubeObjectOf({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "np", namespace: "accounts" } }, "accounts", "cluster");
-    const crb = kubeObjectOf({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" } }, "accounts", "base");
+    const job = kubeObjectOf(
+      { apiVersion: "batch/v1", kind: "Job", metadata: { name: "check", namespace: "accounts" } },
+      "accounts",
+      "app",
+    );
+    const netpol = kubeObjectOf(
+      { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "np", namespace: "accounts" } },
+      "accounts",
+      "cluster",
+    );
+    const crb = kubeObjectOf(
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" } },
+      "accounts",
+      "base",
+    );
     assert.deepStrictEqual([homeOf(job), homeOf(netpol), homeOf(crb)], ["app:accounts", "cluster", "base"]);
     const stacks = ["x", "y"].map((s) => stack(s, [...app("accounts"), job, netpol, crb]));
     assertSound(tree(planLayout(stacks)), stacks);
   });
 
   it("names files <kind>-<namespace>.<name>.yaml, with the apiVersion only when two kinds share a name", () => {
-    const istioGateway = kubeObjectOf({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: "accounts" } }, "accounts");
+    const istioGateway = kubeObjectOf(
+      { apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "waypoint", namespace: "accounts" } },
+      "accounts",
+    );
     const layout = planLayout([stack("s", [namespace("accounts"), waypoint("accounts"), istioGateway])]);
     assert.deepStrictEqual([...fileNames(layout).values()].sort(), [
       "gateway.gateway.networking.k8s.io_v1-accounts.waypoint.yaml",
@@ -210,8 +326,16 @@ describe("render: layout of the GitOps tree", () => {
 
 describe("render: JSON patches (rfc6902) on the shapes the plan has", () => {
   const pairs: [string, unknown, unknown][] = [
-    ["a label added, one removed, one changed (keys with / and ~)", { metadata: { labels: { a: "1", "x/y": "2" } } }, { metadata: { labels: { a: "3", "b~c": "4" } } }],
-    ["a list of the same length, item by item", { rules: [{ from: ["a"] }, { from: ["b"] }] }, { rules: [{ from: ["a"] }, { from: ["c"] }] }],
+    [
+      "a label added, one removed, one changed (keys with / and ~)",
+      { metadata: { labels: { a: "1", "x/y": "2" } } },
+      { metadata: { labels: { a: "3", "b~c": "4" } } },
+    ],
+    [
+      "a list of the same length, item by item",
+      { rules: [{ from: ["a"] }, { from: ["b"] }] },
+      { rules: [{ from: ["a"] }, { from: ["c"] }] },
+    ],
     ["a list that grew", { ports: [1] }, { ports: [1, 2] }],
     ["a type change", { spec: {} }, { spec: [] }],
     ["nothing", { a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }],
@@ -219,7 +343,10 @@ describe("render: JSON patches (rfc6902) on the shapes the plan has", () => {
   for (const [what, from, to] of pairs) {
     it(`turns one document into the other: ${what}`, () => {
       const doc = structuredClone(from);
-      assert.deepStrictEqual(applyPatch(doc, createPatch(from, to)).filter((r) => r !== null), []);
+      assert.deepStrictEqual(
+        applyPatch(doc, createPatch(from, to)).filter((r) => r !== null),
+        [],
+      );
       assert.deepStrictEqual(doc, to);
     });
   }

@@ -14,12 +14,16 @@ function bytes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const rel of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
     const st = fs.lstatSync(path.join(dir, rel));
-    out.set(rel, `${st.mode.toString(8)} ${st.isFile() ? fs.readFileSync(path.join(dir, rel)).toString("base64") : ""}`);
+    out.set(
+      rel,
+      `${st.mode.toString(8)} ${st.isFile() ? fs.readFileSync(path.join(dir, rel)).toString("base64") : ""}`,
+    );
   }
   return out;
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
 
 describe("render: --out into a Git checkout", () => {
   let dir: string;
@@ -69,7 +73,10 @@ describe("render: --out into a Git checkout", () => {
       assert.deepStrictEqual(bytes(path.join(out, ".git")), gitBefore);
       const status = git(out, "status", "--porcelain").split("\n").filter(Boolean).sort();
       assert.ok(status.includes(" D clusters/cluster-2/gateway-accounts.waypoint.yaml"), status.join("\n"));
-      assert.ok(status.every((l) => / (clusters|base|apps|argocd)\/|README\.md|\.rendered-files/.test(l)), status.join("\n"));
+      assert.ok(
+        status.every((l) => / (clusters|base|apps|argocd)\/|README\.md|\.rendered-files/.test(l)),
+        status.join("\n"),
+      );
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
@@ -98,7 +105,10 @@ describe("render: killed at any point, repaired by the next render", () => {
       const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       try {
         const [node, ...args] = renderChildCommand(project);
-        const proc = spawn(node, args, { env: { ...process.env, MESH_LAB_RENDER_PAUSE: point }, stdio: ["ignore", "ignore", "pipe"] });
+        const proc = spawn(node, args, {
+          env: { ...process.env, MESH_LAB_RENDER_PAUSE: point },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
         let err = "";
         await new Promise<void>((resolve, reject) => {
           proc.stderr.on("data", (d) => {
@@ -116,9 +126,13 @@ describe("render: killed at any point, repaired by the next render", () => {
         assert.strictEqual(again.code, 0, again.stderr);
         const check = await renderCli(project, "--check");
         assert.strictEqual(check.code, 0, check.stdout);
-        const left = (fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[]).filter((f) => /render-tmp|render\.lock/.test(f));
+        const left = (fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[]).filter((f) =>
+          /render-tmp|render\.lock/.test(f),
+        );
         assert.deepStrictEqual(left, []);
-        assert.ok(!fs.existsSync(path.join(project, "gitops", "clusters", "cluster-2", "gateway-accounts.waypoint.yaml")));
+        assert.ok(
+          !fs.existsSync(path.join(project, "gitops", "clusters", "cluster-2", "gateway-accounts.waypoint.yaml")),
+        );
       } finally {
         fs.rmSync(project, { recursive: true, force: true });
       }
@@ -140,7 +154,10 @@ describe("render --stack never changes another cluster's overlay", () => {
       const result = await renderCli(project, "--stack", "cluster-1");
       // then it is refused, saying which overlay would change and what to do
       assert.strictEqual(result.code, 3, result.stderr);
-      assert.match(result.stderr, /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change clusters\/cluster-2: it shares base\/ and apps\/ with cluster-1, and with cluster-1's new shared files it would no longer build to what cluster-2 plans \(clusters\/cluster-2 lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every overlay gets its patches\n$/m);
+      assert.match(
+        result.stderr,
+        /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change clusters\/cluster-2: it shares base\/ and apps\/ with cluster-1, and with cluster-1's new shared files it would no longer build to what cluster-2 plans \(clusters\/cluster-2 lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every overlay gets its patches\n$/m,
+      );
       assert.deepStrictEqual(snapshot(project), before);
       // and rendering every stack works
       assert.strictEqual((await renderCli(project)).code, 0);

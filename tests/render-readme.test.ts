@@ -7,7 +7,13 @@ import { gitopsReadme, ReadmeStack } from "../render/readme";
 // no base): the committed tree (gitops-snapshot.test.ts) covers the common case.
 describe("gitops/README.md: the layout table", () => {
   const objects = (n: number) => Array.from({ length: n }, () => ({}) as KubeObject);
-  const overlay = (stack: string, apps: string[], own: number, patches: number, observability: number): ClusterOverlay => ({
+  const overlay = (
+    stack: string,
+    apps: string[],
+    own: number,
+    patches: number,
+    observability: number,
+  ): ClusterOverlay => ({
     stack,
     base: false,
     apps,
@@ -17,7 +23,8 @@ describe("gitops/README.md: the layout table", () => {
   });
   const stack: ReadmeStack = { repoUrl: "https://example.com/mesh.git", kubeContext: "ctx", meshMap: "" };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
-  const tableRows = (text: string) => text.split("\n").filter((l) => /^\| `(base|apps|clusters|observability)\//.test(l));
+  const tableRows = (text: string) =>
+    text.split("\n").filter((l) => /^\| `(base|apps|clusters|observability)\//.test(l));
 
   it("counts one object and one patch in the singular, lists an app's clusters, and has no base row without base objects", () => {
     const layout: Layout = {
@@ -38,7 +45,12 @@ describe("gitops/README.md: the layout table", () => {
   });
 
   it("has a base row when base holds objects", () => {
-    const layout: Layout = { stacks: ["c1"], base: objects(3), apps: new Map(), clusters: new Map([["c1", overlay("c1", [], 0, 0, 0)]]) };
+    const layout: Layout = {
+      stacks: ["c1"],
+      base: objects(3),
+      apps: new Map(),
+      clusters: new Map([["c1", overlay("c1", [], 0, 0, 0)]]),
+    };
     assert.deepStrictEqual(tableRows(readme(layout))[0], "| `base/` | 3 objects | every cluster overlay |");
   });
 });

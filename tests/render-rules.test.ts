@@ -11,12 +11,21 @@ import { PartialWrite } from "../render/tree-writer";
 // The render's messages and file rules that whole-render tests pass through without pinning down.
 describe("render: messages, locks and bookkeeping names", () => {
   it("--stack: a build failure of another overlay is told as the shared layers changing it, once per overlay", () => {
-    const problems = ["clusters/b lacks X", "clusters/a lacks Y", "clusters/b has Z", "clusters/b-2 lacks W", "elsewhere"];
+    const problems = [
+      "clusters/b lacks X",
+      "clusters/a lacks Y",
+      "clusters/b has Z",
+      "clusters/b-2 lacks W",
+      "elsewhere",
+    ];
     assert.deepStrictEqual(sharedLayerProblems(problems, undefined, ["a", "b", "b-2"]), problems);
     const told = sharedLayerProblems(problems, "a", ["a", "b", "b-2"]);
     assert.deepStrictEqual(told.slice(0, 2), ["clusters/a lacks Y", "elsewhere"]);
     assert.strictEqual(told.length, 4);
-    assert.match(told[2], /^--stack a would change clusters\/b: .* \(clusters\/b lacks X; clusters\/b has Z\); render all stacks/);
+    assert.match(
+      told[2],
+      /^--stack a would change clusters\/b: .* \(clusters\/b lacks X; clusters\/b has Z\); render all stacks/,
+    );
     assert.match(told[3], /^--stack a would change clusters\/b-2: .* \(clusters\/b-2 lacks W\); render all stacks/);
   });
 
@@ -26,7 +35,10 @@ describe("render: messages, locks and bookkeeping names", () => {
       partialWriteMessage(new PartialWrite([], pending, new Error("EROFS")), "gitops"),
       "render: writing gitops/ failed: EROFS\n  nothing was written\n  not written: 7 (p1, p2, p3, p4, p5, ...)\n  Fix the cause (a read-only directory?) and run the render again: it finishes the tree.\n",
     );
-    assert.match(partialWriteMessage(new PartialWrite(["w1"], [], new Error("x")), "out"), /\n {2}written before the failure: 1 \(w1\), each complete \(renamed into place\)\n {2}not written: none\n/);
+    assert.match(
+      partialWriteMessage(new PartialWrite(["w1"], [], new Error("x")), "out"),
+      /\n {2}written before the failure: 1 \(w1\), each complete \(renamed into place\)\n {2}not written: none\n/,
+    );
   });
 
   it("knows a live pid from a dead one and from what is no pid at all", () => {
@@ -51,7 +63,10 @@ describe("render: messages, locks and bookkeeping names", () => {
       fs.writeFileSync(lock, "not a pid\n");
       takeLock(dir, "out")();
       fs.mkdirSync(lock);
-      assert.throws(() => takeLock(dir, "out"), { name: "Refusal", message: `out/${LOCK_FILE} is not a regular file; refusing to follow or replace it` });
+      assert.throws(() => takeLock(dir, "out"), {
+        name: "Refusal",
+        message: `out/${LOCK_FILE} is not a regular file; refusing to follow or replace it`,
+      });
       assert.throws(() => takeLock(path.join(dir, "missing"), "missing"), { code: "ENOENT" });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -60,6 +75,7 @@ describe("render: messages, locks and bookkeeping names", () => {
 
   it("counts its own lock, temp and manifest files as bookkeeping, and nothing else", () => {
     for (const name of [MANIFEST, ".render.lock", ".render-tmp-x"]) assert.strictEqual(isBookkeeping(name), true, name);
-    for (const name of ["render.yaml", "x.render", "kustomization.yaml"]) assert.strictEqual(isBookkeeping(name), false, name);
+    for (const name of ["render.yaml", "x.render", "kustomization.yaml"])
+      assert.strictEqual(isBookkeeping(name), false, name);
   });
 });

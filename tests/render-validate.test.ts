@@ -25,9 +25,28 @@ describe("render: schema validation", () => {
 
   it("names the object and the field that breaks the schema", async () => {
     const problems = await schemaProblems([
-      { where: "cluster-1", manifest: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "a", namespace: "a" }, spec: { replicas: "two", selector: {}, template: {} } } },
-      { where: "cluster-1", manifest: { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "p", namespace: "a" }, spec: { action: "PERMIT" } } },
-      { where: "cluster-2", manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name: "a", labels: { "istio.io/global": true } } } },
+      {
+        where: "cluster-1",
+        manifest: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "a", namespace: "a" },
+          spec: { replicas: "two", selector: {}, template: {} },
+        },
+      },
+      {
+        where: "cluster-1",
+        manifest: {
+          apiVersion: "security.istio.io/v1",
+          kind: "AuthorizationPolicy",
+          metadata: { name: "p", namespace: "a" },
+          spec: { action: "PERMIT" },
+        },
+      },
+      {
+        where: "cluster-2",
+        manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name: "a", labels: { "istio.io/global": true } } },
+      },
     ]);
     assert.deepStrictEqual(problems, [
       "cluster-1: apps/v1 Deployment a/a is not schema-valid: data/spec/replicas must be integer",
@@ -37,7 +56,9 @@ describe("render: schema validation", () => {
   });
 
   it("treats a kind MODELS has no class for as a problem, not as valid", async () => {
-    const problems = await schemaProblems([{ where: "cluster-1", manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } } }]);
+    const problems = await schemaProblems([
+      { where: "cluster-1", manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } } },
+    ]);
     assert.deepStrictEqual(problems, [
       "cluster-1: example.com/v1 Widget w has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*",
     ]);
@@ -53,18 +74,40 @@ describe("render: schema validation", () => {
   });
 
   it("validates a kind the default stacks do not write, such as a batch/v1 Job", async () => {
-    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "a" }, spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Never" } } } };
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j", namespace: "a" },
+      spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Never" } } },
+    };
     assert.deepStrictEqual(await schemaProblems([{ where: "cluster-1", manifest: job }]), []);
-    const bad = { ...job, spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Sometimes" } } } };
-    assert.match((await schemaProblems([{ where: "cluster-1", manifest: bad }]))[0], /batch\/v1 Job a\/j is not schema-valid/);
+    const bad = {
+      ...job,
+      spec: { template: { spec: { containers: [{ name: "c", image: "i:1" }], restartPolicy: "Sometimes" } } },
+    };
+    assert.match(
+      (await schemaProblems([{ where: "cluster-1", manifest: bad }]))[0],
+      /batch\/v1 Job a\/j is not schema-valid/,
+    );
   });
 
   it("refuses to render a stack with an invalid object: RenderError, no tree", async () => {
     const [s] = planStacks(ROOT, ["cluster-1"]);
-    const bad = kubeObject({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "x", namespace: "accounts" }, spec: { ports: [{ port: "eighty" }] } } as never, app: "accounts", layer: "app" });
+    const bad = kubeObject({
+      manifest: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "x", namespace: "accounts" },
+        spec: { ports: [{ port: "eighty" }] },
+      } as never,
+      app: "accounts",
+      layer: "app",
+    });
     await assert.rejects(renderStacks([{ ...s, objects: [...s.objects, bad] }]), (e: unknown) => {
       assert.ok(e instanceof RenderError);
-      assert.deepStrictEqual(e.problems, ["cluster-1: v1 Service accounts/x is not schema-valid: data/spec/ports/0/port must be integer"]);
+      assert.deepStrictEqual(e.problems, [
+        "cluster-1: v1 Service accounts/x is not schema-valid: data/spec/ports/0/port must be integer",
+      ]);
       return true;
     });
   });

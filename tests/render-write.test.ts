@@ -11,7 +11,8 @@ import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/
 
 // Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
-const temps = (dir: string) => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.render-tmp-|\.render\.lock/.test(f));
+const temps = (dir: string) =>
+  (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.render-tmp-|\.render\.lock/.test(f));
 
 describe("render: writes only the files it owns", () => {
   let dir: string;
@@ -20,19 +21,46 @@ describe("render: writes only the files it owns", () => {
 
   it("writes new files, deletes owned files no longer rendered, and records what it owns", () => {
     const out = path.join(dir, "tree");
-    writeOwnedTree(out, new Map([["a/x.yaml", "x\n"], ["b.yaml", "b\n"]]), "tree");
+    writeOwnedTree(
+      out,
+      new Map([
+        ["a/x.yaml", "x\n"],
+        ["b.yaml", "b\n"],
+      ]),
+      "tree",
+    );
     fs.writeFileSync(path.join(out, "a", "mine.txt"), "user\n");
     writeOwnedTree(out, new Map([["c/y.yaml", "y\n"]]), "tree");
-    assert.deepStrictEqual(readTree(out), new Map([["a/mine.txt", "user\n"], ["c/y.yaml", "y\n"]]));
+    assert.deepStrictEqual(
+      readTree(out),
+      new Map([
+        ["a/mine.txt", "user\n"],
+        ["c/y.yaml", "y\n"],
+      ]),
+    );
     assert.strictEqual(fs.readFileSync(path.join(out, MANIFEST), "utf8").split("\n").slice(1).join("\n"), "c/y.yaml\n");
     assert.deepStrictEqual(temps(out), []);
   });
 
   it("keeps an existing file's mode; new files 0644 and directories 0755 (less the umask)", () => {
     const out = path.join(dir, "tree");
-    writeOwnedTree(out, new Map([["a/x.yaml", "x\n"], ["b.yaml", "b\n"]]), "tree");
+    writeOwnedTree(
+      out,
+      new Map([
+        ["a/x.yaml", "x\n"],
+        ["b.yaml", "b\n"],
+      ]),
+      "tree",
+    );
     fs.chmodSync(path.join(out, "b.yaml"), 0o600);
-    writeOwnedTree(out, new Map([["a/x.yaml", "x2\n"], ["b.yaml", "b2\n"]]), "tree");
+    writeOwnedTree(
+      out,
+      new Map([
+        ["a/x.yaml", "x2\n"],
+        ["b.yaml", "b2\n"],
+      ]),
+      "tree",
+    );
     const umask = process.umask();
     assert.strictEqual(fs.statSync(path.join(out, "b.yaml")).mode & 0o777, 0o600);
     assert.strictEqual(fs.statSync(path.join(out, "a", "x.yaml")).mode & 0o777, 0o644 & ~umask);
@@ -47,7 +75,10 @@ describe("render: writes only the files it owns", () => {
       const before = snapshot(project);
       const result = await renderCli(project);
       assert.strictEqual(result.code, 2, result.stderr);
-      assert.match(result.stderr, /^render: gitops\/base\/kustomization.yaml: a file the render did not write is where it would write one; refusing to overwrite it \(move it, or render into another --out\); nothing written\n$/);
+      assert.match(
+        result.stderr,
+        /^render: gitops\/base\/kustomization.yaml: a file the render did not write is where it would write one; refusing to overwrite it \(move it, or render into another --out\); nothing written\n$/,
+      );
       assert.deepStrictEqual(snapshot(project), before);
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
@@ -65,7 +96,10 @@ describe("render: writes only the files it owns", () => {
       fs.symlinkSync(outside, path.join(project, "gitops", "base"));
       const result = await renderCli(project);
       assert.strictEqual(result.code, 2, result.stderr);
-      assert.match(result.stderr, /^render: gitops\/base is a symlink; the render never follows symlinks inside its output \(remove it, or render elsewhere\); nothing written\n$/);
+      assert.match(
+        result.stderr,
+        /^render: gitops\/base is a symlink; the render never follows symlinks inside its output \(remove it, or render elsewhere\); nothing written\n$/,
+      );
       assert.deepStrictEqual(fs.readdirSync(outside), ["secret.yaml"]);
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
@@ -95,7 +129,10 @@ describe("render: writes only the files it owns", () => {
       fs.writeFileSync(path.join(project, "gitops", LOCK_FILE), `${holder.pid}\n`);
       const locked = await renderCli(project);
       assert.strictEqual(locked.code, 2, locked.stderr);
-      assert.strictEqual(locked.stderr, `render: another render (pid ${holder.pid}) is writing gitops/ (it holds gitops/${LOCK_FILE}); wait for it to finish and run this one again; nothing written\n`);
+      assert.strictEqual(
+        locked.stderr,
+        `render: another render (pid ${holder.pid}) is writing gitops/ (it holds gitops/${LOCK_FILE}); wait for it to finish and run this one again; nothing written\n`,
+      );
       fs.writeFileSync(path.join(project, "gitops", LOCK_FILE), `${deadPid()}\n`);
       fs.writeFileSync(path.join(project, "gitops", `.README.md.render-tmp-${deadPid()}`), "half");
       const after = await renderCli(project);
@@ -112,10 +149,17 @@ describe("render: writes only the files it owns", () => {
     try {
       let n = 0;
       let stderr = "";
-      const failing = { beforeWrite: () => { if (++n === 4) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }); } };
+      const failing = {
+        beforeWrite: () => {
+          if (++n === 4) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+        },
+      };
       const code = await main([], { root: project, stderr: (t) => void (stderr += t), hooks: failing });
       assert.strictEqual(code, 3);
-      assert.match(stderr, /^render: writing gitops\/ failed: EACCES: permission denied\n  written before the failure: 2 \(README\.md, apps\/accounts\/deployment-accounts\.accounts\.yaml\), each complete \(renamed into place\)\n  not written: \d+ \(/m);
+      assert.match(
+        stderr,
+        /^render: writing gitops\/ failed: EACCES: permission denied\n  written before the failure: 2 \(README\.md, apps\/accounts\/deployment-accounts\.accounts\.yaml\), each complete \(renamed into place\)\n  not written: \d+ \(/m,
+      );
       // Every file is either written or listed as not written: nothing is silently half-done.
       const notWritten = Number(/not written: (\d+)/.exec(stderr)![1]);
       const again = await renderCli(project);
@@ -130,15 +174,18 @@ describe("render: writes only the files it owns", () => {
     // Root writes into read-only directories anyway: as root, the render runs as nobody (setpriv), as itself otherwise.
     const asUser = (args: string[]) => {
       const node = renderChildCommand(args[0], ...args.slice(1));
-      const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
+      const argv =
+        process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
       return spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, HOME: os.tmpdir() } });
     };
-    const unprivileged = (project: string, p: string) => process.getuid?.() === 0 && fs.chownSync(path.join(project, p), 65534, 65534);
+    const unprivileged = (project: string, p: string) =>
+      process.getuid?.() === 0 && fs.chownSync(path.join(project, p), 65534, 65534);
     // As nobody, the child must reach the project's files: not so in a private sandbox (Stryker's is mode 0700).
     const hiddenFromNobody = (): string | undefined => {
       if (process.getuid?.() !== 0) return undefined;
       for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        if ((fs.statSync(dir).mode & 0o001) === 0) return `${dir} is not searchable by other users, so the unprivileged render cannot load the project`;
+        if ((fs.statSync(dir).mode & 0o001) === 0)
+          return `${dir} is not searchable by other users, so the unprivileged render cannot load the project`;
       }
       return undefined;
     };
@@ -171,13 +218,17 @@ describe("render: writes only the files it owns", () => {
       const project = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       try {
         fs.chmodSync(project, 0o755);
-        for (const p of fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[]) unprivileged(project, path.join("gitops", p));
+        for (const p of fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[])
+          unprivileged(project, path.join("gitops", p));
         unprivileged(project, "gitops");
         fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o555);
         if (process.getuid?.() === 0) fs.chownSync(path.join(project, "gitops", "clusters", "cluster-2"), 0, 0);
         const result = asUser([project]);
         assert.strictEqual(result.status, 3, result.stderr);
-        assert.match(result.stderr, /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m);
+        assert.match(
+          result.stderr,
+          /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m,
+        );
         fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
         const [node, ...args] = renderChildCommand(project);
         const again = spawnSync(node, args, { encoding: "utf8" });
@@ -187,5 +238,4 @@ describe("render: writes only the files it owns", () => {
       }
     });
   });
-
 });

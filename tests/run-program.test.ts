@@ -6,7 +6,11 @@ import { CaptureError, runProgram } from "./support/run-program";
 // still point at its TypeScript line, and the rest of the test process must get source maps back.
 describe("runProgram (the mocked program run): stack traces", () => {
   it("a program's failure still points at the TypeScript line that threw", async () => {
-    const line = fs.readFileSync(__filename, "utf8").split("\n").findIndex((l) => l.trim() === 'throw new Error("thrown here");') + 1;
+    const line =
+      fs
+        .readFileSync(__filename, "utf8")
+        .split("\n")
+        .findIndex((l) => l.trim() === 'throw new Error("thrown here");') + 1;
     const failed = await runProgram(() => {
       throw new Error("thrown here");
     }).catch((e: unknown) => e);

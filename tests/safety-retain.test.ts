@@ -5,7 +5,10 @@ describe("nothing is deleted by accident", () => {
   for (const stack of STACKS) {
     it(`${stack}: keeps namespaces and workloads on delete, and nothing else`, async () => {
       const capture = await runStack(stack);
-      const retained = capture.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort();
+      const retained = capture.resources
+        .filter((r) => r.retainOnDelete)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
       assert.deepStrictEqual(retained, [
         `${T.deployment} accounts-deployment`,
         `${T.deployment} finance-deployment`,
@@ -22,7 +25,9 @@ describe("nothing is deleted by accident", () => {
     const capture = await runStack("cluster-1");
     for (const r of capture.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
       const annotations = (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
-      const noPrune = annotations["argocd.argoproj.io/sync-options"] === "Prune=false" && annotations["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
+      const noPrune =
+        annotations["argocd.argoproj.io/sync-options"] === "Prune=false" &&
+        annotations["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
       assert.strictEqual(r.retainOnDelete, noPrune, r.name);
     }
   });

@@ -21,16 +21,25 @@ describe("spec builders", () => {
 
   it("authorizationManifests: deny-all, one allow per caller in order, then the waypoint allow", () => {
     const two = authorizationManifests(settings({}), app({ allowFrom: ["finance", "audit"], waypoint: true }));
-    assert.deepStrictEqual(two.map((p) => p.metadata.name), ["deny-all", "allow-from-finance", "allow-from-audit", "allow-waypoint"]);
+    assert.deepStrictEqual(
+      two.map((p) => p.metadata.name),
+      ["deny-all", "allow-from-finance", "allow-from-audit", "allow-waypoint"],
+    );
     assert.ok(two.every((p) => p.metadata.namespace === "accounts"));
   });
 
   it("authorizationManifests: an app nobody may call gets deny-all only", () => {
-    assert.deepStrictEqual(authorizationManifests(base, app({ allowFrom: [], waypoint: false })).map((p) => p.metadata.name), ["deny-all"]);
+    assert.deepStrictEqual(
+      authorizationManifests(base, app({ allowFrom: [], waypoint: false })).map((p) => p.metadata.name),
+      ["deny-all"],
+    );
   });
 
   it("waypointPrincipal: trust domain, the app's namespace and the waypoint's service account", () => {
-    assert.strictEqual(waypointPrincipal(settings({ trustDomain: "td.example" }), app({ namespace: "acc" })), "td.example/ns/acc/sa/waypoint");
+    assert.strictEqual(
+      waypointPrincipal(settings({ trustDomain: "td.example" }), app({ namespace: "acc" })),
+      "td.example/ns/acc/sa/waypoint",
+    );
   });
 
   it("telemetryManifest: no overrides and no access logs make an empty spec", () => {
@@ -41,7 +50,13 @@ describe("spec builders", () => {
   it("callLoop: one call per callee per round, then the app's interval", () => {
     const ledger = app({ name: "ledger", namespace: "books", port: 9090 });
     const s = settings({ apps: [...base.apps, ledger] });
-    const client = app({ name: "finance", namespace: "finance", port: undefined, calls: ["accounts", "ledger"], callIntervalSeconds: 7 });
+    const client = app({
+      name: "finance",
+      namespace: "finance",
+      port: undefined,
+      calls: ["accounts", "ledger"],
+      callIntervalSeconds: 7,
+    });
     assert.strictEqual(
       callLoop(s, client),
       "while true; do " +

@@ -27,20 +27,79 @@ const NET = "  mesh-lab:network: network1\n";
 const ok = apps('"-listen=:8080"', "5");
 
 const rows: [string, string, string][] = [
-  ["an octal-looking interval (Go reads 8, YAML 1.2 reads 10)", HEAD + NET + apps('"-listen=:8080"', "010"), `key "mesh-lab:apps[1].callIntervalSeconds" is 010 unquoted, which YAML 1.1 (Go's yaml, kubectl) reads as 8 and YAML 1.2 as 10; quote it ("010") if you mean the text, or write the number plainly`],
-  ["a signed 0o octal arg (Go reads -15, the render text)", HEAD + NET + apps("-0o17", "5"), `key "mesh-lab:apps[0].args[1]" is -0o17 unquoted, which Go's yaml (the Pulumi CLI) reads as a number and this render as text; quote it ("-0o17") if you mean the text, or write the number plainly`],
-  ["a 0o octal interval (YAML 1.1 reads text)", HEAD + NET + apps('"-listen=:8080"', "0o17"), `key "mesh-lab:apps[1].callIntervalSeconds" is 0o17 unquoted, which YAML 1.1 reads as the string "0o17" and YAML 1.2 as the number 15; quote it ("0o17") if you mean the text, or write the number plainly`],
-  ["a hex interval", HEAD + NET + apps('"-listen=:8080"', "0x1F"), `key "mesh-lab:apps[1].callIntervalSeconds" is 0x1F unquoted, which is read as the number 31, not as written; quote it ("0x1F") if you mean the text, or write the number plainly`],
-  ["a YAML 1.1 boolean word", HEAD + NET + "  mesh-lab:waypoints: on\n" + ok, `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`],
-  ["digits with underscores", HEAD + NET + apps('"-listen=:8080"', "1_000"), `key "mesh-lab:apps[1].callIntervalSeconds" is 1_000 unquoted, which YAML 1.1 reads as the number 1000 and YAML 1.2 as the string "1_000"; quote it ("1_000") if you mean the text, or write the number plainly`],
-  ["a sexagesimal arg", HEAD + NET + apps("1:20", "5"), `key "mesh-lab:apps[0].args[1]" is 1:20 unquoted, which YAML 1.1 reads as the number 80 and YAML 1.2 as the string "1:20"; quote it ("1:20") if you mean the text, or write the number plainly`],
-  ["a network that YAML reads as 1.1", HEAD + "  mesh-lab:network: 1.10\n" + ok, `key "mesh-lab:network" is 1.10 unquoted, which is read as the number 1.1, not as written; quote it ("1.10") if you mean the text, or write the number plainly`],
-  ["a U+2028 line separator in an arg", HEAD + NET + apps('"-text=a\\u2028b"', "5"), `key "mesh-lab:apps[0].args[1]" contains the control or separator character U+2028; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`],
-  ["a NEL (U+0085) in an arg", HEAD + NET + apps('"-text=a\\x85b"', "5"), `key "mesh-lab:apps[0].args[1]" contains the control or separator character U+0085; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`],
-  ["an escape character in a network", HEAD + '  mesh-lab:network: "net\\e[31m"\n' + ok, `key "mesh-lab:network" contains the control or separator character U+001B; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`],
-  ["a plain-text kubeconfig", HEAD + NET + "  mesh-lab:kubeconfig: |\n    apiVersion: v1\n    users: [{name: admin, user: {token: SECRET}}]\n" + ok, `key "mesh-lab:kubeconfig" is set in plain text; expected a secure: value (pulumi config set --secret mesh-lab:kubeconfig ...): it holds credentials, and mesh-lab reads it only as a secret`],
-  ["a secure: value inside apps", HEAD + NET + apps("{secure: AAABADxSECRET}", "5"), `key "mesh-lab:apps[0].args[1]" is a secure: value; expected plain text: mesh-lab:apps is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`],
-  ["a secure: value inside telemetry", HEAD + NET + ok + "  mesh-lab:telemetry:\n    metricsProvider: {secure: AAABSECRET}\n", `key "mesh-lab:telemetry.metricsProvider" is a secure: value; expected plain text: mesh-lab:telemetry is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`],
+  [
+    "an octal-looking interval (Go reads 8, YAML 1.2 reads 10)",
+    HEAD + NET + apps('"-listen=:8080"', "010"),
+    `key "mesh-lab:apps[1].callIntervalSeconds" is 010 unquoted, which YAML 1.1 (Go's yaml, kubectl) reads as 8 and YAML 1.2 as 10; quote it ("010") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a signed 0o octal arg (Go reads -15, the render text)",
+    HEAD + NET + apps("-0o17", "5"),
+    `key "mesh-lab:apps[0].args[1]" is -0o17 unquoted, which Go's yaml (the Pulumi CLI) reads as a number and this render as text; quote it ("-0o17") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a 0o octal interval (YAML 1.1 reads text)",
+    HEAD + NET + apps('"-listen=:8080"', "0o17"),
+    `key "mesh-lab:apps[1].callIntervalSeconds" is 0o17 unquoted, which YAML 1.1 reads as the string "0o17" and YAML 1.2 as the number 15; quote it ("0o17") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a hex interval",
+    HEAD + NET + apps('"-listen=:8080"', "0x1F"),
+    `key "mesh-lab:apps[1].callIntervalSeconds" is 0x1F unquoted, which is read as the number 31, not as written; quote it ("0x1F") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a YAML 1.1 boolean word",
+    HEAD + NET + "  mesh-lab:waypoints: on\n" + ok,
+    `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "digits with underscores",
+    HEAD + NET + apps('"-listen=:8080"', "1_000"),
+    `key "mesh-lab:apps[1].callIntervalSeconds" is 1_000 unquoted, which YAML 1.1 reads as the number 1000 and YAML 1.2 as the string "1_000"; quote it ("1_000") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a sexagesimal arg",
+    HEAD + NET + apps("1:20", "5"),
+    `key "mesh-lab:apps[0].args[1]" is 1:20 unquoted, which YAML 1.1 reads as the number 80 and YAML 1.2 as the string "1:20"; quote it ("1:20") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a network that YAML reads as 1.1",
+    HEAD + "  mesh-lab:network: 1.10\n" + ok,
+    `key "mesh-lab:network" is 1.10 unquoted, which is read as the number 1.1, not as written; quote it ("1.10") if you mean the text, or write the number plainly`,
+  ],
+  [
+    "a U+2028 line separator in an arg",
+    HEAD + NET + apps('"-text=a\\u2028b"', "5"),
+    `key "mesh-lab:apps[0].args[1]" contains the control or separator character U+2028; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`,
+  ],
+  [
+    "a NEL (U+0085) in an arg",
+    HEAD + NET + apps('"-text=a\\x85b"', "5"),
+    `key "mesh-lab:apps[0].args[1]" contains the control or separator character U+0085; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`,
+  ],
+  [
+    "an escape character in a network",
+    HEAD + '  mesh-lab:network: "net\\e[31m"\n' + ok,
+    `key "mesh-lab:network" contains the control or separator character U+001B; expected printable text (kubectl kustomize and YAML 1.1 readers break on it)`,
+  ],
+  [
+    "a plain-text kubeconfig",
+    HEAD +
+      NET +
+      "  mesh-lab:kubeconfig: |\n    apiVersion: v1\n    users: [{name: admin, user: {token: SECRET}}]\n" +
+      ok,
+    `key "mesh-lab:kubeconfig" is set in plain text; expected a secure: value (pulumi config set --secret mesh-lab:kubeconfig ...): it holds credentials, and mesh-lab reads it only as a secret`,
+  ],
+  [
+    "a secure: value inside apps",
+    HEAD + NET + apps("{secure: AAABADxSECRET}", "5"),
+    `key "mesh-lab:apps[0].args[1]" is a secure: value; expected plain text: mesh-lab:apps is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
+  ],
+  [
+    "a secure: value inside telemetry",
+    HEAD + NET + ok + "  mesh-lab:telemetry:\n    metricsProvider: {secure: AAABSECRET}\n",
+    `key "mesh-lab:telemetry.metricsProvider" is a secure: value; expected plain text: mesh-lab:telemetry is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
+  ],
 ];
 
 describe(`stack files read one way (${rows.length} rows)`, () => {
@@ -70,7 +129,10 @@ describe(`stack files read one way (${rows.length} rows)`, () => {
   });
 
   it("accepts what every reader reads alike: quoted text, plain decimal numbers, a secure kubeconfig", () => {
-    const text = HEAD + '  mesh-lab:network: "1.10"\n  mesh-lab:kubeconfig: {secure: AAAB}\n  mesh-lab:waypoints: false\n' + apps('"-0o17"', "30");
+    const text =
+      HEAD +
+      '  mesh-lab:network: "1.10"\n  mesh-lab:kubeconfig: {secure: AAAB}\n  mesh-lab:waypoints: false\n' +
+      apps('"-0o17"', "30");
     assert.deepStrictEqual(stackFileProblems("mesh-lab", text, ["mesh-lab:kubeconfig"]), []);
   });
 });
@@ -96,19 +158,30 @@ describe("secrets as the Pulumi CLI hands them to the program", () => {
 
   it("refuses a kubeconfig the CLI did not mark secret, without printing it", () => {
     const problems = refused(() => run({ kubeconfig: "token: SECRET" }, []));
-    assert.deepStrictEqual(problems, [`key "mesh-lab:kubeconfig" is set in plain text; expected a secure: value (pulumi config set --secret mesh-lab:kubeconfig ...): it holds credentials`]);
+    assert.deepStrictEqual(problems, [
+      `key "mesh-lab:kubeconfig" is set in plain text; expected a secure: value (pulumi config set --secret mesh-lab:kubeconfig ...): it holds credentials`,
+    ]);
   });
 
   it("accepts a kubeconfig the CLI marked secret", () => {
-    assert.deepStrictEqual(refused(() => run({ kubeconfig: "token: x" }, ["mesh-lab:kubeconfig"])), []);
+    assert.deepStrictEqual(
+      refused(() => run({ kubeconfig: "token: x" }, ["mesh-lab:kubeconfig"])),
+      [],
+    );
   });
 
   it("refuses apps that hold a secure: value (the CLI marks the whole key secret)", () => {
-    assert.deepStrictEqual(secretConfigProblems({ "mesh-lab:apps": "[]" }, (k) => k === "mesh-lab:apps"), [
-      `key "mesh-lab:apps" holds a secure: value; expected plain text: mesh-lab:apps is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
-    ]);
+    assert.deepStrictEqual(
+      secretConfigProblems({ "mesh-lab:apps": "[]" }, (k) => k === "mesh-lab:apps"),
+      [
+        `key "mesh-lab:apps" holds a secure: value; expected plain text: mesh-lab:apps is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
+      ],
+    );
     assert.strictEqual(refused(() => run({}, ["mesh-lab:apps"])).length, 1);
     // A key that is not set holds nothing, whatever the secret keys say.
-    assert.deepStrictEqual(secretConfigProblems({}, () => true), []);
+    assert.deepStrictEqual(
+      secretConfigProblems({}, () => true),
+      [],
+    );
   });
 });

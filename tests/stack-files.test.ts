@@ -18,7 +18,9 @@ describe("Pulumi.yaml and the stack files", () => {
 
   it("declares every key the program reads, with a type and a description, but the secret kubeconfig", () => {
     // A declared key without a default is required by the CLI, and a secret key cannot have a plain default.
-    const declared = Object.keys(project.config).filter((k) => k.startsWith("mesh-lab:")).map((k) => k.slice("mesh-lab:".length));
+    const declared = Object.keys(project.config)
+      .filter((k) => k.startsWith("mesh-lab:"))
+      .map((k) => k.slice("mesh-lab:".length));
     assert.deepStrictEqual([...declared].sort(), SETTING_KEYS.filter((k) => k !== "kubeconfig").sort());
     for (const key of SETTING_KEYS.filter((k) => k !== "kubeconfig")) {
       const d = project.config[`mesh-lab:${key}`] as Record<string, unknown>;
@@ -28,7 +30,9 @@ describe("Pulumi.yaml and the stack files", () => {
   });
 
   it("gives a default to every declared key but the per-cluster ones, which every stack must set", () => {
-    const withoutDefault = SETTING_KEYS.filter((k) => k !== "kubeconfig" && (project.config[`mesh-lab:${k}`] as Record<string, unknown>).default === undefined);
+    const withoutDefault = SETTING_KEYS.filter(
+      (k) => k !== "kubeconfig" && (project.config[`mesh-lab:${k}`] as Record<string, unknown>).default === undefined,
+    );
     assert.deepStrictEqual(withoutDefault.sort(), ["clusterName", "kubeContext", "network"]);
   });
 
@@ -53,7 +57,10 @@ describe("loadStackConfig", () => {
 
   it("finds a third cluster from its stack file alone", () => {
     // given a new stack file and no code change
-    fs.writeFileSync(path.join(dir, "Pulumi.cluster-3.yaml"), "config:\n  mesh-lab:kubeContext: k3d-cluster-3\n  mesh-lab:clusterName: cluster-3\n  mesh-lab:network: network3\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.cluster-3.yaml"),
+      "config:\n  mesh-lab:kubeContext: k3d-cluster-3\n  mesh-lab:clusterName: cluster-3\n  mesh-lab:network: network3\n",
+    );
     // then it is a stack, with the project defaults under its own values
     assert.deepStrictEqual(listStacks(dir), ["cluster-3"]);
     const raw = loadStackConfig(dir, "cluster-3").raw;
@@ -63,7 +70,10 @@ describe("loadStackConfig", () => {
   });
 
   it("lets a stack value override a project default, key by key", () => {
-    fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  mesh-lab:waypoints: false\n  mesh-lab:podSecurity: restricted\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.s.yaml"),
+      "config:\n  mesh-lab:waypoints: false\n  mesh-lab:podSecurity: restricted\n",
+    );
     const raw = loadStackConfig(dir, "s").raw;
     assert.strictEqual(raw["mesh-lab:waypoints"], "false");
     assert.strictEqual(raw["mesh-lab:podSecurity"], "restricted");
@@ -71,7 +81,10 @@ describe("loadStackConfig", () => {
   });
 
   it("leaves out secure values, which only the Pulumi CLI can decrypt, and lists their keys", () => {
-    fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  mesh-lab:kubeContext: c\n  mesh-lab:kubeconfig:\n    secure: v1:abc==\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.s.yaml"),
+      "config:\n  mesh-lab:kubeContext: c\n  mesh-lab:kubeconfig:\n    secure: v1:abc==\n",
+    );
     const loaded = loadStackConfig(dir, "s");
     assert.deepStrictEqual(loaded.secureKeys, ["mesh-lab:kubeconfig"]);
     assert.strictEqual(loaded.raw["mesh-lab:kubeconfig"], undefined);
@@ -79,6 +92,9 @@ describe("loadStackConfig", () => {
   });
 
   it("refuses a stack that has no stack file", () => {
-    assert.throws(() => loadStackConfig(dir, "nope"), /no stack file for stack "nope" \(looked for Pulumi\.nope\.yaml, Pulumi\.nope\.yml\)/);
+    assert.throws(
+      () => loadStackConfig(dir, "nope"),
+      /no stack file for stack "nope" \(looked for Pulumi\.nope\.yaml, Pulumi\.nope\.yml\)/,
+    );
   });
 });

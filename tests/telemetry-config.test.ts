@@ -35,7 +35,17 @@ describe("telemetry config: tag expressions are refused at config load", () => {
     it("accepts REMOVE without a value, and valid expressions for every mode", () => {
       assert.deepStrictEqual(problems(requestCount({ request_protocol: { operation: "REMOVE" } })), []);
       for (const mode of ["CLIENT_AND_SERVER", "CLIENT", "SERVER"]) {
-        assert.deepStrictEqual(problems({ overrides: [{ match: { metric: "TCP_SENT_BYTES", mode }, tagOverrides: upsert({ peer_ns: "filter_state.upstream_peer.namespace" }) }] }), []);
+        assert.deepStrictEqual(
+          problems({
+            overrides: [
+              {
+                match: { metric: "TCP_SENT_BYTES", mode },
+                tagOverrides: upsert({ peer_ns: "filter_state.upstream_peer.namespace" }),
+              },
+            ],
+          }),
+          [],
+        );
       }
     });
   });
@@ -59,15 +69,26 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
   });
 
   it("names the stack switch when waypoints are off for the whole stack", () => {
-    assert.deepStrictEqual(telemetryWarnings(settings(FIXTURE_APPS, { waypoints: "false", telemetry: requestCount(tags, "ALL_METRICS") })), [
-      'stack "test": key "mesh-lab:telemetry.overrides[0]" (ALL_METRICS: error_type) changes nothing in namespace "web": ' +
-        "it has no waypoint (mesh-lab:waypoints is false), and in ambient mode request metrics come only from a waypoint " +
-        "(ztunnel emits istio_tcp_* only and ignores the Telemetry API); set mesh-lab:waypoints to true, or expect no effect there",
-    ]);
+    assert.deepStrictEqual(
+      telemetryWarnings(settings(FIXTURE_APPS, { waypoints: "false", telemetry: requestCount(tags, "ALL_METRICS") })),
+      [
+        'stack "test": key "mesh-lab:telemetry.overrides[0]" (ALL_METRICS: error_type) changes nothing in namespace "web": ' +
+          "it has no waypoint (mesh-lab:waypoints is false), and in ambient mode request metrics come only from a waypoint " +
+          "(ztunnel emits istio_tcp_* only and ignores the Telemetry API); set mesh-lab:waypoints to true, or expect no effect there",
+      ],
+    );
   });
 
   // Which metrics a waypoint alone produces: every request metric (and ALL_METRICS, which includes them), no TCP one.
-  const REQUEST_METRICS = ["ALL_METRICS", "REQUEST_COUNT", "REQUEST_DURATION", "REQUEST_SIZE", "RESPONSE_SIZE", "GRPC_REQUEST_MESSAGES", "GRPC_RESPONSE_MESSAGES"];
+  const REQUEST_METRICS = [
+    "ALL_METRICS",
+    "REQUEST_COUNT",
+    "REQUEST_DURATION",
+    "REQUEST_SIZE",
+    "RESPONSE_SIZE",
+    "GRPC_REQUEST_MESSAGES",
+    "GRPC_RESPONSE_MESSAGES",
+  ];
   const TCP_METRICS = ["TCP_OPENED_CONNECTIONS", "TCP_CLOSED_CONNECTIONS", "TCP_SENT_BYTES", "TCP_RECEIVED_BYTES"];
   for (const metric of REQUEST_METRICS) {
     it(`warns for ${metric} without a waypoint, and not with one`, () => {
@@ -83,11 +104,29 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
 
   it("warns once per request override and per serving app without a waypoint, never for a client", () => {
     const api = { ...WEB, name: "api", allowFrom: ["client"], waypoint: false };
-    const telemetry = { overrides: [requestCount(tags).overrides[0], requestCount(tags, "TCP_SENT_BYTES").overrides[0], requestCount(upsert({ slow: "'x'" }), "REQUEST_SIZE").overrides[0]] };
-    const warnings = telemetryWarnings(settings([{ ...WEB, waypoint: false }, api, { ...CLIENT, calls: ["web", "api"] }], { telemetry }));
+    const telemetry = {
+      overrides: [
+        requestCount(tags).overrides[0],
+        requestCount(tags, "TCP_SENT_BYTES").overrides[0],
+        requestCount(upsert({ slow: "'x'" }), "REQUEST_SIZE").overrides[0],
+      ],
+    };
+    const warnings = telemetryWarnings(
+      settings([{ ...WEB, waypoint: false }, api, { ...CLIENT, calls: ["web", "api"] }], { telemetry }),
+    );
     assert.deepStrictEqual(
-      warnings.map((w) => w.match(/key "([^"]+)" \(([^)]*)\) changes nothing in namespace "(\w+)"/)!.slice(1).join(" ")),
-      ["mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type web", "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow web", "mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type api", "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow api"],
+      warnings.map((w) =>
+        w
+          .match(/key "([^"]+)" \(([^)]*)\) changes nothing in namespace "(\w+)"/)!
+          .slice(1)
+          .join(" "),
+      ),
+      [
+        "mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type web",
+        "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow web",
+        "mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type api",
+        "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow api",
+      ],
     );
   });
 });
@@ -95,7 +134,8 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
 describe("npm run check:telemetry", () => {
   const script = path.join(ROOT, "scripts", "check-telemetry.ts");
   // As package.json's check:telemetry runs it.
-  const check = (...args: string[]) => runProcess(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT });
+  const check = (...args: string[]) =>
+    runProcess(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT });
   const inProcess = (...args: string[]) => Promise.resolve(runScript(script, args));
   const telemetry = requestCount(upsert(WORKSHOP));
   const dirs: string[] = [];
@@ -105,7 +145,12 @@ describe("npm run check:telemetry", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-check-"));
     dirs.push(dir);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const values = { "mesh-lab:kubeContext": "k3d-test", "mesh-lab:clusterName": "test", "mesh-lab:network": "network1", ...config };
+    const values = {
+      "mesh-lab:kubeContext": "k3d-test",
+      "mesh-lab:clusterName": "test",
+      "mesh-lab:network": "network1",
+      ...config,
+    };
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), JSON.stringify({ config: values }));
     return dir;
   }
@@ -124,30 +169,47 @@ describe("npm run check:telemetry", () => {
   it("passes the real stacks with exit code 0", async () => {
     const result = await real;
     assert.strictEqual(result.status, 0, result.stderr);
-    assert.deepStrictEqual(result.stdout.trim().split("\n"), STACKS.map((s) => `stack "${s}": ok, 2 tag expression(s) checked`));
+    assert.deepStrictEqual(
+      result.stdout.trim().split("\n"),
+      STACKS.map((s) => `stack "${s}": ok, 2 tag expression(s) checked`),
+    );
   });
 
   it("fails a broken stack with exit code 1 and the same message a preview gives", async () => {
     const result = await inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }));
     assert.strictEqual(result.status, 1, result.stdout);
     let preview = "";
-    assert.throws(() => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })), (e: Error) => (preview = e.message) !== "");
+    assert.throws(
+      () => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })),
+      (e: Error) => (preview = e.message) !== "",
+    );
     assert.strictEqual(result.stderr.trim(), preview);
     assert.ok(result.stderr.includes(SLOW_REQUEST_PROBLEM) && result.stderr.includes(SOURCE_NAMESPACE_PROBLEM));
   });
 
   it("prints warnings but passes with exit code 0", async () => {
-    const result = await inProcess("--dir", project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }), "--stack", "nowaypoint");
+    const result = await inProcess(
+      "--dir",
+      project("nowaypoint", { "mesh-lab:apps": [{ ...WEB, waypoint: false }, CLIENT] }),
+      "--stack",
+      "nowaypoint",
+    );
     assert.strictEqual(result.status, 0, result.stderr);
     const [okLine, warning] = result.stdout.trim().split("\n");
     assert.strictEqual(okLine, 'stack "nowaypoint": ok, 2 tag expression(s) checked');
-    assert.match(warning, /^warning: stack "nowaypoint": key "mesh-lab:telemetry.overrides\[0\]" \(REQUEST_COUNT: error_type, slow_request\) changes nothing in namespace "web"/);
+    assert.match(
+      warning,
+      /^warning: stack "nowaypoint": key "mesh-lab:telemetry.overrides\[0\]" \(REQUEST_COUNT: error_type, slow_request\) changes nothing in namespace "web"/,
+    );
   });
 
   it("exits 2 on a stack that does not exist or an unknown argument", async () => {
     const unknownStack = await inProcess("--stack", "cluster-9");
     assert.strictEqual(unknownStack.status, 2);
-    assert.strictEqual(unknownStack.stderr.split("\n")[0], `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`);
+    assert.strictEqual(
+      unknownStack.stderr.split("\n")[0],
+      `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`,
+    );
     assert.strictEqual((await inProcess("--stacks", "cluster-1")).status, 2);
   });
 });

@@ -12,7 +12,11 @@ describe("a workload that neither serves nor calls", () => {
     const settings = parseSettings("cluster-1", withConfig("cluster-1", { apps }));
     const containers = buildPlan(settings)
       .objects.filter((o) => o.manifest.kind === "Deployment")
-      .map((o) => (o.manifest as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]);
+      .map(
+        (o) =>
+          (o.manifest as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec
+            .template.spec.containers[0],
+      );
     assert.deepStrictEqual(
       containers.map((c) => [c.name, c.image, c.args, "ports" in c, "readinessProbe" in c, "command" in c]),
       [

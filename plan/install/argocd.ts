@@ -23,7 +23,12 @@ export function installApplications(t: InstallTarget): Named<IApplication>[] {
     spec: {
       project: "default",
       destination: { server: "https://kubernetes.default.svc", namespace: ISTIO_NAMESPACE },
-      source: { repoURL: t.install.chartRepo, chart, targetRevision: t.install.istioVersion, helm: { releaseName: release, valuesObject: chartValues(role, t) } },
+      source: {
+        repoURL: t.install.chartRepo,
+        chart,
+        targetRevision: t.install.istioVersion,
+        helm: { releaseName: release, valuesObject: chartValues(role, t) },
+      },
       // Istio's base chart holds large CRDs; server-side apply avoids the last-applied annotation size limit.
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
     },
@@ -37,11 +42,20 @@ function gatewayApiApplication(t: InstallTarget, version: string): Named<IApplic
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    metadata: { name: `mesh-lab-${t.stack}-gateway-api`, namespace: "argocd", labels: { ...PART_OF }, annotations: { "argocd.argoproj.io/sync-wave": String(-CHARTS.length - 1) } },
+    metadata: {
+      name: `mesh-lab-${t.stack}-gateway-api`,
+      namespace: "argocd",
+      labels: { ...PART_OF },
+      annotations: { "argocd.argoproj.io/sync-wave": String(-CHARTS.length - 1) },
+    },
     spec: {
       project: "default",
       destination: { server: "https://kubernetes.default.svc" },
-      source: { repoURL: "https://github.com/kubernetes-sigs/gateway-api.git", path: "config/crd/standard", targetRevision: version },
+      source: {
+        repoURL: "https://github.com/kubernetes-sigs/gateway-api.git",
+        path: "config/crd/standard",
+        targetRevision: version,
+      },
       // CRDs are kept when the Application goes: deleting one deletes every object of its kind.
       syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["ServerSideApply=true"] },
     },

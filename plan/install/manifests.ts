@@ -14,7 +14,11 @@ export function istioSystemNamespace(t: InstallTarget): Named<INamespace> {
   return {
     apiVersion: "v1",
     kind: "Namespace",
-    metadata: { name: ISTIO_NAMESPACE, labels: { ...PART_OF, [NETWORK_LABEL]: t.network }, annotations: { ...KEEP_ON_DELETE } },
+    metadata: {
+      name: ISTIO_NAMESPACE,
+      labels: { ...PART_OF, [NETWORK_LABEL]: t.network },
+      annotations: { ...KEEP_ON_DELETE },
+    },
   };
 }
 
@@ -28,10 +32,21 @@ export function eastWestGateway(t: InstallTarget): Named<IGateway> {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
-    metadata: { name: "istio-eastwestgateway", namespace: ISTIO_NAMESPACE, labels: { ...PART_OF, [NETWORK_LABEL]: t.network } },
+    metadata: {
+      name: "istio-eastwestgateway",
+      namespace: ISTIO_NAMESPACE,
+      labels: { ...PART_OF, [NETWORK_LABEL]: t.network },
+    },
     spec: {
       gatewayClassName: "istio-east-west",
-      listeners: [{ name: "mesh", port: 15008, protocol: "HBONE", tls: { mode: "Terminate", options: { "gateway.istio.io/tls-terminate-mode": "ISTIO_MUTUAL" } } }],
+      listeners: [
+        {
+          name: "mesh",
+          port: 15008,
+          protocol: "HBONE",
+          tls: { mode: "Terminate", options: { "gateway.istio.io/tls-terminate-mode": "ISTIO_MUTUAL" } },
+        },
+      ],
     },
   };
 }
@@ -49,7 +64,12 @@ export function readerTokenSecret(): Named<ISecret> {
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name: `${READER_ACCOUNT}-istio-remote-secret-token`, namespace: ISTIO_NAMESPACE, labels: { ...PART_OF }, annotations: { "kubernetes.io/service-account.name": READER_ACCOUNT } },
+    metadata: {
+      name: `${READER_ACCOUNT}-istio-remote-secret-token`,
+      namespace: ISTIO_NAMESPACE,
+      labels: { ...PART_OF },
+      annotations: { "kubernetes.io/service-account.name": READER_ACCOUNT },
+    },
     type: "kubernetes.io/service-account-token",
   };
 }
@@ -101,7 +121,12 @@ export interface IntermediateCa {
  */
 export function cacertsData(ca: IntermediateCa): Record<string, string> {
   const pem = (s: string) => (s.endsWith("\n") ? s : `${s}\n`);
-  return { "ca-cert.pem": pem(ca.caCert), "ca-key.pem": pem(ca.caKey), "root-cert.pem": pem(ca.rootCert), "cert-chain.pem": pem(ca.caCert) + pem(ca.rootCert) };
+  return {
+    "ca-cert.pem": pem(ca.caCert),
+    "ca-key.pem": pem(ca.caKey),
+    "root-cert.pem": pem(ca.rootCert),
+    "cert-chain.pem": pem(ca.caCert) + pem(ca.rootCert),
+  };
 }
 
 export const CACERTS_NAME = "cacerts";

@@ -15,9 +15,18 @@ function nodeLabel(app: ObservedApp): string {
  * deny-by-default policies refuse it). Deterministic: apps in config order, edges sorted.
  */
 export function meshMap(cluster: ObservedCluster): string {
-  const lines = ["---", `title: ${cluster.clusterName} (stack ${cluster.stack}, network ${cluster.network})`, "---", "flowchart LR"];
+  const lines = [
+    "---",
+    `title: ${cluster.clusterName} (stack ${cluster.stack}, network ${cluster.network})`,
+    "---",
+    "flowchart LR",
+  ];
   for (const app of cluster.apps) {
-    lines.push(`  subgraph ${id("ns", app.namespace)}["namespace ${app.namespace}"]`, `    ${id("app", app.name)}[${nodeLabel(app)}]`, "  end");
+    lines.push(
+      `  subgraph ${id("ns", app.namespace)}["namespace ${app.namespace}"]`,
+      `    ${id("app", app.name)}[${nodeLabel(app)}]`,
+      "  end",
+    );
   }
   const edges: { from: string; to: string; line: string; denied: boolean }[] = [];
   for (const callee of cluster.apps) {
@@ -27,7 +36,12 @@ export function meshMap(cluster: ObservedCluster): string {
       const calls = caller.calls.includes(callee.name);
       if (!allowed && !calls) continue;
       const arrow = calls && allowed ? "-->|calls|" : allowed ? "-.->|may call|" : "-->|calls, denied|";
-      edges.push({ from: caller.name, to: callee.name, line: `  ${id("app", caller.name)} ${arrow} ${id("app", callee.name)}`, denied: calls && !allowed });
+      edges.push({
+        from: caller.name,
+        to: callee.name,
+        line: `  ${id("app", caller.name)} ${arrow} ${id("app", callee.name)}`,
+        denied: calls && !allowed,
+      });
     }
   }
   edges.sort((a, b) => (a.from === b.from ? a.to.localeCompare(b.to) : a.from.localeCompare(b.from)));

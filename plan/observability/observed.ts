@@ -15,7 +15,12 @@ export function requestTagsOf(telemetry: TelemetrySettings): RequestTag[] {
     if (o.metric !== "REQUEST_COUNT" && o.metric !== "ALL_METRICS") return;
     for (const [name, t] of Object.entries(o.tagOverrides)) {
       if (t.operation === "REMOVE") tags.delete(name);
-      else tags.set(name, { name, key: `${NAMESPACE}:telemetry.overrides[${i}].tagOverrides.${name}`, ...(t.value === undefined ? {} : { value: t.value }) });
+      else
+        tags.set(name, {
+          name,
+          key: `${NAMESPACE}:telemetry.overrides[${i}].tagOverrides.${name}`,
+          ...(t.value === undefined ? {} : { value: t.value }),
+        });
     }
   });
   return [...tags.values()];

@@ -22,10 +22,16 @@ export function observabilityObjects(cluster: ObservedCluster): ObservabilityObj
   const out: ObservabilityObject[] = [];
   if (deploysRules(cluster)) {
     for (const app of cluster.apps.filter(hasSloRule)) {
-      out.push({ layer: "observability", app: app.name, logicalName: `${app.name}-slo-rule`, object: prometheusRule(cluster, app) });
+      out.push({
+        layer: "observability",
+        app: app.name,
+        logicalName: `${app.name}-slo-rule`,
+        object: prometheusRule(cluster, app),
+      });
     }
   }
-  if (deploysDashboards(cluster)) out.push({ layer: "observability", logicalName: "mesh-dashboard", object: dashboards().grafanaDashboard(cluster) });
+  if (deploysDashboards(cluster))
+    out.push({ layer: "observability", logicalName: "mesh-dashboard", object: dashboards().grafanaDashboard(cluster) });
   return out;
 }
 

@@ -6,9 +6,11 @@ import { ObservedApp, ObservedCluster } from "./settings";
 import { SLIS } from "./slo-queries";
 
 export const deploysRules = (c: ObservedCluster) => c.settings.deploy === "rules" || c.settings.deploy === "all";
-export const deploysDashboards = (c: ObservedCluster) => c.settings.deploy === "dashboards" || c.settings.deploy === "all";
+export const deploysDashboards = (c: ObservedCluster) =>
+  c.settings.deploy === "dashboards" || c.settings.deploy === "all";
 
-const appKey = (app: ObservedApp) => (app.index === undefined ? `app "${app.name}"` : `${NAMESPACE}:apps[${app.index}]`);
+const appKey = (app: ObservedApp) =>
+  app.index === undefined ? `app "${app.name}"` : `${NAMESPACE}:apps[${app.index}]`;
 
 /**
  * Parses every PromQL expression the stack would deploy (per `deploy`) and checks that each label it reads
@@ -21,13 +23,18 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
     for (const app of cluster.apps.filter(hasSloRule)) {
       const reader = `PrometheusRule ${ruleName(app)} (SLO of ${appKey(app)})`;
       for (const rule of prometheusRule(cluster, app).spec.groups?.flatMap((g) => g.rules ?? []) ?? []) {
-        sources.push({ reader, where: rule.record ? `record ${rule.record}` : `alert ${rule.alert}`, expr: String(rule.expr) });
+        sources.push({
+          reader,
+          where: rule.record ? `record ${rule.record}` : `alert ${rule.alert}`,
+          expr: String(rule.expr),
+        });
       }
     }
   }
   if (deploysDashboards(cluster)) {
     const { dashboardModel, dashboardQueries } = dashboards();
-    for (const q of dashboardQueries(dashboardModel(cluster))) sources.push({ reader: `dashboard panel "${q.panel}"`, where: "", expr: q.expr });
+    for (const q of dashboardQueries(dashboardModel(cluster)))
+      sources.push({ reader: `dashboard panel "${q.panel}"`, where: "", expr: q.expr });
   }
   const out: string[] = [];
   // The PromQL parser (lezer) loads only for a stack that deploys something to check: not for deploy: none.
@@ -44,13 +51,16 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
       readers.set(label, list);
     }
   }
-  const declared = cluster.requestTags.length === 0 ? "none" : cluster.requestTags.map((t) => `${t.name} at ${t.key}`).join(", ");
+  const declared =
+    cluster.requestTags.length === 0 ? "none" : cluster.requestTags.map((t) => `${t.name} at ${t.key}`).join(", ");
   for (const [label, list] of readers) {
     const sli = SLIS.find((s) => s.tag === label);
     out.push(
       `stack "${cluster.stack}": label "${label}" is read by ${list.join(", ")}, but it is neither a standard Istio label nor a tag ` +
         `UPSERTed on REQUEST_COUNT or ALL_METRICS in ${NAMESPACE}:telemetry.overrides (tags there: ${declared})` +
-        (sli ? `; the ${sli.slo} SLO counts ${label}="${sli.badValue}" as bad: UPSERT a tag named "${label}" there` : ""),
+        (sli
+          ? `; the ${sli.slo} SLO counts ${label}="${sli.badValue}" as bad: UPSERT a tag named "${label}" there`
+          : ""),
     );
   }
   return out;
@@ -85,7 +95,8 @@ function badValueWarnings(cluster: ObservedCluster): string[] {
   if (!deploysRules(cluster) || !cluster.apps.some(hasSloRule)) return [];
   return SLIS.flatMap((sli) => {
     const tag = cluster.requestTags.find((t) => t.name === sli.tag);
-    if (tag?.value === undefined || tag.value.includes(`'${sli.badValue}'`) || tag.value.includes(`"${sli.badValue}"`)) return [];
+    if (tag?.value === undefined || tag.value.includes(`'${sli.badValue}'`) || tag.value.includes(`"${sli.badValue}"`))
+      return [];
     return [
       `stack "${cluster.stack}": key "${tag.key}.value" has no string literal '${sli.badValue}', and the ${sli.slo} SLO counts ` +
         `${sli.tag}="${sli.badValue}" as bad: if the expression never yields it, every request counts as good and no alert can fire`,

@@ -3,7 +3,17 @@ import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/mon
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 import { ObservedApp, ObservedCluster } from "./settings";
 import { budgetRatio, WINDOWS } from "../../config/slo-math";
-import { appQueries, burnExpr, CLUSTER_BY, CLUSTER_LEVEL, MESH_LEVEL, rec, Sli, SLIS, thresholdsText } from "./slo-queries";
+import {
+  appQueries,
+  burnExpr,
+  CLUSTER_BY,
+  CLUSTER_LEVEL,
+  MESH_LEVEL,
+  rec,
+  Sli,
+  SLIS,
+  thresholdsText,
+} from "./slo-queries";
 
 /** The PrometheusRule's name: `<app>-slo`, a valid DNS-1123 subdomain as every app name is a DNS label of at most 63. */
 export const ruleName = (app: ObservedApp) => `${app.name}-slo`;
@@ -38,17 +48,28 @@ function recordingRules(app: ObservedApp): IRule[] {
   const rules: IRule[] = [];
   for (const w of WINDOWS) {
     rules.push({ record: rec(CLUSTER_LEVEL, "istio_requests", `rate${w}`), expr: q.clusterRate(w) });
-    for (const sli of SLIS) rules.push({ record: rec(CLUSTER_LEVEL, sli.metric, `rate${w}`), expr: q.clusterRate(w, sli) });
+    for (const sli of SLIS)
+      rules.push({ record: rec(CLUSTER_LEVEL, sli.metric, `rate${w}`), expr: q.clusterRate(w, sli) });
     for (const sli of SLIS) {
       const total = q.at(CLUSTER_LEVEL, "istio_requests", `rate${w}`);
-      rules.push({ record: rec(CLUSTER_LEVEL, sli.metric, `ratio_rate${w}`), expr: q.ratio(q.at(CLUSTER_LEVEL, sli.metric, `rate${w}`), total) });
+      rules.push({
+        record: rec(CLUSTER_LEVEL, sli.metric, `ratio_rate${w}`),
+        expr: q.ratio(q.at(CLUSTER_LEVEL, sli.metric, `rate${w}`), total),
+      });
     }
     rules.push({ record: rec(MESH_LEVEL, "istio_requests", `rate${w}`), expr: q.meshRate(w) });
-    for (const sli of SLIS) rules.push({ record: rec(MESH_LEVEL, sli.metric, `ratio_rate${w}`), expr: q.ratio(q.meshRate(w, sli), q.meshRate(w)) });
+    for (const sli of SLIS)
+      rules.push({
+        record: rec(MESH_LEVEL, sli.metric, `ratio_rate${w}`),
+        expr: q.ratio(q.meshRate(w, sli), q.meshRate(w)),
+      });
   }
   const days = o.windowDays;
   for (const sli of SLIS) {
-    rules.push({ record: rec(CLUSTER_LEVEL, sli.metric, `ratio_rate${days}d`), expr: q.ratio(`(${q.clusterIncrease(days, sli)})`, `(${q.clusterIncrease(days)})`) });
+    rules.push({
+      record: rec(CLUSTER_LEVEL, sli.metric, `ratio_rate${days}d`),
+      expr: q.ratio(`(${q.clusterIncrease(days, sli)})`, `(${q.clusterIncrease(days)})`),
+    });
     rules.push({
       record: rec(CLUSTER_LEVEL, sli.metric, "error_budget_remaining"),
       expr: `1 - ${q.at(CLUSTER_LEVEL, sli.metric, `ratio_rate${days}d`)} / ${budgetRatio(sli.objective(o))}`,

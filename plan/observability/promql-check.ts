@@ -45,9 +45,11 @@ export function readPromql(expr: string): PromqlReading {
   const labels: { name: string; offset: number }[] = [];
   tree.iterate({
     enter: (node) => {
-      if (node.type.isError) errors.push({ offset: node.from, text: expr.slice(node.from, Math.max(node.to, node.from + 1)) });
+      if (node.type.isError)
+        errors.push({ offset: node.from, text: expr.slice(node.from, Math.max(node.to, node.from + 1)) });
       else if (node.name === "LabelName") labels.push({ name: expr.slice(node.from, node.to), offset: node.from });
-      else if (node.name === "QuotedLabelName") labels.push({ name: JSON.parse(expr.slice(node.from, node.to)), offset: node.from });
+      else if (node.name === "QuotedLabelName")
+        labels.push({ name: JSON.parse(expr.slice(node.from, node.to)), offset: node.from });
     },
   });
   return { errors, labels };
@@ -62,7 +64,10 @@ export function position(text: string, offset: number): string {
 /** Syntax errors of one expression (with their position) and the labels it reads that are not in `known`. */
 export function checkPromql(expr: string, known: ReadonlySet<string>): { syntax: string[]; unknownLabels: string[] } {
   const { errors, labels } = readPromql(expr);
-  const syntax = errors.map((e) => `PromQL syntax error at ${position(expr, e.offset)} ${e.text === "" ? "(end of expression)" : `near ${JSON.stringify(e.text.slice(0, 20))}`}`);
+  const syntax = errors.map(
+    (e) =>
+      `PromQL syntax error at ${position(expr, e.offset)} ${e.text === "" ? "(end of expression)" : `near ${JSON.stringify(e.text.slice(0, 20))}`}`,
+  );
   const unknownLabels = [...new Set(labels.map((l) => l.name).filter((n) => !known.has(n)))];
   return { syntax, unknownLabels };
 }

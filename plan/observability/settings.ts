@@ -41,4 +41,3 @@ export interface ObservedCluster {
   readonly requestTags: readonly RequestTag[];
   readonly settings: ObservabilitySettings;
 }
-

@@ -14,7 +14,13 @@ export interface Sli {
 }
 
 export const SLIS: readonly Sli[] = [
-  { slo: "availability", tag: "error_type", badValue: "server_error", metric: "istio_requests_server_error", objective: (o) => o.availability },
+  {
+    slo: "availability",
+    tag: "error_type",
+    badValue: "server_error",
+    metric: "istio_requests_server_error",
+    objective: (o) => o.availability,
+  },
   { slo: "latency", tag: "slow_request", badValue: "true", metric: "istio_requests_slow", objective: (o) => o.latency },
 ];
 
@@ -42,8 +48,10 @@ export function appQueries(app: ObservedApp) {
     raw,
     at,
     clusterRate: (w: Window, sli?: Sli) => `${byCluster} (rate(${raw(sli && `${sli.tag}="${sli.badValue}"`)}[${w}]))`,
-    clusterIncrease: (days: number, sli?: Sli) => `${byCluster} (increase(${raw(sli && `${sli.tag}="${sli.badValue}"`)}[${days}d]))`,
-    meshRate: (w: Window, sli?: Sli) => `${byService} (${at(CLUSTER_LEVEL, sli ? sli.metric : "istio_requests", `rate${w}`)})`,
+    clusterIncrease: (days: number, sli?: Sli) =>
+      `${byCluster} (increase(${raw(sli && `${sli.tag}="${sli.badValue}"`)}[${days}d]))`,
+    meshRate: (w: Window, sli?: Sli) =>
+      `${byService} (${at(CLUSTER_LEVEL, sli ? sli.metric : "istio_requests", `rate${w}`)})`,
     ratio,
     byCluster,
   };
@@ -62,7 +70,10 @@ export function burnExpr(app: ObservedApp, sli: Sli, o: SloObjectives, severity:
   const budget = budgetRatio(sli.objective(o));
   const burn = (w: Window) => `${q.at(CLUSTER_LEVEL, sli.metric, `ratio_rate${w}`)} / ${budget}`;
   return BURN_PAIRS.filter((p) => p.severity === severity)
-    .map((p) => `(\n  ${burn(p.longWindow)} > ${p.burnFactor(o.windowDays)}\nand\n  ${burn(p.shortWindow)} > ${p.burnFactor(o.windowDays)}\n)`)
+    .map(
+      (p) =>
+        `(\n  ${burn(p.longWindow)} > ${p.burnFactor(o.windowDays)}\nand\n  ${burn(p.shortWindow)} > ${p.burnFactor(o.windowDays)}\n)`,
+    )
     .join("\nor\n");
 }
 

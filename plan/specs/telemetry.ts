@@ -17,7 +17,10 @@ export function telemetryManifest(app: AppSettings, telemetry: TelemetrySettings
         overrides: telemetry.overrides.map((o) => ({
           match: { metric: o.metric, mode: o.mode },
           tagOverrides: Object.fromEntries(
-            Object.entries(o.tagOverrides).map(([tag, t]) => [tag, t.value === undefined ? { operation: t.operation } : { operation: t.operation, value: t.value }]),
+            Object.entries(o.tagOverrides).map(([tag, t]) => [
+              tag,
+              t.value === undefined ? { operation: t.operation } : { operation: t.operation, value: t.value },
+            ]),
           ),
         })),
       },

@@ -24,7 +24,12 @@ export function podSecurityContext(): IPodSecurityContext {
 }
 
 export function containerSecurityContext(): ISecurityContext {
-  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+  };
 }
 
 /** The in-mesh host name of an app's Service. */
@@ -36,7 +41,12 @@ export function serviceAccountManifest(app: AppSettings): Named<IServiceAccount>
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: app.name, namespace: app.namespace, labels: { ...PART_OF, app: app.name }, annotations: { ...KEEP_ON_DELETE } },
+    metadata: {
+      name: app.name,
+      namespace: app.namespace,
+      labels: { ...PART_OF, app: app.name },
+      annotations: { ...KEEP_ON_DELETE },
+    },
     // The workloads never call the Kubernetes API; ztunnel gets their identity without a mounted token.
     automountServiceAccountToken: false,
   };

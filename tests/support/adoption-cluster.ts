@@ -16,7 +16,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
 export const objectId = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 function parseAll(text: string): KubeObject[] {
-  return YAML.parseAllDocuments(text).map((d) => d.toJSON()).filter((o) => o);
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJSON())
+    .filter((o) => o);
 }
 
 /**
@@ -38,40 +40,63 @@ export interface WorkshopState {
 export class AdoptionCluster {
   private readonly created: { objects: KubeObject[]; namespaces: string[] }[] = [];
 
-  private constructor(readonly api: KubeApi, private readonly kubectl: string, private readonly kubeconfig: string, private readonly meshLab: KubeObject[]) {}
+  private constructor(
+    readonly api: KubeApi,
+    private readonly kubectl: string,
+    private readonly kubeconfig: string,
+    private readonly meshLab: KubeObject[],
+  ) {}
 
   /** The cluster, or undefined after printing why the suite is skipped. */
   static async open(suite: string): Promise<AdoptionCluster | undefined> {
     const skip = (reason: string) => void console.log(`      SKIPPED (${suite}): ${reason}`);
     const kubeconfig = process.env.MESH_LAB_TEST_KUBECONFIG;
-    if (!kubeconfig) return skip("MESH_LAB_TEST_KUBECONFIG is not set (a kubeconfig of a disposable cluster with the Istio and Gateway API CRDs)");
+    if (!kubeconfig)
+      return skip(
+        "MESH_LAB_TEST_KUBECONFIG is not set (a kubeconfig of a disposable cluster with the Istio and Gateway API CRDs)",
+      );
     const { kubectl, why } = findKubectl();
     if (!kubectl) return skip(why!);
     const api = await KubeApi.start(kubectl, kubeconfig);
-    for (const [v, k] of [["telemetry.istio.io/v1", "Telemetry"], ["security.istio.io/v1", "AuthorizationPolicy"], ["gateway.networking.k8s.io/v1", "Gateway"]]) {
+    for (const [v, k] of [
+      ["telemetry.istio.io/v1", "Telemetry"],
+      ["security.istio.io/v1", "AuthorizationPolicy"],
+      ["gateway.networking.k8s.io/v1", "Gateway"],
+    ]) {
       if (!(await api.serves(v, k))) {
         api.stop();
         return skip(`the cluster does not serve ${v} ${k}; install the Istio and Gateway API CRDs`);
       }
     }
     // What `pulumi up -s cluster-1` registers: the committed tree builds to exactly that (kustomize-invariant test).
-    const meshLab = parseAll(execFileSync(kubectl, ["kustomize", path.join(ROOT, "gitops", "clusters", "cluster-1")], { encoding: "utf8" }));
+    const meshLab = parseAll(
+      execFileSync(kubectl, ["kustomize", path.join(ROOT, "gitops", "clusters", "cluster-1")], { encoding: "utf8" }),
+    );
     return new AdoptionCluster(api, kubectl, kubeconfig, meshLab);
   }
 
   async workshopState(): Promise<WorkshopState> {
     const run = `mla-${randomBytes(3).toString("hex")}`;
     const map = { accounts: `${run}-accounts`, finance: `${run}-finance` };
-    const workshop = parseAll(fs.readFileSync(path.join(__dirname, "..", "fixtures", "workshop-end-state.yaml"), "utf8"));
+    const workshop = parseAll(
+      fs.readFileSync(path.join(__dirname, "..", "fixtures", "workshop-end-state.yaml"), "utf8"),
+    );
     const theirs = relocate(workshop, map);
     const ours = relocate(this.meshLab, map);
     this.created.push({ objects: [...ours, ...theirs], namespaces: Object.values(map) });
     const kubectlApply = (objects: KubeObject[]) =>
-      void execFileSync(this.kubectl, ["--kubeconfig", this.kubeconfig, "apply", "-n", map.accounts, "-f", "-"], { input: objects.map((o) => YAML.stringify(o)).join("---\n"), encoding: "utf8", stdio: "pipe" });
+      void execFileSync(this.kubectl, ["--kubeconfig", this.kubeconfig, "apply", "-n", map.accounts, "-f", "-"], {
+        input: objects.map((o) => YAML.stringify(o)).join("---\n"),
+        encoding: "utf8",
+        stdio: "pipe",
+      });
     kubectlApply(theirs);
     const uids = new Map<string, string>();
     for (const o of theirs) {
-      const live = await this.api.get({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? map.accounts } });
+      const live = await this.api.get({
+        ...o,
+        metadata: { ...o.metadata, namespace: o.metadata.namespace ?? map.accounts },
+      });
       assert.strictEqual(live.status, 200, `${objectId(o)} after kubectl apply: ${JSON.stringify(live.body)}`);
       uids.set(objectId(live.body), live.body.metadata.uid);
     }
@@ -87,7 +112,9 @@ export class AdoptionCluster {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.created.map((c) => deleteNamespaces(this.api, c.objects, c.namespaces, (l) => console.log(`      ${l}`))));
+    await Promise.all(
+      this.created.map((c) => deleteNamespaces(this.api, c.objects, c.namespaces, (l) => console.log(`      ${l}`))),
+    );
     this.api.stop();
   }
 }

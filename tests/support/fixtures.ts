@@ -11,7 +11,14 @@ import { ROOT } from "./stacks";
  * Pulumi.yaml breaks only the tests whose point is the repo's real stacks. `web` serves behind a waypoint and
  * lets `client` call it; `client` is a traffic client.
  */
-export const WEB = { name: "web", image: "nginx:1.27", args: ["-p", "8080"], port: 8080, waypoint: true, allowFrom: ["client"] };
+export const WEB = {
+  name: "web",
+  image: "nginx:1.27",
+  args: ["-p", "8080"],
+  port: 8080,
+  waypoint: true,
+  allowFrom: ["client"],
+};
 export const CLIENT = { name: "client", image: "curlimages/curl:8.11.1", calls: ["web"], callIntervalSeconds: 5 };
 export const FIXTURE_APPS: readonly Record<string, unknown>[] = [WEB, CLIENT];
 
@@ -31,7 +38,11 @@ export function fixtureRaw(apps: readonly unknown[] = FIXTURE_APPS, changes: Rec
 }
 
 /** Validated settings of a fixture stack with these apps: the way tests build MeshSettings for generic behaviour. */
-export function fixtureSettings(apps: readonly unknown[] = FIXTURE_APPS, changes: Record<string, unknown> = {}, stack = "test"): MeshSettings {
+export function fixtureSettings(
+  apps: readonly unknown[] = FIXTURE_APPS,
+  changes: Record<string, unknown> = {},
+  stack = "test",
+): MeshSettings {
   return parseSettings(stack, fixtureRaw(apps, changes));
 }
 

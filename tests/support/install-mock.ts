@@ -2,7 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "./run-program";
 import { tlsOutputs } from "./tls-mock";
 
-type NewResource = (args: pulumi.runtime.MockResourceArgs) => Promise<{ id: string | undefined; state: Record<string, unknown> }> | { id: string | undefined; state: Record<string, unknown> };
+type NewResource = (
+  args: pulumi.runtime.MockResourceArgs,
+) =>
+  | Promise<{ id: string | undefined; state: Record<string, unknown> }>
+  | { id: string | undefined; state: Record<string, unknown> };
 
 /** What the token controller writes into a service-account-token Secret, and pulumi-kubernetes waits for. */
 export const TOKEN = "reader-token-for-tests";
@@ -25,12 +29,18 @@ export function installMockExtensions(): Promise<void> {
       const tls = await tlsOutputs(args.type, args.name, args.inputs);
       if (tls) return { ...result, state: { ...result.state, ...tls } };
       if (args.type === "kubernetes:core/v1:Secret" && args.inputs.type === "kubernetes.io/service-account-token") {
-        const data = { token: Buffer.from(TOKEN).toString("base64"), "ca.crt": Buffer.from(CLUSTER_CA).toString("base64") };
+        const data = {
+          token: Buffer.from(TOKEN).toString("base64"),
+          "ca.crt": Buffer.from(CLUSTER_CA).toString("base64"),
+        };
         return { ...result, state: { ...result.state, data } };
       }
       return result;
     };
-    monitor.mocks = { newResource, call: (inner.call as (...a: unknown[]) => unknown).bind(inner) } as typeof monitor.mocks;
+    monitor.mocks = {
+      newResource,
+      call: (inner.call as (...a: unknown[]) => unknown).bind(inner),
+    } as typeof monitor.mocks;
   })();
   return installed;
 }

@@ -44,7 +44,11 @@ export function stackRefs(outputs: Record<string, StackOutputs>): Record<string,
   const refs: Record<string, Record<string, unknown>> = {};
   for (const [stack, out] of Object.entries(outputs)) {
     const name = `organization/mesh-lab/${stack}`;
-    refs[`pulumi:pulumi:StackReference|${name}`] = { name, outputs: out, secretOutputNames: Object.values(OUTPUTS).filter((k) => k in out) };
+    refs[`pulumi:pulumi:StackReference|${name}`] = {
+      name,
+      outputs: out,
+      secretOutputNames: Object.values(OUTPUTS).filter((k) => k in out),
+    };
   }
   return refs;
 }
@@ -56,18 +60,21 @@ export interface InstallRun {
 }
 
 /** Runs the IstioInstall component alone, under the recording mock with tls and token emulation. */
-export async function runInstall(target: InstallTarget, others: Record<string, StackOutputs> = {}): Promise<InstallRun> {
+export async function runInstall(
+  target: InstallTarget,
+  others: Record<string, StackOutputs> = {},
+): Promise<InstallRun> {
   await installMockExtensions();
   let raw: Record<string, pulumi.Output<unknown>> = {};
-  const capture = await runProgram(
-    () => {
-      const provider = new k8s.Provider("mesh-k8s", { context: `k3d-${target.stack}`, clusterIdentifier: target.clusterName });
-      const install = new IstioInstall("mesh-install", { target, provider });
-      raw = { ...install.stackOutputs, missing: install.missing };
-      return { ...raw, ready: pulumi.all(install.ready.map((r) => r.urn)), expected: install.expected };
-    },
-    stackRefs(others),
-  );
+  const capture = await runProgram(() => {
+    const provider = new k8s.Provider("mesh-k8s", {
+      context: `k3d-${target.stack}`,
+      clusterIdentifier: target.clusterName,
+    });
+    const install = new IstioInstall("mesh-install", { target, provider });
+    raw = { ...install.stackOutputs, missing: install.missing };
+    return { ...raw, ready: pulumi.all(install.ready.map((r) => r.urn)), expected: install.expected };
+  }, stackRefs(others));
   return { capture, raw };
 }
 
@@ -82,5 +89,9 @@ export async function bringUp(): Promise<{ first: InstallRun; second: InstallRun
 
 /** A registered input as the provider would see it: secret inputs are recorded wrapped, with their value inside. */
 export function plain<T = unknown>(v: unknown): T {
-  return (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as unknown as { value: unknown }).value : v) as T;
+  return (
+    typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v
+      ? (v as unknown as { value: unknown }).value
+      : v
+  ) as T;
 }

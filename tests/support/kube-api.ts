@@ -1,7 +1,12 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 
 /** A Kubernetes object as plain data. */
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 /** The answer of the API server to one request. */
 export interface ApiResponse {
@@ -13,7 +18,10 @@ export interface ApiResponse {
 export function findKubectl(): { kubectl?: string; why?: string } {
   const kubectl = process.env.KUBECTL ?? "kubectl";
   const probe = spawnSync(kubectl, ["version", "--client"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) return { why: `${kubectl} is not runnable here (${probe.error?.message ?? probe.stderr.trim()}); install kubectl to run these tests` };
+  if (probe.error || probe.status !== 0)
+    return {
+      why: `${kubectl} is not runnable here (${probe.error?.message ?? probe.stderr.trim()}); install kubectl to run these tests`,
+    };
   return { kubectl };
 }
 
@@ -26,11 +34,16 @@ export function findKubectl(): { kubectl?: string; why?: string } {
 export class KubeApi {
   private readonly plurals = new Map<string, { plural: string; namespaced: boolean }>();
 
-  private constructor(private readonly proxy: ChildProcess, private readonly base: string) {}
+  private constructor(
+    private readonly proxy: ChildProcess,
+    private readonly base: string,
+  ) {}
 
   /** Starts `kubectl proxy` on a free loopback port for the kubeconfig. */
   static async start(kubectl: string, kubeconfig: string): Promise<KubeApi> {
-    const proxy = spawn(kubectl, ["--kubeconfig", kubeconfig, "proxy", "--port=0", "--address=127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+    const proxy = spawn(kubectl, ["--kubeconfig", kubeconfig, "proxy", "--port=0", "--address=127.0.0.1"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const port = await new Promise<string>((resolve, reject) => {
       let err = "";
       proxy.stderr!.on("data", (d) => (err += d));
@@ -48,7 +61,11 @@ export class KubeApi {
   }
 
   async request(method: string, path: string, body?: string, contentType = "application/json"): Promise<ApiResponse> {
-    const res = await fetch(this.base + path, { method, body, headers: body === undefined ? {} : { "Content-Type": contentType } });
+    const res = await fetch(this.base + path, {
+      method,
+      body,
+      headers: body === undefined ? {} : { "Content-Type": contentType },
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -86,13 +103,17 @@ export class KubeApi {
     return this.request("GET", await this.path(obj));
   }
 
-  private async resource(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined> {
+  private async resource(
+    apiVersion: string,
+    kind: string,
+  ): Promise<{ plural: string; namespaced: boolean } | undefined> {
     const key = `${apiVersion}/${kind}`;
     if (!this.plurals.has(key)) {
       const list = await this.request("GET", apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
       if (list.status !== 200) return undefined;
       for (const r of list.body.resources as { name: string; kind: string; namespaced: boolean }[]) {
-        if (!r.name.includes("/")) this.plurals.set(`${apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
+        if (!r.name.includes("/"))
+          this.plurals.set(`${apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
       }
     }
     return this.plurals.get(key);

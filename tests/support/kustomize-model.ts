@@ -5,7 +5,10 @@ import { fromYaml } from "../../render/yaml";
 
 interface Kustomization {
   resources?: string[];
-  patches?: { path: string; target: { group?: string; version: string; kind: string; namespace?: string; name: string } }[];
+  patches?: {
+    path: string;
+    target: { group?: string; version: string; kind: string; namespace?: string; name: string };
+  }[];
 }
 
 // Each distinct file content is parsed once, however many overlays and trees hold it; frozen, since every build
@@ -32,7 +35,9 @@ function matches(target: NonNullable<Kustomization["patches"]>[number]["target"]
   const re = (s: string) => new RegExp(`^(?:${s})$`);
   const apiVersion = target.group ? `${target.group}/${target.version}` : target.version;
   return (
-    m.apiVersion === apiVersion && m.kind === target.kind && re(target.name).test(String(meta.name)) &&
+    m.apiVersion === apiVersion &&
+    m.kind === target.kind &&
+    re(target.name).test(String(meta.name)) &&
     (target.namespace === undefined || re(target.namespace).test(String(meta.namespace ?? "")))
   );
 }

@@ -14,10 +14,15 @@ const ROOT = path.resolve(__dirname, "..", "..");
  */
 export function observed(
   stack = "cluster-1",
-  opts: { config?: Record<string, unknown>; observability?: Partial<ObservabilitySettings>; slos?: (AppSloSetting | undefined)[] } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    observability?: Partial<ObservabilitySettings>;
+    slos?: (AppSloSetting | undefined)[];
+  } = {},
 ): ObservedCluster {
   const raw: Record<string, string> = { ...loadStackConfig(ROOT, stack).raw };
-  for (const [k, v] of Object.entries(opts.config ?? {})) raw[`mesh-lab:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(opts.config ?? {}))
+    raw[`mesh-lab:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   const settings = parseSettings(stack, raw);
   return observedCluster(settings, { ...DEFAULT_OBSERVABILITY, deploy: "all", ...opts.observability }, opts.slos);
 }
@@ -31,7 +36,8 @@ export function defaults(stack = "cluster-1"): { apps: Record<string, unknown>[]
 /** Why promtool cannot run here, or undefined when it can. */
 export function promtoolMissing(): string | undefined {
   const r = spawnSync("promtool", ["--version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) return "promtool is not on PATH (Debian package `prometheus`; run .ci/install-promtool.sh as root)";
+  if (r.error || r.status !== 0)
+    return "promtool is not on PATH (Debian package `prometheus`; run .ci/install-promtool.sh as root)";
   return undefined;
 }
 

@@ -25,7 +25,13 @@ if (process.env.PULUMI_NODEJS_TYPESCRIPT === "true") {
     transpileOnly,
     project: "tsconfig.json",
     skipProject: !fs.existsSync("tsconfig.json"),
-    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+    compilerOptions: {
+      target: "ES2020",
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      sourceMap: "true",
+      ...compilerOptions,
+    },
   });
 }
 
@@ -35,9 +41,17 @@ const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}");
 const cluster = {
   "kubernetes:apps/v1:Deployment|istio-system/istiod": {
     metadata: { name: "istiod", namespace: "istio-system" },
-    spec: { template: { spec: { containers: [{ name: "discovery", env: [{ name: "CLUSTER_ID", value: config["mesh-lab:clusterName"] }] }] } } },
+    spec: {
+      template: {
+        spec: {
+          containers: [{ name: "discovery", env: [{ name: "CLUSTER_ID", value: config["mesh-lab:clusterName"] }] }],
+        },
+      },
+    },
   },
-  "kubernetes:core/v1:Namespace|istio-system": { metadata: { name: "istio-system", labels: { "topology.istio.io/network": config["mesh-lab:network"] } } },
+  "kubernetes:core/v1:Namespace|istio-system": {
+    metadata: { name: "istio-system", labels: { "topology.istio.io/network": config["mesh-lab:network"] } },
+  },
 };
 let registrations = 0;
 pulumi.runtime.setMocks(
@@ -65,5 +79,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 require(path.resolve(root, pkg.main ?? "."));
 waitForRPCs().then(() => {
   if (registrations === 0) throw new Error("the program registered nothing");
-  console.log(`${stack}: ${registrations} registrations, typescript=${process.env.PULUMI_NODEJS_TYPESCRIPT === "true"}, transpileOnly=${String(transpileOnly)}`);
+  console.log(
+    `${stack}: ${registrations} registrations, typescript=${process.env.PULUMI_NODEJS_TYPESCRIPT === "true"}, transpileOnly=${String(transpileOnly)}`,
+  );
 });

@@ -77,7 +77,10 @@ export class Recorder implements pulumi.runtime.Mocks {
   public readProviders: string[] = [];
   /** What each component registered as its outputs (`registerOutputs`), by URN. */
   public componentOutputs: Record<string, Record<string, unknown>> = {};
-  private readonly options = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">>();
+  private readonly options = new Map<
+    string,
+    Omit<RecordedResource, "inputs" | "provider" | "custom" | "type" | "name">
+  >();
 
   reset(): void {
     this.pending = 0;
@@ -97,14 +100,16 @@ export class Recorder implements pulumi.runtime.Mocks {
 
   /** Wraps the mock monitor so the full registration request (parent, options) is recorded too, and counted. */
   attach(monitor: MockMonitor): void {
-    const counted = <R>(call: (req: R, cb: Callback) => unknown) => (req: R, cb: Callback) => {
-      this.pending++;
-      this.requests++;
-      return call(req, (err, resp) => {
-        this.pending--;
-        cb(err, resp);
-      });
-    };
+    const counted =
+      <R>(call: (req: R, cb: Callback) => unknown) =>
+      (req: R, cb: Callback) => {
+        this.pending++;
+        this.requests++;
+        return call(req, (err, resp) => {
+          this.pending--;
+          cb(err, resp);
+        });
+      };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = counted((req: RegisterRequest, cb: Callback) => {
       this.options.set(`${req.getType()}|${req.getName()}`, {
@@ -132,7 +137,14 @@ export class Recorder implements pulumi.runtime.Mocks {
     if (!opts && args.id) return this.read(args.type, args.id, args.provider ?? "");
     if (!opts) throw new Error(`recorder: no registration options seen for ${args.type} ${args.name}`);
     const provider = args.provider ?? "";
-    this.resources.push({ ...opts, type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider });
+    this.resources.push({
+      ...opts,
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs: args.inputs,
+      provider,
+    });
     if (args.type.startsWith("kubernetes:") && provider === "") {
       this.violations.push(`${args.type} "${args.name}" has no explicit provider and would use the default one`);
     }
@@ -144,7 +156,8 @@ export class Recorder implements pulumi.runtime.Mocks {
     this.reads.push(key);
     this.readProviders.push(provider);
     // A read through the default provider would reach whatever cluster the ambient kubeconfig points at.
-    if (type.startsWith("kubernetes:") && provider === "") this.violations.push(`read of ${key} has no explicit provider and would use the default one`);
+    if (type.startsWith("kubernetes:") && provider === "")
+      this.violations.push(`read of ${key} has no explicit provider and would use the default one`);
     const state = this.cluster[key];
     if (!state) throw new Error(`recorder: unexpected read of ${key}: no cluster object was given for it`);
     return { id, state };
@@ -153,7 +166,9 @@ export class Recorder implements pulumi.runtime.Mocks {
   // Outputs the real providers compute: a random id is derived from its keepers, so new keepers, new id.
   private outputsOf(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
     if (args.type !== "random:index/randomId:RandomId") return args.inputs;
-    const digest = createHash("sha256").update(JSON.stringify(args.inputs.keepers ?? {})).digest("hex");
+    const digest = createHash("sha256")
+      .update(JSON.stringify(args.inputs.keepers ?? {}))
+      .digest("hex");
     return { ...args.inputs, hex: digest.slice(0, 2 * Number(args.inputs.byteLength)) };
   }
 

@@ -11,7 +11,10 @@ import { ROOT, STACKS } from "./stacks";
  * changed (`{ "cluster-2": { waypoints: false } }`; `undefined` removes a key, a `{ secure }` object is kept
  * as written). With `gitops`, the committed tree is copied too. The program itself is the repository's.
  */
-export function tempProject(changes: Record<string, Record<string, unknown>> = {}, opts: { gitops?: boolean; stacks?: readonly string[] } = {}): string {
+export function tempProject(
+  changes: Record<string, Record<string, unknown>> = {},
+  opts: { gitops?: boolean; stacks?: readonly string[] } = {},
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-render-"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   for (const stack of opts.stacks ?? STACKS) {
@@ -39,13 +42,25 @@ export interface RenderRun {
 export async function renderCli(root: string, ...argv: string[]): Promise<RenderRun> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, { root, cwd: root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const code = await main(argv, {
+    root,
+    cwd: root,
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  });
   return { code, stdout, stderr };
 }
 
 /** The command line of the render CLI as its own process on a fixture project (tests/support/render-child.ts). */
 export function renderChildCommand(root: string, ...argv: string[]): string[] {
-  return [process.execPath, "--require", require.resolve("tsx/cjs"), path.join(__dirname, "render-child.ts"), root, ...argv];
+  return [
+    process.execPath,
+    "--require",
+    require.resolve("tsx/cjs"),
+    path.join(__dirname, "render-child.ts"),
+    root,
+    ...argv,
+  ];
 }
 
 /** Every file under `dir` with its bytes, by relative path: for byte-for-byte comparisons. */

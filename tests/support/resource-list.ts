@@ -14,14 +14,22 @@ export function resourceListFile(stack: string): string {
  * the engine's exact URN (the engine chains every ancestor's type; the mock only the parent's).
  */
 export function resourceList(capture: Capture): string {
-  return capture.resources.map((r) => r.urn).sort().join("\n") + "\n";
+  return (
+    capture.resources
+      .map((r) => r.urn)
+      .sort()
+      .join("\n") + "\n"
+  );
 }
 
 /** `- ` lines removed from the committed list, `+ ` lines added by the program; empty when they agree. */
 export function listDifferences(committed: string, current: string): string[] {
   const before = new Set(committed.split("\n").filter(Boolean));
   const after = new Set(current.split("\n").filter(Boolean));
-  return [...[...before].filter((l) => !after.has(l)).map((l) => `- ${l}`), ...[...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`)];
+  return [
+    ...[...before].filter((l) => !after.has(l)).map((l) => `- ${l}`),
+    ...[...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`),
+  ];
 }
 
 export function readResourceList(stack: string): string {

@@ -31,7 +31,9 @@ function settle(value: unknown): Promise<unknown> {
   if (Array.isArray(value)) return Promise.all(value.map(settle));
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    return Promise.all(entries.map(([, v]) => settle(v))).then((vs) => Object.fromEntries(entries.map(([k], i) => [k, vs[i]])));
+    return Promise.all(entries.map(([, v]) => settle(v))).then((vs) =>
+      Object.fromEntries(entries.map(([k], i) => [k, vs[i]])),
+    );
   }
   return Promise.resolve(value);
 }
@@ -43,7 +45,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
  * the SDK prepares a registration asynchronously before it reaches the monitor, so one quiet turn is not enough.
  */
 async function idle(): Promise<void> {
-  for (let quiet = 0; quiet < 5; ) {
+  for (let quiet = 0; quiet < 5;) {
     const before = recorder.requests;
     await tick();
     quiet = recorder.pending === 0 && recorder.requests === before ? quiet + 1 : 0;
@@ -56,7 +58,9 @@ export class CaptureError extends Error {
     public readonly cause: unknown,
     public readonly resources: readonly RecordedResource[],
   ) {
-    super(`program failed after registering ${resources.length} resource(s): ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `program failed after registering ${resources.length} resource(s): ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = "CaptureError";
   }
 }
@@ -66,7 +70,10 @@ export class CaptureError extends Error {
  * inputs and options, plus its outputs. No CLI, backend or cluster involved. `cluster` holds the objects the
  * program may read, by `<type>|<id>`; any other read fails.
  */
-export function runProgram(program: () => object, cluster: Readonly<Record<string, Record<string, unknown>>> = {}): Promise<Capture> {
+export function runProgram(
+  program: () => object,
+  cluster: Readonly<Record<string, Record<string, unknown>>> = {},
+): Promise<Capture> {
   const run = queue.then(async () => {
     await install();
     recorder.reset();
@@ -88,7 +95,14 @@ export function runProgram(program: () => object, cluster: Readonly<Record<strin
       await Promise.race([idle(), failed]);
       const settled = (await Promise.race([settle(outputs), failed])) as Record<string, unknown>;
       await Promise.race([idle(), failed]);
-      return { resources: [...recorder.resources], reads: [...recorder.reads], readProviders: [...recorder.readProviders], violations: [...recorder.violations], outputs: settled, componentOutputs: { ...recorder.componentOutputs } };
+      return {
+        resources: [...recorder.resources],
+        reads: [...recorder.reads],
+        readProviders: [...recorder.readProviders],
+        violations: [...recorder.violations],
+        outputs: settled,
+        componentOutputs: { ...recorder.componentOutputs },
+      };
     } catch (e) {
       throw new CaptureError(e, [...recorder.resources]);
     } finally {

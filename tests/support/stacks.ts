@@ -50,7 +50,21 @@ export function clusterOf(settings: Pick<MeshSettings, "clusterName" | "network"
   return {
     "kubernetes:apps/v1:Deployment|istio-system/istiod": {
       metadata: { name: "istiod", namespace: "istio-system" },
-      spec: { template: { spec: { containers: [{ name: "discovery", env: [{ name: "PILOT_TRACE_SAMPLING", value: "1" }, { name: "CLUSTER_ID", value: settings.clusterName }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "discovery",
+                env: [
+                  { name: "PILOT_TRACE_SAMPLING", value: "1" },
+                  { name: "CLUSTER_ID", value: settings.clusterName },
+                ],
+              },
+            ],
+          },
+        },
+      },
     },
     "kubernetes:core/v1:Namespace|istio-system": {
       metadata: { name: "istio-system", labels: { "topology.istio.io/network": settings.network } },
@@ -80,7 +94,14 @@ export function typeToken(manifest: { apiVersion: string; kind: string }): strin
 
 /** The stack's plan, shaped like a program run's records (type, logical name, inputs), so the same helpers read it. */
 export function planned(settings: MeshSettings): Capture {
-  const resources = buildPlan(settings).objects.map((o) => ({ type: typeToken(o.manifest), name: o.name, inputs: o.manifest as unknown as Record<string, unknown> }) as RecordedResource);
+  const resources = buildPlan(settings).objects.map(
+    (o) =>
+      ({
+        type: typeToken(o.manifest),
+        name: o.name,
+        inputs: o.manifest as unknown as Record<string, unknown>,
+      }) as RecordedResource,
+  );
   return { resources, reads: [], readProviders: [], violations: [], outputs: {} };
 }
 
@@ -92,7 +113,11 @@ const stackRuns = new Map<string, () => Promise<Capture>>();
  * Captures are plain data; tests only read them.
  */
 export function runStack(stack: string): Promise<Capture> {
-  if (!stackRuns.has(stack)) stackRuns.set(stack, shared(() => run(stackSettings(stack))));
+  if (!stackRuns.has(stack))
+    stackRuns.set(
+      stack,
+      shared(() => run(stackSettings(stack))),
+    );
   return stackRuns.get(stack)!();
 }
 
@@ -107,7 +132,10 @@ export function find(capture: Capture, type: string, name: string): RecordedReso
 }
 
 export function names(capture: Capture, type: string): string[] {
-  return capture.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+  return capture.resources
+    .filter((r) => r.type === type)
+    .map((r) => r.name)
+    .sort();
 }
 
 export const T = {

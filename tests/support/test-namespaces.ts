@@ -9,7 +9,8 @@ export function relocate(objects: KubeObject[], map: Record<string, string>): Ku
   return objects.map((o) => {
     const copy = structuredClone(o);
     if (copy.kind === "Namespace" && map[copy.metadata.name]) copy.metadata.name = map[copy.metadata.name];
-    else if (copy.metadata.namespace && map[copy.metadata.namespace]) copy.metadata.namespace = map[copy.metadata.namespace];
+    else if (copy.metadata.namespace && map[copy.metadata.namespace])
+      copy.metadata.namespace = map[copy.metadata.namespace];
     return copy;
   });
 }
@@ -22,7 +23,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * controller has written a status condition, the test finalizes it itself, its content being already
  * deleted. On a real cluster the controller does the work and nothing is forced.
  */
-export async function deleteNamespaces(api: KubeApi, objects: KubeObject[], namespaces: string[], log: (line: string) => void): Promise<void> {
+export async function deleteNamespaces(
+  api: KubeApi,
+  objects: KubeObject[],
+  namespaces: string[],
+  log: (line: string) => void,
+): Promise<void> {
   for (const o of objects.filter((x) => x.kind !== "Namespace" && namespaces.includes(x.metadata.namespace ?? ""))) {
     await api.request("DELETE", await api.path(o));
   }
@@ -38,7 +44,11 @@ async function awaitGone(api: KubeApi, ns: string, log: (line: string) => void):
     const untouched = !live.body.status?.conditions?.length;
     if (untouched && Date.now() - start > 3000) {
       log(`namespace ${ns}: no namespace controller acted on it; finalizing it (its objects are deleted)`);
-      await api.request("PUT", `/api/v1/namespaces/${ns}/finalize`, JSON.stringify({ ...live.body, spec: { finalizers: [] } }));
+      await api.request(
+        "PUT",
+        `/api/v1/namespaces/${ns}/finalize`,
+        JSON.stringify({ ...live.body, spec: { finalizers: [] } }),
+      );
     } else if (Date.now() - start > 60000) {
       log(`namespace ${ns} is still terminating after 60 s; left to the namespace controller`);
       break;
@@ -60,7 +70,9 @@ export function differences(declared: unknown, live: unknown, path = ""): string
   }
   if (declared !== null && typeof declared === "object") {
     if (live === null || typeof live !== "object") return [`${path}: declared an object, live ${JSON.stringify(live)}`];
-    return Object.entries(declared).flatMap(([k, v]) => differences(v, (live as Record<string, unknown>)[k], `${path}.${k}`));
+    return Object.entries(declared).flatMap(([k, v]) =>
+      differences(v, (live as Record<string, unknown>)[k], `${path}.${k}`),
+    );
   }
   return declared === live ? [] : [`${path}: declared ${JSON.stringify(declared)}, live ${JSON.stringify(live)}`];
 }

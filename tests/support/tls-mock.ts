@@ -23,7 +23,10 @@ export function rsaKey(name: string, bits: number): string {
   const id = `${name}\0${bits}`;
   let pem = keys.get(id);
   if (pem === undefined) {
-    pem = generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ format: "pem", type: "pkcs1" }) as string;
+    pem = generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({
+      format: "pem",
+      type: "pkcs1",
+    }) as string;
     keys.set(id, pem);
   }
   return pem;
@@ -37,7 +40,11 @@ interface Subject {
 }
 
 function dn(s: Subject | undefined): string {
-  const parts = [s?.organization && `O=${s.organization}`, s?.locality && `L=${s.locality}`, s?.commonName && `CN=${s.commonName}`];
+  const parts = [
+    s?.organization && `O=${s.organization}`,
+    s?.locality && `L=${s.locality}`,
+    s?.commonName && `CN=${s.commonName}`,
+  ];
   return parts.filter(Boolean).join(", ");
 }
 
@@ -53,7 +60,11 @@ async function publicKey(pem: string): Promise<CryptoKey> {
 
 async function caExtensions(inputs: Inputs, subjectKey: CryptoKey): Promise<x509.Extension[]> {
   const flags = ((inputs.allowedUses as string[]) ?? []).reduce((f, u) => f | (USES[u] ?? 0), 0);
-  return [new x509.BasicConstraintsExtension(inputs.isCaCertificate === true, undefined, true), new x509.KeyUsagesExtension(flags, true), await x509.SubjectKeyIdentifierExtension.create(subjectKey)];
+  return [
+    new x509.BasicConstraintsExtension(inputs.isCaCertificate === true, undefined, true),
+    new x509.KeyUsagesExtension(flags, true),
+    await x509.SubjectKeyIdentifierExtension.create(subjectKey),
+  ];
 }
 
 function validity(inputs: Inputs): { notBefore: Date; notAfter: Date } {
@@ -61,11 +72,17 @@ function validity(inputs: Inputs): { notBefore: Date; notAfter: Date } {
   return { notBefore, notAfter: new Date(notBefore.getTime() + Number(inputs.validityPeriodHours) * 3600_000) };
 }
 
-const serial = () => randomBytes(16).toString("hex").replace(/^[89a-f]/, "1");
+const serial = () =>
+  randomBytes(16)
+    .toString("hex")
+    .replace(/^[89a-f]/, "1");
 
 // Mock inputs keep secret inputs wrapped ({ <sig key>: <secret sig>, value }); the provider sees the plain value.
 function unwrap(inputs: Inputs): Inputs {
-  const plain = (v: unknown) => (typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v ? (v as unknown as { value: unknown }).value : v);
+  const plain = (v: unknown) =>
+    typeof v === "object" && v !== null && pulumi.runtime.specialSigKey in v
+      ? (v as unknown as { value: unknown }).value
+      : v;
   return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, plain(v)]));
 }
 
@@ -75,19 +92,45 @@ export async function tlsOutputs(type: string, name: string, wrapped: Inputs): P
   switch (type) {
     case "tls:index/privateKey:PrivateKey": {
       const pem = rsaKey(name, Number(inputs.rsaBits ?? 2048));
-      return { privateKeyPem: pem, publicKeyPem: createPublicKey(pem).export({ format: "pem", type: "spki" }) as string };
+      return {
+        privateKeyPem: pem,
+        publicKeyPem: createPublicKey(pem).export({ format: "pem", type: "spki" }) as string,
+      };
     }
     case "tls:index/selfSignedCert:SelfSignedCert": {
       const pem = inputs.privateKeyPem as string;
       const keysPair = { privateKey: await privateKey(pem), publicKey: await publicKey(pem) };
       const { notBefore, notAfter } = validity(inputs);
-      const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: serial(), name: dn(inputs.subject as Subject), notBefore, notAfter, keys: keysPair, signingAlgorithm: ALG, extensions: await caExtensions(inputs, keysPair.publicKey) });
-      return { certPem: cert.toString("pem") + "\n", validityStartTime: notBefore.toISOString(), validityEndTime: notAfter.toISOString() };
+      const cert = await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: serial(),
+        name: dn(inputs.subject as Subject),
+        notBefore,
+        notAfter,
+        keys: keysPair,
+        signingAlgorithm: ALG,
+        extensions: await caExtensions(inputs, keysPair.publicKey),
+      });
+      return {
+        certPem: cert.toString("pem") + "\n",
+        validityStartTime: notBefore.toISOString(),
+        validityEndTime: notAfter.toISOString(),
+      };
     }
     case "tls:index/certRequest:CertRequest": {
       const pem = inputs.privateKeyPem as string;
-      const extensions = (inputs.dnsNames as string[] | undefined)?.length ? [new x509.SubjectAlternativeNameExtension((inputs.dnsNames as string[]).map((value) => ({ type: "dns" as const, value })))] : [];
-      const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: dn(inputs.subject as Subject), keys: { privateKey: await privateKey(pem), publicKey: await publicKey(pem) }, signingAlgorithm: ALG, extensions });
+      const extensions = (inputs.dnsNames as string[] | undefined)?.length
+        ? [
+            new x509.SubjectAlternativeNameExtension(
+              (inputs.dnsNames as string[]).map((value) => ({ type: "dns" as const, value })),
+            ),
+          ]
+        : [];
+      const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+        name: dn(inputs.subject as Subject),
+        keys: { privateKey: await privateKey(pem), publicKey: await publicKey(pem) },
+        signingAlgorithm: ALG,
+        extensions,
+      });
       return { certRequestPem: csr.toString("pem") + "\n" };
     }
     case "tls:index/locallySignedCert:LocallySignedCert": {
@@ -105,9 +148,17 @@ export async function tlsOutputs(type: string, name: string, wrapped: Inputs): P
         publicKey: subjectKey,
         signingKey: await privateKey(inputs.caPrivateKeyPem as string),
         signingAlgorithm: ALG,
-        extensions: [...(await caExtensions(inputs, subjectKey)), await x509.AuthorityKeyIdentifierExtension.create(issuer), ...(san ? [san] : [])],
+        extensions: [
+          ...(await caExtensions(inputs, subjectKey)),
+          await x509.AuthorityKeyIdentifierExtension.create(issuer),
+          ...(san ? [san] : []),
+        ],
       });
-      return { certPem: cert.toString("pem") + "\n", validityStartTime: notBefore.toISOString(), validityEndTime: notAfter.toISOString() };
+      return {
+        certPem: cert.toString("pem") + "\n",
+        validityStartTime: notBefore.toISOString(),
+        validityEndTime: notAfter.toISOString(),
+      };
     }
     default:
       return undefined;

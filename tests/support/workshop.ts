@@ -6,10 +6,13 @@ export const WORKSHOP = {
 };
 
 /** A telemetry setting with one override of `metric` holding these tags. */
-export const requestCount = (tags: Record<string, unknown>, metric = "REQUEST_COUNT") => ({ overrides: [{ match: { metric }, tagOverrides: tags }] });
+export const requestCount = (tags: Record<string, unknown>, metric = "REQUEST_COUNT") => ({
+  overrides: [{ match: { metric }, tagOverrides: tags }],
+});
 
 /** UPSERT tag specs from tag → expression. */
-export const upsert = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([t, value]) => [t, { operation: "UPSERT", value }]));
+export const upsert = (tags: Record<string, string>) =>
+  Object.fromEntries(Object.entries(tags).map(([t, value]) => [t, { operation: "UPSERT", value }]));
 
 /** What the config check says about the workshop's slow_request tag. */
 export const SLOW_REQUEST_PROBLEM = [
