@@ -4,7 +4,7 @@ import { readStackInputs } from "./config/pulumi-config";
 import { meshProgram } from "./components/mesh-program";
 import { OUTPUTS } from "./config/install-settings";
 
-const outputs = meshProgram(readStackInputs(), { warn: (message) => pulumi.log.warn(message) });
+const outputs = meshProgram(readStackInputs(), { warn: (message) => void pulumi.log.warn(message) });
 
 export const kubeContext = outputs.kubeContext;
 export const clusterName = outputs.clusterName;

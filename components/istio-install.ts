@@ -87,7 +87,7 @@ export class IstioInstall extends pulumi.ComponentResource {
     const base = release("base", [namespace]);
     // istiod reads cacerts at start (the Deployment mounts it optionally): without it, it would mint its own root.
     const istiod = release("istiod", [base, cacerts]);
-    this.installedValues = istiod.values as pulumi.Output<Record<string, unknown>>;
+    this.installedValues = istiod.values;
     const cni = release("cni", [base]);
     const ztunnel = release("ztunnel", [istiod, cni]);
     // Waypoints and the east-west gateway are Gateway API objects; Istio's charts do not carry the CRDs.
@@ -226,7 +226,7 @@ export class IstioInstall extends pulumi.ComponentResource {
     return ref.getOutput(OUTPUTS.readerKubeconfig).apply((kubeconfig: string | undefined) => {
       if (!kubeconfig) {
         const msg = `remote secret istio-remote-secret-${peer.clusterName} not written: stack "${peer.stack}" exports no ${OUTPUTS.readerKubeconfig} yet; run "pulumi up -s ${peer.stack}", then "pulumi up -s ${t.stack}" again`;
-        pulumi.log.warn(msg, this);
+        void pulumi.log.warn(msg, this);
         return msg;
       }
       // Created once the peer's output is known (it is, at preview too: stack outputs are read, not computed).

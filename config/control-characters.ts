@@ -2,6 +2,7 @@
 // parser: `pulumi up` gets its config from the CLI, already parsed, and loads no YAML (docs/performance.md).
 import { isObject } from "./readers";
 
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole purpose
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 
 /** Strings anywhere in `v` holding a control or separator character, by key: for config the CLI hands over. */

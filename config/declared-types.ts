@@ -37,7 +37,7 @@ function matches(decl: TypeDeclaration, value: unknown): boolean {
 
 /** The CLI's name for a declared type (`InferFullTypeName`): `array<object>`. */
 export function fullTypeName(decl: TypeDeclaration): string {
-  return isObject(decl.items) ? `array<${fullTypeName(decl.items as TypeDeclaration)}>` : String(decl.type);
+  return isObject(decl.items) ? `array<${fullTypeName(decl.items)}>` : String(decl.type);
 }
 
 const WHAT: Readonly<Record<string, string>> = {

@@ -42,7 +42,7 @@ const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
 
 function scalarProblems(root: Node | null, top: string, problems: string[]): void {
   if (root === null) return;
-  visit(root as unknown as Document, {
+  visit(root, {
     Scalar(_k, node, path) {
       const key = keyOf(top, [...path, node] as readonly unknown[]);
       const v = node.value;
@@ -87,7 +87,7 @@ function keyOf(top: string, path: readonly unknown[]): string {
   for (let i = 0; i < path.length - 1; i++) {
     const parent = path[i];
     const child = path[i + 1];
-    if (isSeq(parent)) key += `[${parent.items.indexOf(child as never)}]`;
+    if (isSeq(parent)) key += `[${parent.items.indexOf(child)}]`;
     else if (isPair(parent) && parent.value === child)
       key += `.${isScalar(parent.key) ? String(parent.key.value) : String(parent.key)}`;
   }

@@ -126,7 +126,7 @@ function parseFinding(expr: string, error: CelError, depth: number): Finding {
   return {
     start,
     end,
-    message: `syntax error: ${error.summary ?? String(error)}`,
+    message: `syntax error: ${error.summary}`,
     fix: `write CEL: strings in quotes, && || ! for logic, c ? a : b to choose (${CEL_SPEC})`,
   };
 }

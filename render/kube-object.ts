@@ -45,7 +45,7 @@ export function kubeObject(o: Pick<PlannedObject, "manifest" | "app" | "layer">)
     namespace,
     name: metadata.name,
     key: objectKey(apiVersion, kind, namespace, metadata.name),
-    manifest: structuredClone(o.manifest) as Record<string, unknown>,
+    manifest: structuredClone(o.manifest),
     app: o.app,
     layer: o.layer,
   };

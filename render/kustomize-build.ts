@@ -95,7 +95,7 @@ export async function buildOverlays(
   entriesPerStack = 1,
 ): Promise<BuildReport> {
   const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree, entriesPerStack);
-  const results: string[][] = new Array(stacks.length);
+  const results: string[][] = Array.from({ length: stacks.length }, () => []);
   const misses: number[] = [];
   const keys: string[] = [];
   stacks.forEach((s, i) => {

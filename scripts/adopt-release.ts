@@ -61,7 +61,7 @@ function main(argv: string[]): number {
           encoding: "utf8",
           stdio: ["ignore", "pipe", "pipe"],
         }),
-      );
+      ) as LiveObject;
     } catch (e) {
       console.error(`${describe(o)}: cannot read it: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
       failed = true;

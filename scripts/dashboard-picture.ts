@@ -20,7 +20,7 @@ export function picture(stack = "cluster-1"): string {
   const cm = grafanaDashboard(cluster);
   const served = cluster.apps.find((a) => a.serves && a.waypoint);
   const caller = cluster.apps.find((a) => served !== undefined && a.calls.includes(served.name));
-  const json = JSON.parse(Object.values(cm.data ?? {})[0]);
+  const json = JSON.parse(Object.values(cm.data ?? {})[0]) as Parameters<typeof dashboardSvg>[0];
   return dashboardSvg(
     json,
     `drawn by scripts/dashboard-picture.ts from ConfigMap ${cm.metadata?.name}; series are illustrative`,

@@ -18,7 +18,7 @@ const adopted = () => ({
 describe("ending a forced adoption (npm run adopt:release)", () => {
   it("removes every kubectl-client-side-apply entry and the last-applied annotation, and nothing else", () => {
     const live = adopted();
-    const results = applyPatch(live, releaseOps(live) as never);
+    const results = applyPatch(live, releaseOps(live));
     assert.deepStrictEqual(
       results.filter((r) => r !== null),
       [],
@@ -48,7 +48,7 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
     const ops = releaseOps(adopted());
     const changed = adopted();
     changed.metadata.managedFields.splice(0, 1);
-    assert.ok(applyPatch(changed, ops as never).some((r) => r !== null));
+    assert.ok(applyPatch(changed, ops).some((r) => r !== null));
   });
 
   it("has nothing to do on an object mesh-lab created itself", () => {

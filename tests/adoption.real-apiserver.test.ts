@@ -59,7 +59,8 @@ describe("adoption of the workshop's end state, on a real API server (MESH_LAB_T
       const was = uids.get(objectId(o));
       if (was && was !== live.metadata.uid)
         problems.push(`${objectId(o)}: uid ${was} became ${live.metadata.uid} (recreated)`);
-      const { apiVersion, kind, metadata, ...declared } = o;
+      const { metadata, ...rest } = o;
+      const declared = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== "apiVersion" && k !== "kind"));
       const want = { ...declared, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} };
       const got = { ...live, labels: live.metadata.labels ?? {}, annotations: live.metadata.annotations ?? {} };
       problems.push(...differences(want, got).map((d) => `${objectId(o)} ${d}`));

@@ -14,7 +14,7 @@ const adopting = (stack: string, changes: Record<string, unknown> = {}) =>
   parseSettings(stack, withConfig(stack, { adoptExisting: "true", ...changes }));
 const kube = (c: Capture) => c.resources.filter((r) => r.type.startsWith("kubernetes:"));
 const annotations = (r: RecordedResource) =>
-  ((r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {}) as Record<string, string>;
+  (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
 
 // The inputs with the adoption mark taken out: what the object is, apart from how it is applied.
 function withoutMark(r: RecordedResource): Record<string, unknown> {

@@ -31,17 +31,17 @@ describe("Argo CD ApplicationSet over gitops/clusters/* (fleets)", () => {
 
   it("generates from every overlay directory, at the given revision, with Go templates that fail on a missing key", () => {
     const set = argoApplicationSet(REPO, { revision: "main" });
-    assert.deepStrictEqual(set.spec!.generators, [
+    assert.deepStrictEqual(set.spec.generators, [
       { git: { repoURL: REPO, revision: "main", directories: [{ path: "gitops/clusters/*" }] } },
     ]);
-    assert.strictEqual(set.spec!.goTemplate, true);
-    assert.deepStrictEqual(set.spec!.goTemplateOptions, ["missingkey=error"]);
-    assert.strictEqual(set.spec!.template.spec.source!.targetRevision, "main");
+    assert.strictEqual(set.spec.goTemplate, true);
+    assert.deepStrictEqual(set.spec.goTemplateOptions, ["missingkey=error"]);
+    assert.strictEqual(set.spec.template.spec.source!.targetRevision, "main");
   });
 
   for (const stack of STACKS) {
     it(`${stack}: makes the same Application as argocd/${stack}.yaml, sent to the Argo CD cluster named ${stack}`, () => {
-      const generated = instantiate(argoApplicationSet(REPO).spec!.template, `gitops/clusters/${stack}`) as {
+      const generated = instantiate(argoApplicationSet(REPO).spec.template, `gitops/clusters/${stack}`) as {
         metadata: unknown;
         spec: Record<string, unknown>;
       };

@@ -118,7 +118,7 @@ describe("config parity with the Pulumi CLI", () => {
       }
     });
 
-    it("lists the type problem beside the stack's other problems", async () => {
+    it("lists the type problem beside the stack's other problems", () => {
       const dir = tempProject({ "cluster-1": { kubeContext: [1], network: "net work" } });
       try {
         assert.throws(

@@ -96,7 +96,8 @@ describe("install settings (mesh-lab:install)", () => {
   });
 
   it("refuses a stack among its own peers, a peer twice, and peers without the API server they need", () => {
-    const { apiServer: _, ...noApi } = installOn("cluster-1");
+    const noApi = { ...installOn("cluster-1") };
+    delete noApi.apiServer;
     assert.deepStrictEqual(problemsOf({ ...noApi, peers: ["cluster-1", "cluster-2", "cluster-2"] }), [
       `key "${INSTALL_KEY}.peers" is ["cluster-1","cluster-2","cluster-2"]; expected other stacks than "cluster-1" itself`,
       `key "${INSTALL_KEY}.peers" is ["cluster-1","cluster-2","cluster-2"]; expected each stack once`,

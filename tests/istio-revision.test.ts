@@ -93,7 +93,7 @@ describe("Istio installed with a revision or in another namespace", () => {
     );
   });
 
-  it("puts the label into the GitOps tree too, as a revisioned install needs it there", async () => {
+  it("puts the label into the GitOps tree too, as a revisioned install needs it there", () => {
     const capture = planned(settingsWith({ istioRevision: "canary" }));
     for (const { name, labels: l } of [...labels(capture, T.namespace), ...labels(capture, T.gateway)])
       assert.strictEqual(l["istio.io/rev"], "canary", name);

@@ -33,7 +33,7 @@ function kustomizeCommitted(stack: string): string[] {
 }
 
 /** What the plan holds for each stack of a project, by content, sorted. */
-async function registered(root: string): Promise<Map<string, string[]>> {
+function registered(root: string): Map<string, string[]> {
   const stacks = planStacks(root, listStacks(root));
   return new Map(stacks.map((s) => [s.stack, s.objects.map((o) => fingerprint(o.manifest)).sort()]));
 }
@@ -47,8 +47,8 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
   });
 
   for (const stack of STACKS) {
-    it(`holds for the committed tree, stack ${stack}`, async () => {
-      const want = (await registered(ROOT)).get(stack)!;
+    it(`holds for the committed tree, stack ${stack}`, () => {
+      const want = registered(ROOT).get(stack)!;
       assert.ok(want.length > 0);
       assert.deepStrictEqual(kustomizeCommitted(stack), want);
     });
@@ -106,7 +106,7 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
         fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "utf8"),
         /reports/,
       );
-      const want = await registered(dir);
+      const want = registered(dir);
       for (const stack of STACKS)
         assert.deepStrictEqual(kustomize(path.join(dir, "gitops", "clusters", stack)), want.get(stack), stack);
     });

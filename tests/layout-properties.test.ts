@@ -88,7 +88,7 @@ const prints = (objects: readonly { manifest?: unknown }[] | readonly Record<str
   objects.map((o) => fingerprint(("manifest" in o ? o.manifest : o) as Record<string, unknown>)).sort();
 const keyOf = (m: Record<string, unknown>) => {
   const meta = m.metadata as { name: string; namespace?: string };
-  return `${m.apiVersion}|${m.kind}|${meta.namespace ?? ""}|${meta.name}`;
+  return `${String(m.apiVersion)}|${String(m.kind)}|${meta.namespace ?? ""}|${meta.name}`;
 };
 
 describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, () => {

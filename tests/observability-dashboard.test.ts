@@ -9,7 +9,8 @@ import {
 } from "../plan/observability/dashboard";
 import { observed } from "./support/observability";
 
-const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, any>>;
+// The model packages are ES modules only: loaded with a real import().
+const importEsm = (s: string) => import(s) as Promise<Record<string, new (data: unknown) => { validate(): void }>>;
 const json = (c = observed()) => JSON.parse(Object.values(grafanaDashboard(c).data!)[0]) as dashboard.Dashboard;
 
 /** Every field the SDK's defaults give a type must keep that type: a runtime check against the SDK's own model. */
@@ -49,7 +50,7 @@ describe("observability: the Grafana dashboard of a cluster", () => {
       ],
     );
     assert.deepEqual(
-      d.templating!.list!.map((v) => [v.type, v.name, v.query]),
+      d.templating.list!.map((v) => [v.type, v.name, v.query]),
       [["datasource", "datasource", "prometheus"]],
     );
     for (const p of d.panels as dashboard.Panel[]) {

@@ -50,7 +50,7 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
       "  linkStyle 2 stroke:#d32f2f,color:#d32f2f",
     ]);
     assert.match(map, /app_reports\["reports<br\/>serves · no waypoint: L4 policy only · global Service"\]/);
-    assert.match(map, /subgraph ns_ledger\["namespace ledger"\]\n    app_ledger_api\[/);
+    assert.match(map, /subgraph ns_ledger\["namespace ledger"\]\n {4}app_ledger_api\[/);
   });
 
   it("draws an allowed namespace that does not call as a dotted edge", () => {
@@ -61,7 +61,7 @@ describe("observability: the Mermaid mesh map of a cluster", () => {
     ];
     assert.match(
       meshMap(observed("cluster-1", { config: { apps } })),
-      /\n  app_finance -->\|calls\| app_accounts\n  app_ops -.->\|may call\| app_accounts\n/,
+      /\n {2}app_finance -->\|calls\| app_accounts\n {2}app_ops -.->\|may call\| app_accounts\n/,
     );
   });
 

@@ -64,12 +64,13 @@ describe("observability: PromQL parsed with lezer-promql", () => {
 });
 
 describe("observability: a tag renamed in the Telemetry while rules and panels still read it", () => {
-  function renamed(change: (overrides: any[]) => void, observability = {}) {
+  type Overrides = { match: { metric: string }; tagOverrides: Record<string, unknown> }[];
+  function renamed(change: (overrides: Overrides) => void, observability = {}) {
     const t = defaults().telemetry;
     change(t.overrides);
     return observabilityProblems(observed("cluster-1", { config: { telemetry: t }, observability }));
   }
-  const renameErrorType = (o: any[]) => {
+  const renameErrorType = (o: Overrides) => {
     o[0].tagOverrides = { err_kind: o[0].tagOverrides.error_type, slow_request: o[0].tagOverrides.slow_request };
   };
 

@@ -4,8 +4,8 @@ import { sloWarnings } from "../plan/observability/problems";
 import { WINDOWS } from "../config/slo-math";
 import { observed } from "./support/observability";
 
-// The model packages are ES modules only; reach the native import() past TypeScript's CommonJS output.
-const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, any>>;
+// The model packages are ES modules only: loaded with a real import().
+const importEsm = (s: string) => import(s) as Promise<Record<string, new (data: unknown) => { validate(): void }>>;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 describe("observability: the PrometheusRule of a serving app", () => {

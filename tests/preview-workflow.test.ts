@@ -142,11 +142,11 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
       assert.ok(doc.includes(`\`${name}\``), `docs/ci-previews.md does not document ${name}`);
   });
 
-  it(".ci/run checks that gitops/ is current after the tests", () => {
+  it(".ci/run lints and checks that gitops/ is current after the tests", () => {
     const lines = fs
       .readFileSync(path.join(ROOT, ".ci", "run"), "utf8")
       .split("\n")
       .filter((l) => l && !l.startsWith("#"));
-    assert.deepStrictEqual(lines.slice(-2), ["npm cit", "npm run render -- --check"]);
+    assert.deepStrictEqual(lines.slice(-3), ["npm cit", "npm run lint", "npm run render -- --check"]);
   });
 });

@@ -21,7 +21,7 @@ describe("render: interrupted while it builds the overlays", function () {
     fs.writeFileSync(kubectl, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep 30\n`, { mode: 0o755 });
   });
   afterEach(() => {
-    for (const pid of started()) alive(pid) && process.kill(pid, "SIGKILL");
+    for (const pid of started()) if (alive(pid)) process.kill(pid, "SIGKILL");
     fs.rmSync(project, { recursive: true, force: true });
     fs.rmSync(tmp, { recursive: true, force: true });
   });

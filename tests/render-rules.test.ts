@@ -43,7 +43,7 @@ describe("render: messages, locks and bookkeeping names", () => {
 
   it("knows a live pid from a dead one and from what is no pid at all", () => {
     assert.strictEqual(pidAlive(process.pid), true);
-    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     assert.strictEqual(pidAlive(dead), false);
     for (const p of [0, -1, 1.5, Number.NaN]) assert.strictEqual(pidAlive(p), false, String(p));
   });

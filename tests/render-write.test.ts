@@ -10,7 +10,7 @@ import { readTree, writeOwnedTree } from "../render/tree-writer";
 import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
-const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
+const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
 const temps = (dir: string) =>
   (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.render-tmp-|\.render\.lock/.test(f));
 
@@ -158,7 +158,7 @@ describe("render: writes only the files it owns", () => {
       assert.strictEqual(code, 3);
       assert.match(
         stderr,
-        /^render: writing gitops\/ failed: EACCES: permission denied\n  written before the failure: 2 \(README\.md, apps\/accounts\/deployment-accounts\.accounts\.yaml\), each complete \(renamed into place\)\n  not written: \d+ \(/m,
+        /^render: writing gitops\/ failed: EACCES: permission denied\n {2}written before the failure: 2 \(README\.md, apps\/accounts\/deployment-accounts\.accounts\.yaml\), each complete \(renamed into place\)\n {2}not written: \d+ \(/m,
       );
       // Every file is either written or listed as not written: nothing is silently half-done.
       const notWritten = Number(/not written: (\d+)/.exec(stderr)![1]);

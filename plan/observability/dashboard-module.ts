@@ -2,6 +2,6 @@
 // stack that deploys no dashboard (the default, observability.deploy: none) should not pay for at every
 // `pulumi up` start (docs/performance.md).
 export function dashboards(): typeof import("./dashboard") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
   return require("./dashboard") as typeof import("./dashboard");
 }

@@ -49,7 +49,7 @@ export function readPromql(expr: string): PromqlReading {
         errors.push({ offset: node.from, text: expr.slice(node.from, Math.max(node.to, node.from + 1)) });
       else if (node.name === "LabelName") labels.push({ name: expr.slice(node.from, node.to), offset: node.from });
       else if (node.name === "QuotedLabelName")
-        labels.push({ name: JSON.parse(expr.slice(node.from, node.to)), offset: node.from });
+        labels.push({ name: JSON.parse(expr.slice(node.from, node.to)) as string, offset: node.from });
     },
   });
   return { errors, labels };

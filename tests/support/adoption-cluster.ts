@@ -34,7 +34,7 @@ export interface WorkshopState {
   /** UIDs of the workshop's objects, by objectId. */
   readonly uids: Map<string, string>;
   /** `kubectl apply`, client-side, of the given objects into the case's `accounts` namespace. */
-  kubectlApply(objects: KubeObject[]): void;
+  readonly kubectlApply: (objects: KubeObject[]) => void;
 }
 
 export class AdoptionCluster {

@@ -40,7 +40,7 @@ export function installMockExtensions(): Promise<void> {
     monitor.mocks = {
       newResource,
       call: (inner.call as (...a: unknown[]) => unknown).bind(inner),
-    } as typeof monitor.mocks;
+    };
   })();
   return installed;
 }

@@ -11,6 +11,7 @@ export type KubeObject = {
 /** The answer of the API server to one request. */
 export interface ApiResponse {
   readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API server's JSON, read by each test as it needs
   readonly body: any;
 }
 
@@ -46,8 +47,8 @@ export class KubeApi {
     });
     const port = await new Promise<string>((resolve, reject) => {
       let err = "";
-      proxy.stderr!.on("data", (d) => (err += d));
-      proxy.stdout!.on("data", (d) => {
+      proxy.stderr.on("data", (d) => (err += d));
+      proxy.stdout.on("data", (d) => {
         const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(String(d));
         if (m) resolve(m[1]);
       });

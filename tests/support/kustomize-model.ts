@@ -38,7 +38,8 @@ function matches(target: NonNullable<Kustomization["patches"]>[number]["target"]
     m.apiVersion === apiVersion &&
     m.kind === target.kind &&
     re(target.name).test(String(meta.name)) &&
-    (target.namespace === undefined || re(target.namespace).test(String(meta.namespace ?? "")))
+    (target.namespace === undefined ||
+      re(target.namespace).test(typeof meta.namespace === "string" ? meta.namespace : ""))
   );
 }
 

@@ -28,7 +28,13 @@ export function observed(
 }
 
 /** The default apps and telemetry of Pulumi.yaml, to edit in a test. */
-export function defaults(stack = "cluster-1"): { apps: Record<string, unknown>[]; telemetry: Record<string, any> } {
+export function defaults(stack = "cluster-1"): {
+  apps: Record<string, unknown>[];
+  telemetry: { overrides: { match: { metric: string }; tagOverrides: Record<string, unknown> }[] } & Record<
+    string,
+    unknown
+  >;
+} {
   const raw = loadStackConfig(ROOT, stack).raw;
   return { apps: JSON.parse(raw["mesh-lab:apps"]), telemetry: JSON.parse(raw["mesh-lab:telemetry"]) };
 }

@@ -17,6 +17,7 @@ export function runScript(script: string, args: readonly string[]): ProcessResul
   console.error = (...parts: unknown[]) => void (stderr += line(...parts));
   try {
     delete require.cache[require.resolve(script)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs the script module afresh, as node would
     require(script);
     return { status: Number(process.exitCode ?? 0), stdout, stderr };
   } finally {

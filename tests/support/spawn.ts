@@ -16,8 +16,8 @@ export function runProcess(command: string, args: readonly string[], opts: Spawn
     const child = spawn(command, [...args], { ...opts, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout!.on("data", (d) => (stdout += d));
-    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });

@@ -94,14 +94,10 @@ export function typeToken(manifest: { apiVersion: string; kind: string }): strin
 
 /** The stack's plan, shaped like a program run's records (type, logical name, inputs), so the same helpers read it. */
 export function planned(settings: MeshSettings): Capture {
-  const resources = buildPlan(settings).objects.map(
-    (o) =>
-      ({
-        type: typeToken(o.manifest),
-        name: o.name,
-        inputs: o.manifest as unknown as Record<string, unknown>,
-      }) as RecordedResource,
-  );
+  const resources = buildPlan(settings).objects.map((o) => {
+    const inputs: Record<string, unknown> = { ...o.manifest };
+    return { type: typeToken(o.manifest), name: o.name, inputs } as RecordedResource;
+  });
   return { resources, reads: [], readProviders: [], violations: [], outputs: {} };
 }
 

@@ -50,12 +50,12 @@ function dn(s: Subject | undefined): string {
 
 async function privateKey(pem: string): Promise<CryptoKey> {
   const der = createPrivateKey(pem).export({ format: "der", type: "pkcs8" });
-  return webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]) as Promise<CryptoKey>;
+  return webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]);
 }
 
 async function publicKey(pem: string): Promise<CryptoKey> {
   const der = createPublicKey(pem).export({ format: "der", type: "spki" });
-  return webcrypto.subtle.importKey("spki", der, ALG, true, ["verify"]) as Promise<CryptoKey>;
+  return webcrypto.subtle.importKey("spki", der, ALG, true, ["verify"]);
 }
 
 async function caExtensions(inputs: Inputs, subjectKey: CryptoKey): Promise<x509.Extension[]> {
@@ -94,7 +94,7 @@ export async function tlsOutputs(type: string, name: string, wrapped: Inputs): P
       const pem = rsaKey(name, Number(inputs.rsaBits ?? 2048));
       return {
         privateKeyPem: pem,
-        publicKeyPem: createPublicKey(pem).export({ format: "pem", type: "spki" }) as string,
+        publicKeyPem: createPublicKey(pem).export({ format: "pem", type: "spki" }),
       };
     }
     case "tls:index/selfSignedCert:SelfSignedCert": {
