@@ -9,7 +9,6 @@ import { chartValues, CHARTS } from "../plan/install/charts";
 import { OUTPUTS } from "../config/install-settings";
 import { CLUSTER_CA, TOKEN } from "./support/install-mock";
 import { bringUp, InstallRun, plain, runInstall, targetOf } from "./support/install";
-import { shared } from "./support/shared";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -34,9 +33,8 @@ const cacerts = (c: Capture) =>
 
 describe("IstioInstall under mocks", function () {
   this.timeout(180000);
-  const bringUpOnce = shared(bringUp);
   const runs = async (): Promise<Record<"cluster-1" | "cluster-2", InstallRun>> => {
-    const up = await bringUpOnce();
+    const up = await bringUp();
     return { "cluster-1": up.third, "cluster-2": up.second };
   };
 
@@ -184,7 +182,7 @@ describe("IstioInstall under mocks", function () {
   }
 
   it("builds a real CA tree: one self-signed root, an intermediate per cluster signed by it, chain intermediate-then-root", async () => {
-    const up = await bringUpOnce();
+    const up = await bringUp();
     // The first run's CA is the one cluster-2 received (a mock run re-creates certificates; real state keeps them).
     const [a, b] = [cacerts(up.first.capture), cacerts(up.second.capture)];
     assert.strictEqual(a["root-cert.pem"], b["root-cert.pem"], "one root for the mesh");
@@ -228,7 +226,7 @@ describe("IstioInstall under mocks", function () {
   });
 
   it("the root stack exports every other cluster's intermediate, and nobody else holds the root key", async () => {
-    const up = await bringUpOnce();
+    const up = await bringUp();
     const exported = up.third.capture.outputs[OUTPUTS.intermediates] as Record<string, { caKey: string }>;
     assert.deepStrictEqual(Object.keys(exported), ["cluster-2"]);
     assert.strictEqual(up.second.capture.resources.filter((r) => r.type.startsWith("tls:")).length, 0);
@@ -236,7 +234,7 @@ describe("IstioInstall under mocks", function () {
   });
 
   it("a first pulumi up of cluster-1 before cluster-2 succeeds and says which remote secret is missing", async () => {
-    const up = await bringUpOnce();
+    const up = await bringUp();
     const missing = up.first.capture.outputs.missing as string[];
     assert.deepStrictEqual(missing, [
       'remote secret istio-remote-secret-cluster-2 not written: stack "cluster-2" exports no installReaderKubeconfig yet; run "pulumi up -s cluster-2", then "pulumi up -s cluster-1" again',

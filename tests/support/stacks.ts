@@ -7,7 +7,6 @@ import { RecordedResource } from "./recorder";
 import { meshProgram } from "../../components/mesh-program";
 import { StackInputs } from "../../config/pulumi-config";
 import { buildPlan } from "../../plan/mesh-plan";
-import { shared } from "./shared";
 
 /** The project root: tests read the real Pulumi.yaml and stack files from here. */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -101,20 +100,9 @@ export function planned(settings: MeshSettings): Capture {
   return { resources, reads: [], readProviders: [], violations: [], outputs: {} };
 }
 
-const stackRuns = new Map<string, () => Promise<Capture>>();
-
-/**
- * The program's run for a real stack as committed, once per test process (once per test under Stryker:
- * support/shared.ts): many tests read the same registrations, and a run under the mock costs 100-300 ms here.
- * Captures are plain data; tests only read them.
- */
+/** The program's run for a real stack as committed, under the recording mock. */
 export function runStack(stack: string): Promise<Capture> {
-  if (!stackRuns.has(stack))
-    stackRuns.set(
-      stack,
-      shared(() => run(stackSettings(stack))),
-    );
-  return stackRuns.get(stack)!();
+  return run(stackSettings(stack));
 }
 
 /** The one resource of this type and logical name; fails the test when it is missing. */
