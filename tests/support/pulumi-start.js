@@ -2,9 +2,9 @@
 // against Pulumi mocks, up to its last registration. Plain JavaScript, so that the only TypeScript loader is the
 // one Pulumi's run.js registers. What it copies from @pulumi/pulumi `cmd/run/run.js` (3.270.0):
 // - ts-node is registered when PULUMI_NODEJS_TYPESCRIPT is "true", which the language host sets unless Pulumi.yaml
-//   says `typescript: false` (lines 234 and 280-361, the CommonJS branch: package.json has no "type": "module");
-// - `transpileOnly` is PULUMI_NODEJS_TRANSPILE_ONLY when set, else tsconfig's `noCheck` (lines 287-299);
-// - with no `main` in Pulumi.yaml, the entry point is package.json's `main` (lines 250-275).
+//   says `typescript: false` (lines 234 and 279-361, the CommonJS branch: package.json has no "type": "module");
+// - `transpileOnly` is PULUMI_NODEJS_TRANSPILE_ONLY when set, else tsconfig's `noCheck` (lines 287-298);
+// - with no `main` in Pulumi.yaml, the entry point is package.json's `main` (lines 253-275).
 // The stack's config comes from PULUMI_CONFIG, the variable the SDK reads it from (runtime/config.js).
 "use strict";
 const fs = require("fs");
