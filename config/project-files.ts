@@ -74,13 +74,27 @@ export function readProject(dir: string): ProjectConfig {
   return { name: project.name, config };
 }
 
+const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
+
 /** Stack names, from the `Pulumi.<stack>.yaml` files beside Pulumi.yaml, in natural order (cluster-2 before cluster-10). */
 export function listStacks(dir: string): string[] {
-  return fs
+  const names = fs
     .readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort(naturalCompare);
+    .map((f) => STACK_FILE.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined);
+  return [...new Set(names)].sort(naturalCompare);
+}
+
+/** One problem per stack with both a `.yaml` and a `.yml` stack file: which one counts would be a guess. */
+export function duplicateStackFiles(dir: string): string[] {
+  const files = fs.readdirSync(dir).filter((f) => STACK_FILE.test(f));
+  return listStacks(dir)
+    .map((stack) => files.filter((f) => STACK_FILE.exec(f)?.[1] === stack).sort())
+    .filter((both) => both.length > 1)
+    .map(
+      (both) =>
+        `stack "${STACK_FILE.exec(both[0])?.[1]}" has two stack files, ${both.join(" and ")}; keep one (refusing to guess which one counts)`,
+    );
 }
 
 /**

@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseNodeArgs } from "util";
-import { listStacks } from "../config/project-files";
+import { duplicateStackFiles, listStacks } from "../config/project-files";
+import { checkOutDir } from "./out-dir";
 import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
+import { strayFiles } from "./ownership";
 import { GITOPS_DIR, stackPart } from "./files";
 import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
@@ -29,10 +31,13 @@ Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) bef
 overlay whose files and kubectl are unchanged since its last successful build is not built again: what that
 build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is checked against the plan instead.
 
-It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or touched.
+It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or changed.
+A file it did not write in a directory it writes is left as it is, reported, and fails --check. --out refuses
+the file system's root, system directories, the home directory, the project and any directory above it or
+above the current one, and any directory inside an existing rendered tree.
 
 exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, or an output it must not touch
-(a foreign file where it writes, a symlink, another render's lock), nothing written; 3 the plan cannot be rendered
+(a foreign file where it writes, a symlink, another render's lock, a refused --out), nothing written; 3 the plan cannot be rendered
 (schema-invalid, an overlay that does not build to its stack, --stack changing another overlay), nothing
 written, or writing failed part-way (what was and was not written is listed)`;
 
@@ -127,6 +132,14 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
       relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
         ? relative.split(path.sep).join("/")
         : outDir;
+    if (args.out !== undefined)
+      checkOutDir(
+        outDir,
+        { root: opts.root, cwd: opts.cwd ?? process.cwd(), home: (opts.env ?? process.env).HOME },
+        args.out,
+      );
+    const twice = duplicateStackFiles(opts.root);
+    if (twice.length > 0) throw new ConfigProblems(twice);
     const stacks = listStacks(opts.root);
     if (args.stack !== undefined && !stacks.includes(args.stack)) {
       throw new UsageError(
@@ -195,18 +208,31 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
+        const real = resolveOut(outDir);
+        const strays = real === undefined ? [] : strayFiles(real, args.check ? tree.keys() : next.keys());
+        const strayList = strays.map((p) => `  ${label}/${p}\n`).join("");
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);
-          if (diff.changed.length === 0) {
+          if (strays.length > 0) {
+            stderr(
+              `render --check: ${strays.length} file(s) the render did not write are in directories it writes:\n${strayList}The render leaves them as they are; Flux applies every file of a directory without a kustomization.yaml, and a hand-edited kustomization could pick them up. Move them out of ${label}/, or keep your own objects in a directory of their own.\n`,
+            );
+          }
+          if (diff.changed.length === 0 && strays.length === 0) {
             stderr(`render --check: ${label}/ is up to date (${wanted.size} files, ${scope}${built}, ${seconds}s)\n`);
             return 0;
           }
+          if (diff.changed.length === 0) return 1;
           stdout(diff.patch);
           stderr(
             `render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`,
           );
           return 1;
         }
+        if (strays.length > 0)
+          stderr(
+            `note: ${strays.length} file(s) the render did not write are in directories it writes; left as they are (\`npm run render -- --check\` fails on them):\n${strayList}`,
+          );
         const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
         stderr(
           `render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`,

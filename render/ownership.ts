@@ -90,3 +90,26 @@ export function ownedPaths(dir: string, wanted: Iterable<string>, label: string)
   }
   return owned;
 }
+
+/**
+ * Files under `dir` that sit in a directory holding a file the render writes (`owned`, below the top level) but
+ * that the render did not write: a file added by hand to `clusters/<stack>/` is one. The render never reads,
+ * changes or removes them; `--check` reports them, since Flux or a hand-written kustomization may pick them up.
+ * Symlinks are reported, not followed.
+ */
+export function strayFiles(dir: string, owned: Iterable<string>): string[] {
+  const ownedSet = new Set(owned);
+  const dirs = new Set([...ownedSet].map((p) => path.posix.dirname(p)).filter((d) => d !== "."));
+  const holdsOwned = (rel: string) => dirs.has(rel) || [...dirs].some((d) => d.startsWith(`${rel}/`));
+  const strays: string[] = [];
+  for (const d of [...dirs].sort()) {
+    const st = fs.lstatSync(path.join(dir, d), { throwIfNoEntry: false });
+    if (!st?.isDirectory()) continue;
+    for (const e of fs.readdirSync(path.join(dir, d), { withFileTypes: true })) {
+      const rel = `${d}/${e.name}`;
+      if (isBookkeeping(e.name) || ownedSet.has(rel) || (e.isDirectory() && holdsOwned(rel))) continue;
+      strays.push(e.isDirectory() ? `${rel}/` : rel);
+    }
+  }
+  return strays.sort();
+}

@@ -2,6 +2,11 @@ import { ARGOCD_NAMESPACE } from "./argocd";
 import { Layout } from "./placement";
 import { GITOPS_DIR, HEADER } from "./files";
 
+/** `s` as one word of a POSIX shell command line: as it is when it is plain, else single-quoted. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -17,7 +22,9 @@ export interface ReadmeStack {
 /** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
 export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeStack>): string {
   const first = layout.stacks[0];
-  const context = stacks.get(first)!.kubeContext;
+  // Copy-paste commands: a value a stack file chose is quoted, so pasting it runs nothing else.
+  const context = shellWord(stacks.get(first)!.kubeContext);
+  const firstPath = (dir: string) => shellWord(`${GITOPS_DIR}/${dir}`);
   const rows = [
     ...(layout.base.length > 0
       ? [`| \`base/\` | ${count(layout.base.length, "object")} | every cluster overlay |`]
@@ -49,9 +56,10 @@ This tree is rendered by \`npm run render\` from the same Pulumi program that \`
 yields exactly the objects \`pulumi up -s <stack>\` applies, same content: the render checks that before it writes
 anything, and the test suite checks it again with the real kustomize.
 
-Do not edit it by hand: change the program or a stack file, run \`npm run render\`, commit both. A render replaces
-the whole tree, so a file added here by hand is removed; \`npm run render -- --check\` (CI runs it) fails with a diff
-when the committed tree is stale.
+Do not edit it by hand: change the program or a stack file, run \`npm run render\`, commit both. The render writes
+only the files it lists in \`.rendered-files\`, and removes only files it wrote before. A file added by hand in a
+directory it writes is left as it is, and \`npm run render -- --check\` (CI runs it) fails on it, as it fails with a
+diff when the committed tree is stale. Keep objects of your own in a directory of their own.
 
 ## Layout
 
@@ -91,7 +99,7 @@ Each assumes an Argo CD running in that cluster (destination \`https://kubernete
 repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. Install it once:
 
 \`\`\`bash
-kubectl --context ${context} apply -n ${ARGOCD_NAMESPACE} -f ${GITOPS_DIR}/argocd/${first}.yaml
+kubectl --context ${context} apply -n ${ARGOCD_NAMESPACE} -f ${firstPath(`argocd/${first}.yaml`)}
 \`\`\`
 
 Set the repository with \`pulumi config set gitopsRepoUrl <url> -s <stack>\` (or in \`Pulumi.yaml\` for all stacks)
@@ -132,8 +140,8 @@ spec:
 ## By hand
 
 \`\`\`bash
-kubectl kustomize ${GITOPS_DIR}/clusters/${first}                         # what the cluster gets
-kubectl --context ${context} apply -k ${GITOPS_DIR}/clusters/${first}   # apply it
+kubectl kustomize ${firstPath(`clusters/${first}`)}                         # what the cluster gets
+kubectl --context ${context} apply -k ${firstPath(`clusters/${first}`)}   # apply it
 \`\`\`
 
 ## Same behaviour as \`pulumi up\`, where a manifest can say it

@@ -172,11 +172,15 @@ describe("npm run render", () => {
       assert.strictEqual(result.stdout, "--- a/gitops/base/extra.yaml\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-kind: Hand\n");
     });
 
-    it("ignores a file it does not own (it never reads it)", async () => {
+    it("ignores a file it does not own beside the tree, and fails on one inside a directory it writes", async () => {
       dir = tempProject({}, { gitops: true });
+      fs.writeFileSync(path.join(dir, "gitops", "NOTES.md"), "mine\n");
+      assert.strictEqual((await renderCli(dir, "--check")).code, 0);
       fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
       const result = await renderCli(dir, "--check");
-      assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+      assert.strictEqual(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stderr, /^ {2}gitops\/base\/extra\.yaml$/m);
+      assert.doesNotMatch(result.stderr, /NOTES/);
     });
 
     it("with --stack, checks only that stack's part", async () => {

@@ -82,14 +82,14 @@ describe("render: --out into a Git checkout", () => {
     }
   });
 
-  it("--out at a repository root is refused: its README.md is not the render's", async () => {
+  it("--out at a repository root is refused: it is the project directory", async () => {
     const project = tempProject();
     try {
       fs.writeFileSync(path.join(project, "README.md"), "# my project\n");
       const before = snapshot(project);
       const result = await renderCli(project, "--out", ".");
       assert.strictEqual(result.code, 2, result.stderr);
-      assert.match(result.stderr, /README\.md: a file the render did not write is where it would write one/);
+      assert.match(result.stderr, /--out \. is the project directory; refusing to write a tree there; nothing written/);
       assert.deepStrictEqual(snapshot(project), before);
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
