@@ -16,7 +16,7 @@ export function pulumiYaml(): string {
     // An undefined default is left out: the yaml package skips undefined map values.
     config[name] = {
       type: s.type,
-      ...(s.type === "array" ? { items: { type: "object" } } : {}),
+      ...(s.type === "array" ? { items: { type: s.items ?? "object" } } : {}),
       description: s.description,
       default: s.default,
     };

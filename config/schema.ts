@@ -4,6 +4,7 @@ import { readTelemetry } from "./parse-telemetry";
 import { DEFAULT_OBSERVABILITY } from "./observability-settings";
 import { readInstall } from "./parse-install";
 import { readObservability } from "./parse-observability";
+import { readBranch, readEngines } from "./gitops-engines";
 import { Reader } from "./readers";
 
 /** The types Pulumi.yaml can declare for a config key; the Pulumi CLI checks stack values against them. */
@@ -12,6 +13,8 @@ export type PulumiType = "string" | "integer" | "boolean" | "array" | "object";
 /** One stack setting: everything the project knows about it, in one place. */
 export interface Setting<T> {
   readonly type: PulumiType;
+  /** The type of an array's items, as Pulumi.yaml declares it. @default - object */
+  readonly items?: PulumiType;
   /** Pulumi.yaml's description and the config reference's text. */
   readonly description: string;
   /** The value when a stack sets none, as it appears in Pulumi.yaml. Absent: the key is required (or optional without a value). */
@@ -192,6 +195,21 @@ export const SETTINGS = {
     description:
       "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder.",
     read: (r, k, v) => readGitUrl(r.problems, k, v),
+  }),
+  gitopsEngines: setting({
+    type: "array",
+    items: "string",
+    default: ["argocd"],
+    description:
+      "Which GitOps engines the render writes this cluster's objects for: argocd (an Application in argocd/<stack>.yaml), flux (a GitRepository and a Kustomization in flux/<stack>/), or both (docs/gitops.md); pulumi up ignores it.",
+    read: (r, k, v) => readEngines(r, k, v),
+  }),
+  gitopsBranch: setting({
+    type: "string",
+    default: "main",
+    description:
+      "The branch Flux's GitRepository follows (Flux needs one; it defaults to master when none is given). Argo CD follows the repository's default branch (HEAD). pulumi up ignores it.",
+    read: (r, k, v) => readBranch(r, k, v),
   }),
 } satisfies Record<string, Setting<unknown>>;
 

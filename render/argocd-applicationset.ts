@@ -8,12 +8,15 @@ export interface ApplicationSetOptions {
   readonly revision?: string;
   /** The ApplicationSet's name. @default - mesh-lab-clusters */
   readonly name?: string;
+  /** Stacks whose overlay it leaves out (another engine deploys them). @default - none */
+  readonly exclude?: readonly string[];
 }
 
 /**
  * One Argo CD ApplicationSet instead of one Application per cluster, for fleets: a Git directory generator over
  * `gitops/clusters/*` makes one Application per overlay, so a new stack needs no new Argo CD object. It is for
- * one central Argo CD: each Application is named as the per-cluster one (`mesh-lab-<stack>`) and deploys to
+ * one central Argo CD: each Application is named `mesh-lab-<stack>` (never `mesh-lab`, the per-cluster
+ * Application's name, so both can live in one Argo CD) and deploys to
  * the Argo CD cluster registered under the stack's name (`argocd cluster add <context> --name <stack>`).
  * Go templates with missingkey=error, so a misspelt parameter fails instead of rendering empty.
  */
@@ -33,7 +36,18 @@ export function argoApplicationSet(
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
-      generators: [{ git: { repoURL: repoUrl, revision, directories: [{ path: `${GITOPS_DIR}/clusters/*` }] } }],
+      generators: [
+        {
+          git: {
+            repoURL: repoUrl,
+            revision,
+            directories: [
+              { path: `${GITOPS_DIR}/clusters/*` },
+              ...(opts.exclude ?? []).map((stack) => ({ path: `${GITOPS_DIR}/clusters/${stack}`, exclude: true })),
+            ],
+          },
+        },
+      ],
       template: {
         metadata: { name: "mesh-lab-{{.path.basename}}", labels: { "app.kubernetes.io/part-of": "mesh-lab" } },
         spec: {

@@ -66,6 +66,7 @@ export function buildTree(
   layout: Layout,
   extra: {
     readonly argocd: ReadonlyMap<string, unknown>;
+    readonly flux?: ReadonlyMap<string, { readonly source: unknown; readonly sync: unknown }>;
     readonly readme: string;
     readonly install?: ReadonlyMap<string, readonly KubeObject[]>;
   },
@@ -125,6 +126,10 @@ export function buildTree(
     files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true, quotes }));
   }
   for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER, { quotes }));
+  for (const [stack, f] of extra.flux ?? []) {
+    files.set(`flux/${stack}/source.yaml`, toYaml(f.source, HEADER, { quotes }));
+    files.set(`flux/${stack}/sync.yaml`, toYaml(f.sync, HEADER, { quotes }));
+  }
   for (const [stack, objects] of extra.install ?? []) {
     if (objects.length === 0) continue;
     const dir = `install/${stack}`;
@@ -149,6 +154,7 @@ export function stackPart(layout: Layout, stack: string): (path: string) => bool
     `clusters/${stack}/`,
     `observability/${stack}/`,
     `install/${stack}/`,
+    `flux/${stack}/`,
   ];
   return (path) =>
     path === "README.md" ||

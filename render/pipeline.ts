@@ -3,6 +3,7 @@ import { observedCluster } from "../plan/observability/observed";
 import { meshMapMarkdown } from "../plan/observability/plan";
 import { argoApplication } from "./argocd";
 import { argoApplicationSet } from "./argocd-applicationset";
+import { fluxObjects } from "./flux";
 import { ConfigProblems, RenderError } from "./errors";
 import { buildTree, Tree } from "./files";
 import { PlannedStack, planStacks } from "./load-stacks";
@@ -22,7 +23,16 @@ export interface Rendered {
  */
 export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Rendered> {
   const layout = planLayout(stacks);
-  const argocd = new Map(stacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]));
+  const uses = (s: PlannedStack, engine: string) => s.settings.gitopsEngines.includes(engine as never);
+  const argoStacks = stacks.filter((s) => uses(s, "argocd"));
+  const argocd = new Map<string, Record<string, unknown>>(
+    argoStacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]),
+  );
+  const flux = new Map(
+    stacks
+      .filter((s) => uses(s, "flux"))
+      .map((s) => [s.stack, fluxObjects(s.stack, s.settings.gitopsRepoUrl, s.settings.gitopsBranch)]),
+  );
   const readme = gitopsReadme(
     layout,
     new Map(
@@ -31,19 +41,33 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
         {
           repoUrl: s.settings.gitopsRepoUrl,
           kubeContext: s.settings.kubeContext,
+          engines: s.settings.gitopsEngines,
           meshMap: meshMapMarkdown(observedCluster(s.settings)),
         },
       ]),
     ),
   );
   // One ApplicationSet over clusters/* as the option for many clusters, next to one Application per cluster;
-  // only when every stack pulls from the same repository, as one generator reads one repository.
-  const repos = new Set(stacks.map((s) => s.settings.gitopsRepoUrl));
-  if (repos.size === 1) argocd.set("applicationset", argoApplicationSet([...repos][0]));
-  const tree = buildTree(layout, { argocd, readme, install: new Map(stacks.map((s) => [s.stack, s.install])) });
+  // only when every Argo CD stack pulls from the same repository, as one generator reads one repository. The
+  // overlays of Flux-only stacks are left out of it: one engine per cluster.
+  const repos = new Set(argoStacks.map((s) => s.settings.gitopsRepoUrl));
+  if (repos.size === 1) {
+    const fluxOnly = stacks.filter((s) => !uses(s, "argocd")).map((s) => s.stack);
+    argocd.set("applicationset", argoApplicationSet([...repos][0], { exclude: fluxOnly }));
+  }
+  const tree = buildTree(layout, {
+    argocd,
+    flux,
+    readme,
+    install: new Map(stacks.map((s) => [s.stack, s.install])),
+  });
   const problems = await schemaProblems([
     ...stacks.flatMap((s) => [...s.objects, ...s.install].map((o) => ({ where: s.stack, manifest: o.manifest }))),
     ...[...argocd].map(([stack, app]) => ({ where: `argocd/${stack}.yaml`, manifest: app })),
+    ...[...flux].flatMap(([stack, f]) => [
+      { where: `flux/${stack}/source.yaml`, manifest: f.source },
+      { where: `flux/${stack}/sync.yaml`, manifest: f.sync },
+    ]),
   ]);
   if (problems.length > 0) throw new RenderError(problems);
   return { tree, layout, stacks };

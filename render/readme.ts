@@ -1,4 +1,5 @@
-import { ARGOCD_NAMESPACE } from "./argocd";
+import { ARGOCD_NAMESPACE, PER_CLUSTER_APPLICATION } from "./argocd";
+import { FLUX_NAMESPACE } from "./flux";
 import { Layout } from "./placement";
 import { GITOPS_DIR, HEADER } from "./files";
 
@@ -15,6 +16,8 @@ function count(n: number, one: string, many = `${one}s`): string {
 export interface ReadmeStack {
   readonly repoUrl: string;
   readonly kubeContext: string;
+  /** The GitOps engines the stack renders for (`mesh-lab:gitopsEngines`). */
+  readonly engines: readonly string[];
   /** The cluster's mesh map (Mermaid, in Markdown), rendered from the same settings. */
   readonly meshMap: string;
 }
@@ -35,7 +38,7 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
     }),
     ...[...layout.clusters.values()].map(
       (c) =>
-        `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | Argo CD or Flux on \`${c.stack}\` (\`argocd/${c.stack}.yaml\`) |`,
+        `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | ${engineFiles(c.stack, stacks.get(c.stack)!.engines)} on \`${c.stack}\` |`,
     ),
     ...[...layout.clusters.values()]
       .filter((c) => c.observability.length > 0)
@@ -44,10 +47,14 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
           `| \`observability/${c.stack}/\` | ${count(c.observability.length, "object")} | \`clusters/${c.stack}/\` (\`mesh-lab:observability.deploy\`) |`,
       ),
   ];
-  const apps = [...layout.clusters.values()].map(
-    (c) =>
-      `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`mesh-lab-${c.stack}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`,
-  );
+  const argoStacks = layout.stacks.filter((s) => stacks.get(s)!.engines.includes("argocd"));
+  const fluxStacks = layout.stacks.filter((s) => stacks.get(s)!.engines.includes("flux"));
+  const apps = [...layout.clusters.values()]
+    .filter((c) => argoStacks.includes(c.stack))
+    .map(
+      (c) =>
+        `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`${PER_CLUSTER_APPLICATION}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`,
+    );
   return `<!-- ${HEADER} -->
 # \`${GITOPS_DIR}/\`: the mesh config for Argo CD or Flux
 
@@ -87,55 +94,9 @@ them, so one directory shows a cluster's whole traffic policy.
 some clusters only, and each overlay is the one place that says what its cluster runs. (The workshop's \`apps/\`
 was referenced by no kustomization at all, so its workloads were never deployed.)
 
-## Argo CD
+${argoSection(argoStacks, apps, stacks)}
 
-One Application per cluster, in \`argocd/\`:
-
-| Stack | File | Application | Repository (\`mesh-lab:gitopsRepoUrl\`) | Path |
-| --- | --- | --- | --- | --- |
-${apps.join("\n")}
-
-Each assumes an Argo CD running in that cluster (destination \`https://kubernetes.default.svc\`), tracks the
-repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. Install it once:
-
-\`\`\`bash
-kubectl --context ${context} apply -n ${ARGOCD_NAMESPACE} -f ${firstPath(`argocd/${first}.yaml`)}
-\`\`\`
-
-Set the repository with \`pulumi config set gitopsRepoUrl <url> -s <stack>\` (or in \`Pulumi.yaml\` for all stacks)
-and render again; the default is a placeholder. For a private repository, give Argo CD its credentials
-(\`argocd repo add\` or a repository Secret); the render refuses a URL with credentials in it. With one central
-Argo CD instead, register the clusters and change \`destination\` to \`name: <cluster>\`.
-
-## Flux
-
-Point a \`GitRepository\` at the repository and one \`Kustomization\` per cluster at its overlay:
-
-\`\`\`yaml
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: mesh-lab
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ${stacks.get(first)!.repoUrl}
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: mesh-lab
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./${GITOPS_DIR}/clusters/${first}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: mesh-lab
-\`\`\`
+${fluxSection(fluxStacks, stacks)}
 
 ## By hand
 
@@ -166,4 +127,75 @@ Per cluster: the namespaces, who may call whom (\`allowFrom\`), which apps sit b
 are global. Rendered from the same settings as the objects above, so it cannot drift from them.
 
 ${layout.stacks.map((s) => stacks.get(s)!.meshMap).join("\n")}`;
+}
+
+/** The README's Argo CD section: the per-cluster Applications, or why there are none. */
+function argoSection(
+  argoStacks: readonly string[],
+  rows: readonly string[],
+  stacks: ReadonlyMap<string, ReadmeStack>,
+): string {
+  if (argoStacks.length === 0)
+    return "## Argo CD\n\nNo stack renders for Argo CD (`mesh-lab:gitopsEngines` has no `argocd`).";
+  const first = argoStacks[0];
+  return `## Argo CD
+
+One Application per cluster, in \`argocd/\` (\`mesh-lab:gitopsEngines\` has \`argocd\`, the default):
+
+| Stack | File | Application | Repository (\`mesh-lab:gitopsRepoUrl\`) | Path |
+| --- | --- | --- | --- | --- |
+${rows.join("\n")}
+
+Each assumes an Argo CD running in that cluster (destination \`https://kubernetes.default.svc\`), tracks the
+repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. Install it once:
+
+\`\`\`bash
+kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -n ${ARGOCD_NAMESPACE} -f ${shellWord(`${GITOPS_DIR}/argocd/${first}.yaml`)}
+\`\`\`
+
+Set the repository with \`pulumi config set gitopsRepoUrl <url> -s <stack>\` (or in \`Pulumi.yaml\` for all stacks)
+and render again; the default is a placeholder. For a private repository, give Argo CD its credentials
+(\`argocd repo add\` or a repository Secret); the render refuses a URL with credentials in it.
+
+With one central Argo CD instead, use \`argocd/applicationset.yaml\` (written when every Argo CD stack uses one
+repository): it makes one Application per overlay, named \`mesh-lab-<stack>\`, for the cluster registered
+under the stack's name. Use one or the other for a cluster, never both: they would sync the same objects.`;
+}
+
+/** The README's Flux section: the per-cluster GitRepository and Kustomization, or how to get them. */
+function fluxSection(fluxStacks: readonly string[], stacks: ReadonlyMap<string, ReadmeStack>): string {
+  if (fluxStacks.length === 0) {
+    return `## Flux
+
+No stack renders for Flux. Set \`mesh-lab:gitopsEngines: [flux]\` (or \`[argocd, flux]\`) in a stack file and render
+again: the render then writes \`flux/<stack>/\`, a GitRepository and a Kustomization of that cluster's overlay.`;
+  }
+  const first = fluxStacks[0];
+  const rows = fluxStacks.map(
+    (s) =>
+      `| \`${s}\` | \`flux/${s}/source.yaml\`, \`flux/${s}/sync.yaml\` | \`mesh-lab-${s}\` | \`${GITOPS_DIR}/clusters/${s}\` |`,
+  );
+  return `## Flux
+
+One GitRepository and one Kustomization per cluster, in \`flux/<stack>/\` (\`mesh-lab:gitopsEngines\` has \`flux\`):
+
+| Stack | Files | Name (namespace \`${FLUX_NAMESPACE}\`) | Path |
+| --- | --- | --- | --- |
+${rows.join("\n")}
+
+Each assumes a Flux running in that cluster (a Kustomization without \`kubeConfig\` applies to its own cluster),
+follows the branch \`mesh-lab:gitopsBranch\` (\`main\` by default), and prunes what leaves the tree. Install it once:
+
+\`\`\`bash
+kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -f ${shellWord(`${GITOPS_DIR}/flux/${first}/`)}
+\`\`\``;
+}
+
+/** Who applies a cluster's overlay: its Argo CD Application and/or its Flux Kustomization. */
+function engineFiles(stack: string, engines: readonly string[]): string {
+  const by = [
+    ...(engines.includes("argocd") ? [`Argo CD (\`argocd/${stack}.yaml\`)`] : []),
+    ...(engines.includes("flux") ? [`Flux (\`flux/${stack}/\`)`] : []),
+  ];
+  return by.join(" or ");
 }

@@ -31,6 +31,14 @@ export const MODELS: ReadonlyMap<string, LoadModule> = new Map<string, LoadModul
     () => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet"),
   ],
   [
+    "source.toolkit.fluxcd.io/v1/GitRepository",
+    () => import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository"),
+  ],
+  [
+    "kustomize.toolkit.fluxcd.io/v1/Kustomization",
+    () => import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization"),
+  ],
+  [
     "monitoring.coreos.com/v1/PrometheusRule",
     () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule"),
   ],

@@ -40,7 +40,7 @@ describe("Argo CD ApplicationSet over gitops/clusters/* (fleets)", () => {
   });
 
   for (const stack of STACKS) {
-    it(`${stack}: makes the same Application as argocd/${stack}.yaml, sent to the Argo CD cluster named ${stack}`, () => {
+    it(`${stack}: makes argocd/${stack}.yaml's Application, named mesh-lab-${stack}, sent to the Argo CD cluster named ${stack}`, () => {
       const generated = instantiate(argoApplicationSet(REPO).spec.template, `gitops/clusters/${stack}`) as {
         metadata: unknown;
         spec: Record<string, unknown>;
@@ -49,7 +49,9 @@ describe("Argo CD ApplicationSet over gitops/clusters/* (fleets)", () => {
         metadata: { name: string; labels: unknown };
         spec: Record<string, unknown>;
       };
-      assert.deepStrictEqual(generated.metadata, { name: single.metadata.name, labels: single.metadata.labels });
+      // Named after the stack, never as the per-cluster Application: both can live in one Argo CD.
+      assert.deepStrictEqual(generated.metadata, { name: `mesh-lab-${stack}`, labels: single.metadata.labels });
+      assert.notStrictEqual(single.metadata.name, `mesh-lab-${stack}`);
       assert.deepStrictEqual({ ...generated.spec, destination: undefined }, { ...single.spec, destination: undefined });
       assert.deepStrictEqual(generated.spec.destination, { name: stack });
     });

@@ -84,6 +84,12 @@ const CASES: { name: string; layers: Record<string, (stack: string) => unknown>;
   },
   { name: "install.enabled", layers: { install }, has: ["Application"], hasNot: ["PrometheusRule"] },
   {
+    name: "gitopsEngines argocd and flux",
+    layers: { gitopsEngines: () => ["argocd", "flux"] },
+    has: ["Application", "GitRepository", "Kustomization"],
+    hasNot: ["PrometheusRule"],
+  },
+  {
     name: "install.enabled and observability.deploy all",
     layers: { install, observability: () => ({ deploy: "all" }) },
     has: ["Application", "PrometheusRule", "ConfigMap"],

@@ -21,7 +21,12 @@ describe("gitops/README.md: the layout table", () => {
     patches: Array.from({ length: patches }, () => ({}) as Patch),
     observability: objects(observability),
   });
-  const stack: ReadmeStack = { repoUrl: "https://example.com/mesh.git", kubeContext: "ctx", meshMap: "" };
+  const stack: ReadmeStack = {
+    repoUrl: "https://example.com/mesh.git",
+    kubeContext: "ctx",
+    engines: ["argocd"],
+    meshMap: "",
+  };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
   const tableRows = (text: string) =>
     text.split("\n").filter((l) => /^\| `(base|apps|clusters|observability)\//.test(l));
@@ -38,8 +43,8 @@ describe("gitops/README.md: the layout table", () => {
     };
     assert.deepStrictEqual(tableRows(readme(layout)), [
       "| `apps/web/` | 1 object | `c1` |",
-      "| `clusters/c1/` | 1 object, 1 patch | Argo CD or Flux on `c1` (`argocd/c1.yaml`) |",
-      "| `clusters/c2/` | 2 objects, 2 patches | Argo CD or Flux on `c2` (`argocd/c2.yaml`) |",
+      "| `clusters/c1/` | 1 object, 1 patch | Argo CD (`argocd/c1.yaml`) on `c1` |",
+      "| `clusters/c2/` | 2 objects, 2 patches | Argo CD (`argocd/c2.yaml`) on `c2` |",
       "| `observability/c1/` | 1 object | `clusters/c1/` (`mesh-lab:observability.deploy`) |",
     ]);
   });

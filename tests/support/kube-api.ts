@@ -11,7 +11,6 @@ export type KubeObject = {
 /** The answer of the API server to one request. */
 export interface ApiResponse {
   readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API server's JSON, read by each test as it needs
   readonly body: any;
 }
 

@@ -73,3 +73,23 @@ export function snapshot(dir: string): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * A project of the test's own: this repository's Pulumi.yaml (the config declarations) and one stack file per
+ * entry, each with a cluster name, network and kube context of its own unless given, and the keys given
+ * (without the `mesh-lab:` prefix). No stack file or app of the repository is used.
+ */
+export function fixtureProject(stacks: Record<string, Record<string, unknown>>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-fixture-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  Object.entries(stacks).forEach(([stack, keys], i) => {
+    const config: Record<string, unknown> = {
+      "mesh-lab:kubeContext": `ctx-${stack}`,
+      "mesh-lab:clusterName": stack,
+      "mesh-lab:network": `net-${i + 1}`,
+    };
+    for (const [k, v] of Object.entries(keys)) config[`mesh-lab:${k}`] = v;
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), toYaml({ config }, undefined, { keepOrder: true }));
+  });
+  return dir;
+}

@@ -1,0 +1,157 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { schemaProblems } from "../render/schema-check";
+import { fixtureProject, renderCli, snapshot } from "./support/render-project";
+
+// gitopsEngines: which engine each cluster's overlay is written for. Fixture stacks of the test's own.
+const APPS = [
+  { name: "shop", image: "example/shop:1", port: 8080, waypoint: true, allowFrom: ["cart"] },
+  { name: "cart", image: "curlimages/curl:8.11.1", calls: ["shop"] },
+];
+
+describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function () {
+  this.timeout(60000);
+  let dir: string;
+  let tree: Map<string, string>;
+  before(async () => {
+    dir = fixtureProject({
+      east: { apps: APPS },
+      west: { apps: APPS, gitopsEngines: ["flux"], gitopsBranch: "release/2026" },
+      north: { apps: APPS, gitopsEngines: ["argocd", "flux"] },
+    });
+    const r = await renderCli(dir);
+    assert.strictEqual(r.code, 0, r.stderr);
+    tree = snapshot(path.join(dir, "gitops"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const doc = (p: string) => parse(tree.get(p)!) as Record<string, any>;
+
+  it("writes an Application for argocd stacks and a GitRepository and Kustomization for flux stacks, nothing else", () => {
+    const engineFiles = [...tree.keys()].filter((p) => p.startsWith("argocd/") || p.startsWith("flux/"));
+    assert.deepStrictEqual(engineFiles, [
+      "argocd/applicationset.yaml",
+      "argocd/east.yaml",
+      "argocd/north.yaml",
+      "flux/north/source.yaml",
+      "flux/north/sync.yaml",
+      "flux/west/source.yaml",
+      "flux/west/sync.yaml",
+    ]);
+  });
+
+  it("points Flux's Kustomization at the cluster's overlay, from a GitRepository of the branch set", () => {
+    const source = doc("flux/west/source.yaml");
+    const sync = doc("flux/west/sync.yaml");
+    assert.deepStrictEqual(source.spec, {
+      interval: "1m",
+      url: "https://github.com/example/mesh-lab.git",
+      ref: { branch: "release/2026" },
+    });
+    assert.strictEqual(source.metadata.namespace, "flux-system");
+    assert.deepStrictEqual(sync.spec, {
+      interval: "10m",
+      path: "./gitops/clusters/west",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: source.metadata.name },
+    });
+    assert.ok(tree.has("clusters/west/kustomization.yaml"));
+    assert.strictEqual(doc("flux/north/source.yaml").spec.ref.branch, "main");
+  });
+
+  it("keeps from Flux's prune exactly what Argo CD keeps: every Prune=false object is also prune: disabled", () => {
+    const manifests = [...tree].filter(
+      ([p]) => /^(base|apps|clusters)\/.*\.yaml$/.test(p) && !p.endsWith("kustomization.yaml"),
+    );
+    let kept = 0;
+    for (const [p, text] of manifests) {
+      const annotations =
+        (parse(text) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations ?? {};
+      const argo = annotations["argocd.argoproj.io/sync-options"] === "Prune=false";
+      const flux = annotations["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
+      assert.strictEqual(flux, argo, p);
+      if (flux) kept++;
+    }
+    assert.ok(kept > 0);
+  });
+
+  it("leaves Flux-only overlays out of the ApplicationSet, whose Applications never share a name with the per-cluster ones", () => {
+    const set = doc("argocd/applicationset.yaml");
+    assert.deepStrictEqual(set.spec.generators[0].git.directories, [
+      { path: "gitops/clusters/*" },
+      { path: "gitops/clusters/west", exclude: true },
+    ]);
+    const generated = ["east", "north"].map((s) => set.spec.template.metadata.name.replace("{{.path.basename}}", s));
+    assert.deepStrictEqual(generated, ["mesh-lab-east", "mesh-lab-north"]);
+    const perCluster = ["east", "north"].map((s) => doc(`argocd/${s}.yaml`).metadata.name);
+    assert.deepStrictEqual(perCluster, ["mesh-lab", "mesh-lab"]);
+    assert.deepStrictEqual(
+      generated.filter((n) => perCluster.includes(n)),
+      [],
+    );
+  });
+
+  it("says in the README who applies each overlay, with the install command for each engine", () => {
+    const readme = tree.get("README.md")!;
+    assert.match(readme, /\| `clusters\/west\/` \| .* \| Flux \(`flux\/west\/`\) on `west` \|/);
+    assert.match(
+      readme,
+      /\| `clusters\/north\/` \| .* \| Argo CD \(`argocd\/north\.yaml`\) or Flux \(`flux\/north\/`\) on `north` \|/,
+    );
+    assert.match(readme, /^kubectl --context ctx-north apply -f gitops\/flux\/north\/$/m);
+    assert.match(readme, /^kubectl --context ctx-east apply -n argocd -f gitops\/argocd\/east\.yaml$/m);
+  });
+
+  it("with --stack, writes and checks that stack's Flux files too", async () => {
+    fs.rmSync(path.join(dir, "gitops", "flux", "west"), { recursive: true });
+    assert.strictEqual((await renderCli(dir, "--check", "--stack", "east")).code, 0);
+    assert.strictEqual((await renderCli(dir, "--check", "--stack", "west")).code, 1);
+    assert.strictEqual((await renderCli(dir, "--stack", "west")).code, 0);
+    assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), tree);
+  });
+
+  it("validates the Flux objects against Flux's CRD schemas (a Kustomization without prune is refused)", async () => {
+    const { prune: _, ...noPrune } = doc("flux/west/sync.yaml").spec;
+    const invalid = { ...doc("flux/west/sync.yaml"), spec: noPrune };
+    assert.deepStrictEqual(
+      await schemaProblems([{ where: "flux/west/sync.yaml", manifest: doc("flux/west/sync.yaml") }]),
+      [],
+    );
+    const problems = await schemaProblems([{ where: "flux/west/sync.yaml", manifest: invalid }]);
+    assert.strictEqual(problems.length, 1);
+    assert.match(problems[0], /^flux\/west\/sync\.yaml: .*Kustomization.* is not schema-valid: .*prune/);
+  });
+
+  describe("bad values: exit 2, naming the key, the value and what is allowed", () => {
+    const cases: [unknown, string][] = [
+      [[], 'key "mesh-lab:gitopsEngines" is []; expected a non-empty list of engines (argocd, flux)'],
+      [["jenkins"], 'key "mesh-lab:gitopsEngines[0]" is "jenkins"; expected one of argocd, flux'],
+      [["flux", "flux"], 'key "mesh-lab:gitopsEngines" is ["flux","flux"]; expected each engine at most once'],
+    ];
+    for (const [value, message] of cases) {
+      it(`gitopsEngines: ${JSON.stringify(value)}`, async () => {
+        const bad = fixtureProject({ east: { apps: APPS, gitopsEngines: value } });
+        try {
+          const r = await renderCli(bad);
+          assert.strictEqual(r.code, 2, r.stderr);
+          assert.ok(r.stderr.includes(`stack "east": ${message}`), r.stderr);
+          assert.ok(!fs.existsSync(path.join(bad, "gitops")));
+        } finally {
+          fs.rmSync(bad, { recursive: true, force: true });
+        }
+      });
+    }
+    it("gitopsBranch: ../main", async () => {
+      const bad = fixtureProject({ east: { apps: APPS, gitopsBranch: "../main" } });
+      try {
+        const r = await renderCli(bad);
+        assert.strictEqual(r.code, 2);
+        assert.match(r.stderr, /key "mesh-lab:gitopsBranch" is "\.\.\/main"; expected a Git branch name/);
+      } finally {
+        fs.rmSync(bad, { recursive: true, force: true });
+      }
+    });
+  });
+});
