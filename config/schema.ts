@@ -39,21 +39,6 @@ const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
 /** The curl image: the policy-check Jobs' default, and the workshop's finance client. */
 export const CURL_IMAGE = "curlimages/curl:8.11.1";
 
-/** The workshop's two tenants: accounts serves behind a waypoint and is global; finance calls it. */
-export const DEFAULT_APPS = [
-  {
-    name: "accounts",
-    image: "hashicorp/http-echo:1.0",
-    args: ["-text=accounts", "-listen=:8080"],
-    port: 8080,
-    waypoint: true,
-    global: true,
-    allowFrom: ["finance"],
-    healthPath: "/health",
-  },
-  { name: "finance", image: CURL_IMAGE, calls: ["accounts"], callIntervalSeconds: 5 },
-];
-
 /** The workshop's Telemetry, with its broken tags fixed (see docs/telemetry-expressions.md). */
 export const DEFAULT_TELEMETRY = {
   metricsProvider: "prometheus",
@@ -129,7 +114,7 @@ export const SETTINGS = {
   }),
   apps: setting({
     type: "array",
-    default: DEFAULT_APPS,
+    required: "a list of apps (in Pulumi.yaml for every stack, or in the stack file)",
     description:
       "The tenants: one namespace each, enrolled in ambient, with a workload and the namespaces allowed to call it (docs/config.md, section Apps).",
     read: (r, k, v) => readApps(r, k, v),

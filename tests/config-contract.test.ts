@@ -15,17 +15,62 @@ function drift(committed: Record<string, unknown>, generated: Record<string, unk
 }
 
 describe("the config contract, declared once (config/schema.ts)", () => {
-  it("is what Pulumi.yaml declares, key by key (npm run gen:config rewrites it)", () => {
-    const committed = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-      config: Record<string, unknown>;
-    };
-    const generated = parse(pulumiYaml()) as { config: Record<string, unknown> };
-    assert.deepStrictEqual(drift(committed.config, generated.config), []);
-    assert.strictEqual(
-      fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
-      pulumiYaml(),
-      "Pulumi.yaml is stale: run npm run gen:config",
-    );
+  it("is what Pulumi.yaml declares, key by key (npm run gen:config writes the declarations)", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    const committed = parse(text) as { config: Record<string, Record<string, unknown>> };
+    const generated = parse(pulumiYaml()) as { config: Record<string, Record<string, unknown>> };
+    // The declarations only: defaults and values are the project's own.
+    const declarations = (c: Record<string, Record<string, unknown>>) =>
+      Object.fromEntries(
+        Object.entries(c).map(([k, d]) => [k, { type: d.type, items: d.items, description: d.description }]),
+      );
+    assert.deepStrictEqual(drift(declarations(committed.config), declarations(generated.config)), []);
+    assert.strictEqual(text, pulumiYaml(text), "Pulumi.yaml is stale: run npm run gen:config");
+  });
+
+  describe("npm run gen:config keeps what the user wrote in Pulumi.yaml", () => {
+    const mine = [
+      "# my project",
+      "name: mesh-lab",
+      "backend:",
+      "  url: file://~/state",
+      "config:",
+      "  apps:",
+      "    type: string",
+      "    description: old",
+      "    default:",
+      "      - name: payments # ours",
+      "        image: example/payments:1",
+      "        port: 8080",
+      "  waypoints:",
+      "    default: false",
+      "  aws:region: eu-west-1",
+      "",
+    ].join("\n");
+    const merged = pulumiYaml(mine);
+    const doc = parse(merged) as Record<string, any>;
+
+    it("keeps defaults, values, other keys and comments, and writes only the schema's declarations", () => {
+      assert.deepStrictEqual(doc.config.apps.default, [{ name: "payments", image: "example/payments:1", port: 8080 }]);
+      assert.strictEqual(doc.config.apps.type, "array");
+      assert.strictEqual(doc.config.apps.description, SETTINGS.apps.description);
+      assert.strictEqual(doc.config.waypoints.default, false);
+      assert.strictEqual(doc.config["aws:region"], "eu-west-1");
+      assert.deepStrictEqual(doc.backend, { url: "file://~/state" });
+      assert.match(merged, /- name: payments # ours/);
+      assert.match(merged, /# my project/);
+      assert.strictEqual(pulumiYaml(merged), merged, "a second run changes nothing");
+    });
+
+    it("declares the keys it lacked, with the schema's default where there is one", () => {
+      assert.strictEqual(doc.config.podSecurity.default, SETTINGS.podSecurity.default);
+      assert.deepStrictEqual(doc.config["pulumi:disable-default-providers"], { value: ["kubernetes"] });
+      assert.strictEqual(parse(pulumiYaml()).config.apps.default, undefined, "no built-in apps");
+    });
+
+    it("refuses a Pulumi.yaml that is not a mapping, changing nothing", () => {
+      assert.throws(() => pulumiYaml("- a\n- b\n"), /^Error: Pulumi\.yaml is not a mapping; refusing to rewrite it$/);
+    });
   });
 
   it("is what docs/config.md documents (npm run gen:config rewrites it)", () => {

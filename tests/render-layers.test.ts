@@ -1,11 +1,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { readTree } from "../render/tree-writer";
+import { projectCopy } from "./support/render-project";
 import { ProcessResult, runProcess } from "./support/spawn";
-import { ROOT } from "./support/stacks";
 
 // Each optional layer rendered by `npm run render` itself, as a process, in a copy of this project whose only
 // stacks are the test's own. What the command loads at run time (a model's .wasm file, say) is loaded here too.
@@ -22,22 +21,6 @@ const install = (stack: string) => ({
   peers: STACKS.filter((s) => s !== stack),
   apiServer: `https://${stack}.example:6443`,
 });
-
-/** A copy of the project's program and Pulumi.yaml (its packages linked, no stack file, no gitops/) in a temp dir. */
-function projectCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-layers-"));
-  const skip = new Set(["node_modules", ".git", "gitops", "tests", "docs", "bench", "reports"]);
-  for (const name of fs.readdirSync(ROOT)) {
-    if (skip.has(name) || /^Pulumi\..+\.ya?ml$/.test(name) || name.startsWith(".")) continue;
-    fs.cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
-  }
-  // Each package linked, not node_modules itself: the render's build cache goes to this copy's node_modules/.cache.
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  for (const name of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-    if (name !== ".cache") fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(dir, "node_modules", name));
-  }
-  return dir;
-}
 
 function writeStacks(dir: string, layers: Record<string, (stack: string) => unknown>): void {
   for (const f of fs.readdirSync(dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n) && n !== "Pulumi.yaml"))

@@ -176,11 +176,14 @@ describe("npm run check:telemetry", () => {
   });
 
   it("fails a broken stack with exit code 1 and the same message a preview gives", async () => {
-    const result = await inProcess("--dir", project("workshop", { "mesh-lab:telemetry": telemetry }));
+    const result = await inProcess(
+      "--dir",
+      project("workshop", { "mesh-lab:telemetry": telemetry, "mesh-lab:apps": FIXTURE_APPS }),
+    );
     assert.strictEqual(result.status, 1, result.stdout);
     let preview = "";
     assert.throws(
-      () => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry, apps: undefined })),
+      () => parseSettings("workshop", fixtureRaw(FIXTURE_APPS, { telemetry })),
       (e: Error) => (preview = e.message) !== "",
     );
     assert.strictEqual(result.stderr.trim(), preview);

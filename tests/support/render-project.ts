@@ -93,3 +93,19 @@ export function fixtureProject(stacks: Record<string, Record<string, unknown>>):
   });
   return dir;
 }
+
+/** A copy of the project's program and Pulumi.yaml (its packages linked, no stack file, no gitops/) in a temp dir. */
+export function projectCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-copy-"));
+  const skip = new Set(["node_modules", ".git", "gitops", "tests", "docs", "bench", "reports"]);
+  for (const name of fs.readdirSync(ROOT)) {
+    if (skip.has(name) || /^Pulumi\..+\.ya?ml$/.test(name) || name.startsWith(".")) continue;
+    fs.cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+  }
+  // Each package linked, not node_modules itself: the render's build cache goes to this copy's node_modules/.cache.
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  for (const name of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+    if (name !== ".cache") fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(dir, "node_modules", name));
+  }
+  return dir;
+}
