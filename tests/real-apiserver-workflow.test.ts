@@ -21,7 +21,7 @@ describe("the real-API-server workflow (.github/workflows/real-apiserver.yml)", 
 
   it("installs the Gateway API CRDs of the version the install layer pins, from the URL it uses", () => {
     assert.strictEqual(job.env.GATEWAY_API_VERSION, INSTALL_DEFAULTS.gatewayApiVersion);
-    assert.ok(expand(run).includes(gatewayApiCrdsUrl(INSTALL_DEFAULTS.gatewayApiVersion as string)), run);
+    assert.ok(expand(run).includes(gatewayApiCrdsUrl(INSTALL_DEFAULTS.gatewayApiVersion)), run);
   });
 
   it("installs Istio's CRDs from its base chart, on a kind cluster it names, before the tests", () => {
