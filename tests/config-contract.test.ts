@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { configReference, pulumiYaml } from "../config/contract-files";
 import { SETTINGS } from "../config/schema";
-import { ROOT } from "./support/stacks";
+import { ROOT, SAMPLE } from "./support/stacks";
 
 /** Keys whose declaration differs between two `config:` blocks, with what differs. */
 function drift(committed: Record<string, unknown>, generated: Record<string, unknown>): string[] {
@@ -26,6 +26,8 @@ describe("the config contract, declared once (config/schema.ts)", () => {
       );
     assert.deepStrictEqual(drift(declarations(committed.config), declarations(generated.config)), []);
     assert.strictEqual(text, pulumiYaml(text), "Pulumi.yaml is stale: run npm run gen:config");
+    const sample = fs.readFileSync(path.join(SAMPLE, "Pulumi.yaml"), "utf8");
+    assert.strictEqual(sample, pulumiYaml(sample), "tests/fixtures/sample/Pulumi.yaml is stale: run npm run gen:config");
   });
 
   describe("npm run gen:config keeps what the user wrote in Pulumi.yaml", () => {

@@ -4,13 +4,13 @@ import { buildPlan } from "../plan/mesh-plan";
 import { objectKey } from "../render/kube-object";
 import { readTree } from "../render/tree-writer";
 import { buildKustomization } from "./support/kustomize-model";
-import { ROOT, STACKS, stackSettings } from "./support/stacks";
+import { SAMPLE, STACKS, stackSettings } from "./support/stacks";
 
 // The committed gitops/ tree is the snapshot of whole objects: each object the plan builds for a real stack must
 // be, field for field, the one its overlay yields (built in-process; tests/kustomize-invariant.test.ts checks the
 // model against the real kubectl kustomize). Other tests assert behaviour, not whole literals. After an intended
 // change, `npm run render` updates the snapshot and the diff is reviewed in the pull request.
-const committed = readTree(path.join(ROOT, "gitops"));
+const committed = readTree(path.join(SAMPLE, "gitops"));
 const keyOf = (m: Record<string, unknown>) => {
   const meta = m.metadata as { name: string; namespace?: string };
   return objectKey(String(m.apiVersion), String(m.kind), meta.namespace, meta.name);

@@ -4,7 +4,7 @@ import * as path from "path";
 import { OUTPUTS } from "../config/install-settings";
 import { installOn } from "./support/install";
 import { renderCli, snapshot, tempProject } from "./support/render-project";
-import { ROOT } from "./support/stacks";
+import { ROOT, SAMPLE } from "./support/stacks";
 
 describe("install layer: the GitOps tree and the stack outputs", () => {
   let dir: string | undefined;
@@ -38,7 +38,7 @@ describe("install layer: the GitOps tree and the stack outputs", () => {
       .join("\n");
     assert.doesNotMatch(install, /kind: Secret|PRIVATE KEY|BEGIN CERTIFICATE/);
     // The mesh config of each cluster is what it was without the layer: Argo CD installs these Applications.
-    const committed = snapshot(path.join(ROOT, "gitops"));
+    const committed = snapshot(path.join(SAMPLE, "gitops"));
     for (const stack of ["cluster-1", "cluster-2"])
       assert.strictEqual(
         tree.get(`clusters/${stack}/kustomization.yaml`),

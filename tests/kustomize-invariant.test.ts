@@ -12,7 +12,7 @@ import { buildKustomization } from "./support/kustomize-model";
 import { buildTree } from "../render/files";
 import { writeTreeAtomically } from "../render/tree-writer";
 import { allDocuments, fingerprint } from "../render/yaml";
-import { defaultApps, ROOT, run, STACKS, stackSettings } from "./support/stacks";
+import { defaultApps, run, SAMPLE, STACKS, stackSettings } from "./support/stacks";
 import { findKubectl } from "./support/kube-api";
 import { renderCli, tempProject } from "./support/render-project";
 
@@ -28,7 +28,7 @@ function kustomize(dir: string): string[] {
 // The committed tree does not change while the tests run: each overlay of it is built once, for the three tests.
 const committedBuilds = new Map<string, string[]>();
 function kustomizeCommitted(stack: string): string[] {
-  if (!committedBuilds.has(stack)) committedBuilds.set(stack, kustomize(path.join(ROOT, "gitops", "clusters", stack)));
+  if (!committedBuilds.has(stack)) committedBuilds.set(stack, kustomize(path.join(SAMPLE, "gitops", "clusters", stack)));
   return committedBuilds.get(stack)!;
 }
 
@@ -48,7 +48,7 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
 
   for (const stack of STACKS) {
     it(`holds for the committed tree, stack ${stack}`, () => {
-      const want = registered(ROOT).get(stack)!;
+      const want = registered(SAMPLE).get(stack)!;
       assert.ok(want.length > 0);
       assert.deepStrictEqual(kustomizeCommitted(stack), want);
     });
@@ -67,7 +67,7 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
     });
 
     it(`agrees with the in-process kustomize model the layout tests use, stack ${stack}`, () => {
-      const tree = readTree(path.join(ROOT, "gitops"));
+      const tree = readTree(path.join(SAMPLE, "gitops"));
       assert.deepStrictEqual(
         buildKustomization(tree, `clusters/${stack}`).map(fingerprint).sort(),
         kustomizeCommitted(stack),

@@ -7,7 +7,7 @@ import { buildDifferences, findKubectl, buildOverlays } from "../render/kustomiz
 import { kubeObject } from "../render/kube-object";
 import { renderProject } from "../render/pipeline";
 import { snapshot, tempProject } from "./support/render-project";
-import { ROOT } from "./support/stacks";
+import { ROOT, SAMPLE } from "./support/stacks";
 
 // The render proves each overlay builds to its stack with the real kubectl kustomize before it writes anything.
 const ns = (name: string, labels: Record<string, string> = {}) =>
@@ -77,7 +77,7 @@ describe("render: the build check", () => {
     });
 
     it("passes the repo's rendered tree, and names an object changed in an overlay file", async () => {
-      const { tree, stacks } = await renderProject(ROOT);
+      const { tree, stacks } = await renderProject(SAMPLE);
       assert.deepStrictEqual((await buildOverlays(kubectl!, tree, stacks)).problems, []);
       const file = [...tree.keys()].find((p) => p.startsWith("clusters/cluster-1/authorizationpolicy-"))!;
       const tampered = new Map(tree).set(file, tree.get(file)!.replace("action: ALLOW", "action: DENY"));
@@ -94,7 +94,7 @@ describe("render: the build check", () => {
     });
 
     it("reports an overlay that does not build, with kustomize's own message", async () => {
-      const { tree, stacks } = await renderProject(ROOT);
+      const { tree, stacks } = await renderProject(SAMPLE);
       const broken = new Map(tree);
       broken.delete([...tree.keys()].find((p) => p.startsWith("base/namespace-"))!);
       const problems = (await buildOverlays(kubectl!, broken, stacks)).problems;
@@ -131,7 +131,7 @@ describe("render: the build check", () => {
     });
 
     it("fails --check too when an overlay does not build, even on an up-to-date tree", async () => {
-      fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
+      fs.cpSync(path.join(SAMPLE, "gitops"), path.join(dir, "gitops"), { recursive: true });
       const code = await main(["--check"], {
         root: dir,
         cwd: dir,
@@ -160,7 +160,7 @@ describe("render: the build check", () => {
         stderr,
       );
       assert.doesNotMatch(stderr, /built with kubectl/);
-      assert.deepStrictEqual(snapshot(out), snapshot(path.join(ROOT, "gitops")));
+      assert.deepStrictEqual(snapshot(out), snapshot(path.join(SAMPLE, "gitops")));
     });
   });
 });

@@ -5,10 +5,10 @@ import * as path from "path";
 import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
-import { defaultApps, ROOT } from "./support/stacks";
+import { defaultApps, ROOT, SAMPLE } from "./support/stacks";
 import { renderCli, snapshot, tempProject } from "./support/render-project";
 
-const COMMITTED = snapshot(path.join(ROOT, "gitops"));
+const COMMITTED = snapshot(path.join(SAMPLE, "gitops"));
 // The files the render writes: the committed tree less its ownership manifest (gitops/.rendered-files).
 const RENDERED = [...COMMITTED.keys()].filter((p) => p !== ".rendered-files").length;
 const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith(".render-tmp-"));

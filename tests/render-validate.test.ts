@@ -4,11 +4,11 @@ import { kubeObject } from "../render/kube-object";
 import { renderStacks } from "../render/pipeline";
 import { planStacks } from "../render/load-stacks";
 import { MODELS, modelClass, schemaProblems } from "../render/schema-check";
-import { ROOT, STACKS } from "./support/stacks";
+import { SAMPLE, STACKS } from "./support/stacks";
 
 describe("render: schema validation", () => {
   it("finds every object of every stack, and each Argo CD Application, valid against its schema", async () => {
-    const stacks = planStacks(ROOT, STACKS);
+    const stacks = planStacks(SAMPLE, STACKS);
     const kinds = new Set(stacks.flatMap((s) => s.objects.map((o) => `${o.apiVersion} ${o.kind}`)));
     assert.deepStrictEqual([...kinds].sort(), [
       "apps/v1 Deployment",
@@ -92,7 +92,7 @@ describe("render: schema validation", () => {
   });
 
   it("refuses to render a stack with an invalid object: RenderError, no tree", async () => {
-    const [s] = planStacks(ROOT, ["cluster-1"]);
+    const [s] = planStacks(SAMPLE, ["cluster-1"]);
     const bad = kubeObject({
       manifest: {
         apiVersion: "v1",

@@ -3,7 +3,7 @@ import * as path from "path";
 import { isAlias, parse, parseDocument, visit } from "yaml";
 import fc from "fast-check";
 import { canonical, needsQuotes, toYaml } from "../render/yaml";
-import { ROOT } from "./support/stacks";
+import { SAMPLE } from "./support/stacks";
 import { snapshot } from "./support/render-project";
 
 /** Strings a YAML 1.1 parser (Go's yaml.v2, kubectl) or a 1.2 parser (yaml.v3, kustomize) reads as something else. */
@@ -132,7 +132,7 @@ describe("render: YAML output", () => {
   });
 
   describe("the committed gitops/ tree", () => {
-    const files = [...snapshot(path.join(ROOT, "gitops"))].filter(([p]) => p.endsWith(".yaml"));
+    const files = [...snapshot(path.join(SAMPLE, "gitops"))].filter(([p]) => p.endsWith(".yaml"));
 
     it("has YAML files to check", () => assert.ok(files.length > 10));
 

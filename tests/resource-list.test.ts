@@ -11,7 +11,7 @@ describe("the committed resource list (refactors cannot replace resources silent
         [],
         `the program's resources differ from tests/resource-list/${stack}.txt ` +
           `(- would be deleted, + created; a rename is both, and replaces the object in the cluster):\n  ${differences.join("\n  ")}\n` +
-          "Rename with `aliases`, then run `npm run update:resource-list` on purpose.",
+          "Rename with `aliases`, then run `npm run update:fixtures` on purpose.",
       );
     });
   }

@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { SETTING_KEYS } from "../config/parse-settings";
 import { listStacks, loadStackConfig, readProject } from "../config/project-files";
-import { ROOT, STACKS } from "./support/stacks";
+import { ROOT, SAMPLE, STACKS } from "./support/stacks";
 
 describe("Pulumi.yaml and the stack files", () => {
   const project = readProject(ROOT);
@@ -51,7 +51,7 @@ describe("loadStackConfig", () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-stacks-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { parseSettings } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { telemetryWarnings } from "../plan/telemetry-warnings";
-import { ROOT, STACKS, stackSettings } from "./support/stacks";
+import { ROOT, SAMPLE, STACKS, stackSettings } from "./support/stacks";
 import { CLIENT, FIXTURE_APPS, fixtureRaw, fixtureSettings, WEB } from "./support/fixtures";
 import { runScript } from "./support/run-script";
 import { ProcessResult, runProcess } from "./support/spawn";
@@ -144,7 +144,7 @@ describe("npm run check:telemetry", () => {
   function project(stack: string, config: Record<string, unknown>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-check-"));
     dirs.push(dir);
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const values = {
       "mesh-lab:kubeContext": "k3d-test",
       "mesh-lab:clusterName": "test",

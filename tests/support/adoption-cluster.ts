@@ -6,12 +6,12 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { findKubectl, KubeApi, KubeObject } from "./kube-api";
 import { deleteNamespaces, relocate } from "./test-namespaces";
+import { SAMPLE } from "./stacks";
 
 // Opt-in: a real API server with the Istio and Gateway API CRDs, named by MESH_LAB_TEST_KUBECONFIG (a
 // disposable cluster: kind, k3d, or a bare kube-apiserver). Each case works in namespaces of its own
 // (`mla-<random>-accounts`, `...-finance`) and deletes them: it never touches real `accounts`/`finance`
 // and can be re-run.
-const ROOT = path.resolve(__dirname, "..", "..");
 
 export const objectId = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
@@ -70,7 +70,7 @@ export class AdoptionCluster {
     }
     // What `pulumi up -s cluster-1` registers: the committed tree builds to exactly that (kustomize-invariant test).
     const meshLab = parseAll(
-      execFileSync(kubectl, ["kustomize", path.join(ROOT, "gitops", "clusters", "cluster-1")], { encoding: "utf8" }),
+      execFileSync(kubectl, ["kustomize", path.join(SAMPLE, "gitops", "clusters", "cluster-1")], { encoding: "utf8" }),
     );
     return new AdoptionCluster(api, kubectl, kubeconfig, meshLab);
   }

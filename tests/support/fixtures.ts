@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseSettings, RawConfig } from "../../config/parse-settings";
 import { MeshSettings } from "../../config/schema";
 import { toYaml } from "../../render/yaml";
-import { ROOT } from "./stacks";
+import { SAMPLE } from "./stacks";
 
 /**
  * Small apps owned by the tests: generic behaviour is tested on these, so changing the default apps in
@@ -52,7 +52,7 @@ export function fixtureSettings(
  */
 export function fixtureProject(stacks: Record<string, Record<string, unknown>>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-fixture-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   for (const [stack, changes] of Object.entries(stacks)) {
     const config: Record<string, unknown> = {};
     for (const [k, v] of Object.entries({ ...FIXTURE_STACK, clusterName: stack, apps: FIXTURE_APPS, ...changes })) {

@@ -1,12 +1,11 @@
-import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseSettings } from "../../config/parse-settings";
 import { loadStackConfig } from "../../config/project-files";
 import { observedCluster } from "../../plan/observability/observed";
 import { AppSloSetting, DEFAULT_OBSERVABILITY, ObservabilitySettings } from "../../config/observability-settings";
 import { ObservedCluster } from "../../plan/observability/settings";
+import { SAMPLE } from "./stacks";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * A real stack's settings (Pulumi.yaml defaults plus the stack file) as the observability builders see them,
@@ -20,7 +19,7 @@ export function observed(
     slos?: (AppSloSetting | undefined)[];
   } = {},
 ): ObservedCluster {
-  const raw: Record<string, string> = { ...loadStackConfig(ROOT, stack).raw };
+  const raw: Record<string, string> = { ...loadStackConfig(SAMPLE, stack).raw };
   for (const [k, v] of Object.entries(opts.config ?? {}))
     raw[`mesh-lab:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   const settings = parseSettings(stack, raw);
@@ -35,7 +34,7 @@ export function defaults(stack = "cluster-1"): {
     unknown
   >;
 } {
-  const raw = loadStackConfig(ROOT, stack).raw;
+  const raw = loadStackConfig(SAMPLE, stack).raw;
   return { apps: JSON.parse(raw["mesh-lab:apps"]), telemetry: JSON.parse(raw["mesh-lab:telemetry"]) };
 }
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { main } from "../../render/cli";
 import { toYaml } from "../../render/yaml";
-import { ROOT, STACKS } from "./stacks";
+import { ROOT, SAMPLE, STACKS } from "./stacks";
 
 /**
  * A copy of the project's Pulumi.yaml and stack files in a temporary directory, with some stack values
@@ -16,9 +16,9 @@ export function tempProject(
   opts: { gitops?: boolean; stacks?: readonly string[] } = {},
 ): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-render-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   for (const stack of opts.stacks ?? STACKS) {
-    const source = path.join(ROOT, `Pulumi.${STACKS.includes(stack) ? stack : STACKS[0]}.yaml`);
+    const source = path.join(SAMPLE, `Pulumi.${STACKS.includes(stack) ? stack : STACKS[0]}.yaml`);
     const doc = parse(fs.readFileSync(source, "utf8")) as { config: Record<string, unknown> };
     for (const [k, v] of Object.entries(changes[stack] ?? {})) {
       const key = k.includes(":") ? k : `mesh-lab:${k}`;
@@ -28,7 +28,7 @@ export function tempProject(
     // Strings any YAML reader could take for something else are quoted, as a careful user writes them.
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), toYaml(doc, undefined, { keepOrder: true }));
   }
-  if (opts.gitops) fs.cpSync(path.join(ROOT, "gitops"), path.join(dir, "gitops"), { recursive: true });
+  if (opts.gitops) fs.cpSync(path.join(SAMPLE, "gitops"), path.join(dir, "gitops"), { recursive: true });
   return dir;
 }
 

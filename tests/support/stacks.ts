@@ -8,15 +8,22 @@ import { meshProgram } from "../../components/mesh-program";
 import { StackInputs } from "../../config/pulumi-config";
 import { buildPlan } from "../../plan/mesh-plan";
 
-/** The project root: tests read the real Pulumi.yaml and stack files from here. */
+/** The repository: the program, its scripts, workflows and packages. */
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The stacks that exist, from the `Pulumi.<stack>.yaml` files. */
-export const STACKS = listStacks(ROOT);
+/**
+ * The sample project the tests read stacks from: the workshop's two clusters and two apps, with its rendered tree,
+ * kept under tests/ so that a team's own stacks and apps in the repository's Pulumi files change no test
+ * (`npm run update:fixtures` renders it again after an intended change).
+ */
+export const SAMPLE = path.join(ROOT, "tests", "fixtures", "sample");
 
-/** A real stack's config, merged with the Pulumi.yaml defaults as the CLI does. */
+/** The sample's stacks, from its `Pulumi.<stack>.yaml` files. */
+export const STACKS = listStacks(SAMPLE);
+
+/** A sample stack's config, merged with the sample's Pulumi.yaml defaults as the CLI does. */
 export function stackRaw(stack: string): RawConfig {
-  return loadStackConfig(ROOT, stack).raw;
+  return loadStackConfig(SAMPLE, stack).raw;
 }
 
 export function stackSettings(stack: string): MeshSettings {
