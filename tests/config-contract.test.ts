@@ -27,7 +27,11 @@ describe("the config contract, declared once (config/schema.ts)", () => {
     assert.deepStrictEqual(drift(declarations(committed.config), declarations(generated.config)), []);
     assert.strictEqual(text, pulumiYaml(text), "Pulumi.yaml is stale: run npm run gen:config");
     const sample = fs.readFileSync(path.join(SAMPLE, "Pulumi.yaml"), "utf8");
-    assert.strictEqual(sample, pulumiYaml(sample), "tests/fixtures/sample/Pulumi.yaml is stale: run npm run gen:config");
+    assert.strictEqual(
+      sample,
+      pulumiYaml(sample),
+      "tests/fixtures/sample/Pulumi.yaml is stale: run npm run gen:config",
+    );
   });
 
   describe("npm run gen:config keeps what the user wrote in Pulumi.yaml", () => {

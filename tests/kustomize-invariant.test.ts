@@ -28,7 +28,8 @@ function kustomize(dir: string): string[] {
 // The committed tree does not change while the tests run: each overlay of it is built once, for the three tests.
 const committedBuilds = new Map<string, string[]>();
 function kustomizeCommitted(stack: string): string[] {
-  if (!committedBuilds.has(stack)) committedBuilds.set(stack, kustomize(path.join(SAMPLE, "gitops", "clusters", stack)));
+  if (!committedBuilds.has(stack))
+    committedBuilds.set(stack, kustomize(path.join(SAMPLE, "gitops", "clusters", stack)));
   return committedBuilds.get(stack)!;
 }
 

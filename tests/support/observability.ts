@@ -6,7 +6,6 @@ import { AppSloSetting, DEFAULT_OBSERVABILITY, ObservabilitySettings } from "../
 import { ObservedCluster } from "../../plan/observability/settings";
 import { SAMPLE } from "./stacks";
 
-
 /**
  * A real stack's settings (Pulumi.yaml defaults plus the stack file) as the observability builders see them,
  * with config keys replaced (values JSON-encoded as Pulumi passes them) and observability settings overridden.
