@@ -149,7 +149,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
     for (const s of rendered) {
-      for (const w of s.warnings) stderr(`warning: stack "${s.stack}": ${w}\n`);
+      // Each warning names its stack and key already.
+      for (const w of s.warnings) stderr(`warning: ${w}\n`);
       if (s.secureKeys.length === 0) continue;
       const keys = s.secureKeys.map((k) => `"${k}"`).join(", ");
       stderr(

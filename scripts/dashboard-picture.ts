@@ -14,8 +14,11 @@ import { DEFAULT_OBSERVABILITY } from "../config/observability-settings";
 const ROOT = path.resolve(__dirname, "..");
 export const PICTURE = path.join(ROOT, "docs", "observability", "dashboard.svg");
 
+/** The docs draw the sample project's dashboard (the workshop's clusters and apps), whatever this repository runs. */
+const SAMPLE = path.join(ROOT, "tests", "fixtures", "sample");
+
 export function picture(stack = "cluster-1"): string {
-  const settings = parseSettings(stack, loadStackConfig(ROOT, stack).raw);
+  const settings = parseSettings(stack, loadStackConfig(SAMPLE, stack).raw);
   const cluster = observedCluster(settings, { ...DEFAULT_OBSERVABILITY, deploy: "all" });
   const cm = grafanaDashboard(cluster);
   const served = cluster.apps.find((a) => a.serves && a.waypoint);

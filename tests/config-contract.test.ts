@@ -25,7 +25,8 @@ describe("the config contract, declared once (config/schema.ts)", () => {
         Object.entries(c).map(([k, d]) => [k, { type: d.type, items: d.items, description: d.description }]),
       );
     assert.deepStrictEqual(drift(declarations(committed.config), declarations(generated.config)), []);
-    assert.strictEqual(text, pulumiYaml(text), "Pulumi.yaml is stale: run npm run gen:config");
+    // Semantically: gen:config may lay out a user's own values differently, which changes nothing.
+    assert.deepStrictEqual(parse(pulumiYaml(text)), parse(text), "Pulumi.yaml is stale: run npm run gen:config");
     const sample = fs.readFileSync(path.join(SAMPLE, "Pulumi.yaml"), "utf8");
     assert.strictEqual(
       sample,

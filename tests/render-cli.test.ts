@@ -5,8 +5,8 @@ import * as path from "path";
 import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
-import { defaultApps, ROOT, SAMPLE } from "./support/stacks";
-import { renderCli, snapshot, tempProject } from "./support/render-project";
+import { defaultApps, SAMPLE } from "./support/stacks";
+import { fixtureProject, projectCopy, renderCli, snapshot, tempProject } from "./support/render-project";
 
 const COMMITTED = snapshot(path.join(SAMPLE, "gitops"));
 // The files the render writes: the committed tree less its ownership manifest (gitops/.rendered-files).
@@ -285,22 +285,41 @@ describe("npm run render", () => {
   describe("as a process", () => {
     const npm = (args: string[], cwd: string) =>
       runProcess("npm", ["run", "-s", "render", "--", ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
-    // Both start at once (each is npm, then node on the render's bundle): the suite waits for the slower, not for both.
+    // A copy of the project whose stacks and tree are the sample's. Both start at once: the suite waits for the
+    // slower, not for both.
+    let copy: string;
     let check: Promise<ProcessResult>;
     let bogus: Promise<ProcessResult>;
     before(() => {
-      check = npm(["--check"], ROOT);
-      bogus = npm(["--bogus"], ROOT);
+      copy = projectCopy();
+      for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(copy, f), { recursive: true });
+      check = npm(["--check"], copy);
+      bogus = npm(["--bogus"], copy);
     });
-    after(() => Promise.allSettled([check, bogus]));
+    after(async () => {
+      await Promise.allSettled([check, bogus]);
+      fs.rmSync(copy, { recursive: true, force: true });
+    });
 
-    it("npm run render -- --check passes on the repository", async function () {
+    it("npm run render -- --check passes on the sample's committed tree, saying nothing else", async function () {
       this.timeout(120000);
       const result = await check;
       assert.strictEqual(result.status, 0, result.stdout + result.stderr);
       assert.match(result.stderr, /gitops\/ is up to date/);
-      // Nothing else: no warning from the bundle (Node's deprecated punycode module is aliased away).
+      // Nothing else: no warning from Node or a package (the sample has no config warning).
       assert.strictEqual(result.stderr.trim().split("\n").length, 1, result.stderr);
+    });
+
+    it("prints each config warning once, naming its stack and key", async () => {
+      const dir = fixtureProject({ east: { apps: [{ name: "web", image: "example/web:1", port: 8080 }] } });
+      try {
+        const r = await renderCli(dir);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.match(r.stderr, /^warning: stack "east": key "mesh-lab:telemetry\.overrides\[0\]" \(REQUEST_COUNT/m);
+        assert.doesNotMatch(r.stderr, /stack "east": stack "east"/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("exits 2 on bad usage", async function () {
