@@ -7,7 +7,7 @@ import { buildDifferences, findKubectl, buildOverlays } from "../render/kustomiz
 import { kubeObject } from "../render/kube-object";
 import { renderProject } from "../render/pipeline";
 import { snapshot, tempProject } from "./support/render-project";
-import { ROOT, SAMPLE } from "./support/stacks";
+import { SAMPLE } from "./support/stacks";
 
 // The render proves each overlay builds to its stack with the real kubectl kustomize before it writes anything.
 const ns = (name: string, labels: Record<string, string> = {}) =>
@@ -45,7 +45,7 @@ describe("render: the build check", () => {
       assert.strictEqual(findKubectl({ KUBECTL: "/nonexistent/kubectl", PATH: "/usr/bin:/bin" }), undefined);
       assert.strictEqual(findKubectl({ KUBECTL: "" }), undefined);
       assert.strictEqual(findKubectl({ PATH: "" }), undefined);
-      assert.strictEqual(findKubectl({ PATH: path.join(ROOT, "gitops") }), undefined);
+      assert.strictEqual(findKubectl({ PATH: path.join(SAMPLE, "gitops") }), undefined);
     });
 
     it("takes only an executable regular file, from $KUBECTL or from a PATH directory", () => {

@@ -5,10 +5,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { SETTING_KEYS } from "../config/parse-settings";
 import { listStacks, loadStackConfig, readProject } from "../config/project-files";
-import { ROOT, SAMPLE, STACKS } from "./support/stacks";
+import { SAMPLE, STACKS } from "./support/stacks";
 
 describe("Pulumi.yaml and the stack files", () => {
-  const project = readProject(ROOT);
+  const project = readProject(SAMPLE);
 
   it("names the project mesh-lab and disables the default Kubernetes provider", () => {
     assert.strictEqual(project.name, "mesh-lab");
@@ -39,7 +39,7 @@ describe("Pulumi.yaml and the stack files", () => {
   it("has one stack file per cluster, each naming its kube context, cluster and network", () => {
     assert.deepStrictEqual(STACKS, ["cluster-1", "cluster-2"]);
     for (const stack of STACKS) {
-      const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+      const file = parse(fs.readFileSync(path.join(SAMPLE, `Pulumi.${stack}.yaml`), "utf8"));
       assert.strictEqual(file.config["mesh-lab:kubeContext"], `k3d-${stack}`);
       assert.strictEqual(file.config["mesh-lab:clusterName"], stack);
       assert.match(file.config["mesh-lab:network"], /^network\d$/);

@@ -207,11 +207,11 @@ describe("npm run check:telemetry", () => {
   });
 
   it("exits 2 on a stack that does not exist or an unknown argument", async () => {
-    const unknownStack = await inProcess("--stack", "cluster-9");
+    const unknownStack = await inProcess("--dir", SAMPLE, "--stack", "cluster-9");
     assert.strictEqual(unknownStack.status, 2);
     assert.strictEqual(
       unknownStack.stderr.split("\n")[0],
-      `no stack "cluster-9" in ${ROOT}; stacks: ${STACKS.join(", ")}`,
+      `no stack "cluster-9" in ${SAMPLE}; stacks: ${STACKS.join(", ")}`,
     );
     assert.strictEqual((await inProcess("--stacks", "cluster-1")).status, 2);
   });
