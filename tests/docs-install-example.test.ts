@@ -1,0 +1,40 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, parseDocument } from "yaml";
+import { projectCopy } from "./support/render-project";
+import { runProcess } from "./support/spawn";
+import { ROOT, SAMPLE } from "./support/stacks";
+
+// docs/install.md's stack-file example, used as it says (cluster-2 the same, with its own apiServer and peers),
+// in a copy of the project with the sample's stacks, through npm run render.
+describe("docs/install.md: the install layer's example stack file", function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => {
+    dir = projectCopy();
+    for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(dir, f), { recursive: true });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("renders the install layer of both clusters", async () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "install.md"), "utf8");
+    const block = /```yaml\n(# Pulumi\.cluster-1\.yaml[^\n]*\n[\s\S]*?)```/.exec(doc);
+    assert.ok(block, "docs/install.md has no example of Pulumi.cluster-1.yaml");
+    const install = (parse(block[1]) as { config: Record<string, Record<string, unknown>> }).config["mesh-lab:install"];
+    const settings = {
+      "cluster-1": install,
+      "cluster-2": { ...install, apiServer: "https://k3d-cluster-2-serverlb:6443", peers: ["cluster-1"] },
+    };
+    for (const [stack, value] of Object.entries(settings)) {
+      const file = path.join(dir, `Pulumi.${stack}.yaml`);
+      const stackDoc = parseDocument(fs.readFileSync(file, "utf8"));
+      stackDoc.setIn(["config", "mesh-lab:install"], stackDoc.createNode(value));
+      fs.writeFileSync(file, stackDoc.toString());
+    }
+    const r = await runProcess("npm", ["run", "-s", "render"], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    assert.strictEqual(r.status, 0, r.stderr);
+    for (const stack of ["cluster-1", "cluster-2"])
+      assert.ok(fs.existsSync(path.join(dir, "gitops", "install", stack, "kustomization.yaml")), stack);
+  });
+});
