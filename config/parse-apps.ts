@@ -91,7 +91,8 @@ export const APP_FIELDS = {
   calls: field<readonly string[]>({
     type: "array",
     default: [],
-    description: "Apps this app calls in a loop, as a traffic client (the image needs sh and curl).",
+    description:
+      "Apps this app calls. On an app that serves (it has a port), what its own code calls: the mesh map and the policy check read it, its command is its own. On an app without a port, a demo caller: its command becomes a loop calling each app in turn with curl (the image needs sh and curl).",
     read: (r, k, v) => strings(r, k, v, true, "app names", (ik, s) => r.dnsLabel(ik, s)),
   }),
   callIntervalSeconds: field({
@@ -137,11 +138,12 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
         typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
   }
   const calls = app.calls as readonly string[] | undefined;
-  if (calls && calls.length > 0 && o.port !== undefined) {
-    r.problems.add(`${key}.port`, o.port, `no port on an app with "calls": a traffic client serves nothing`);
-  }
-  if (calls && calls.length > 0 && o.args !== undefined) {
-    r.problems.add(`${key}.args`, o.args, `no args on an app with "calls": its command is the generated call loop`);
+  if (calls && calls.length > 0 && o.port === undefined && o.args !== undefined) {
+    r.problems.add(
+      `${key}.args`,
+      o.args,
+      `no args on a demo caller (an app with "calls" and no port): its command is the generated call loop`,
+    );
   }
   if (r.problems.list.length > before) return undefined;
   checkAppNames(r.problems, key, app as AppSettings, o.namespace !== undefined);
@@ -215,7 +217,7 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
           callee,
           `the name of an app in ${key} (${apps.map((a) => a.name).join(", ")})`,
         );
-      // An app calling itself lands here too: an app with calls may have no port.
+      else if (target === app) r.problems.add(`${key}[${i}].calls[${j}]`, callee, "another app (not the app itself)");
       else if (target.port === undefined)
         r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app that has a port to call");
     });

@@ -13,14 +13,15 @@ import { ROOT } from "./support/stacks";
 
 interface Generated {
   readonly stacks: number;
-  readonly servers: { readonly waypoint: boolean; readonly port: number }[];
+  /** `calls`: whether the server also calls the next one (an app that serves and calls). */
+  readonly servers: { readonly waypoint: boolean; readonly port: number; readonly calls: boolean }[];
   /** Which server each client calls (index into servers). */
   readonly clients: number[];
 }
 
 const generated: fc.Arbitrary<Generated> = fc.record({
   stacks: fc.integer({ min: 3, max: 5 }),
-  servers: fc.array(fc.record({ waypoint: fc.boolean(), port: fc.constantFrom(8080, 9090) }), {
+  servers: fc.array(fc.record({ waypoint: fc.boolean(), port: fc.constantFrom(8080, 9090), calls: fc.boolean() }), {
     minLength: 5,
     maxLength: 5,
   }),
@@ -29,7 +30,11 @@ const generated: fc.Arbitrary<Generated> = fc.record({
 
 /** The clients that call server `i`, as its allowFrom; no key when none does (an empty list is refused). */
 function allowed(g: Generated, i: number): { allowFrom?: string[] } {
-  const callers = g.clients.flatMap((target, c) => (target === i ? [`client-${c}`] : []));
+  const previous = (i + g.servers.length - 1) % g.servers.length;
+  const callers = [
+    ...g.clients.flatMap((target, c) => (target === i ? [`client-${c}`] : [])),
+    ...(g.servers[previous].calls ? [`svc-${previous}`] : []),
+  ];
   return callers.length > 0 ? { allowFrom: callers } : {};
 }
 
@@ -43,6 +48,7 @@ function apps(g: Generated): Record<string, unknown>[] {
     waypoint: s.waypoint,
     healthPath: "/health",
     ...allowed(g, i),
+    ...(s.calls ? { calls: [`svc-${(i + 1) % g.servers.length}`] } : {}),
   }));
   const clients = g.clients.map((target, c) => ({
     name: `client-${c}`,

@@ -185,7 +185,12 @@ const rows: Row[] = [
   {
     what: "an app calling itself",
     changes: apps(W, { ...C, calls: ["client"] }),
-    problems: [`${key("apps[1].calls[0]")} is "client"; expected an app that has a port to call`],
+    problems: [`${key("apps[1].calls[0]")} is "client"; expected another app (not the app itself)`],
+  },
+  {
+    what: "a serving app calling itself",
+    changes: apps({ ...W, calls: ["web"] }, C),
+    problems: [`${key("apps[0].calls[0]")} is "web"; expected another app (not the app itself)`],
   },
   {
     what: "an image without a tag",
@@ -291,17 +296,10 @@ const rows: Row[] = [
     problems: [`${key("apps[0].args[1]")} is 8080; expected a string`],
   },
   {
-    what: "a port on a traffic client",
-    changes: apps(W, { ...C, port: 8080 }),
-    problems: [
-      `${key("apps[1].port")} is 8080; expected no port on an app with "calls": a traffic client serves nothing`,
-    ],
-  },
-  {
-    what: "args on a traffic client",
+    what: "args on a demo caller",
     changes: apps(W, { ...C, args: ["-v"] }),
     problems: [
-      `${key("apps[1].args")} is ["-v"]; expected no args on an app with "calls": its command is the generated call loop`,
+      `${key("apps[1].args")} is ["-v"]; expected no args on a demo caller (an app with "calls" and no port): its command is the generated call loop`,
     ],
   },
   // telemetry

@@ -69,7 +69,9 @@ function container(settings: MeshSettings, app: AppSettings): IContainer {
     securityContext: containerSecurityContext(),
     resources: RESOURCES,
   };
-  if (app.calls.length > 0) return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
+  // The demo caller: an app that serves runs its own command, whatever it calls.
+  if (app.calls.length > 0 && app.port === undefined)
+    return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
   if (app.port === undefined) return { ...base, ...(app.args.length > 0 ? { args: [...app.args] } : {}) };
   const probe = { httpGet: { path: app.healthPath, port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
   return {
