@@ -38,6 +38,6 @@ describe("an app that serves and calls", () => {
   });
 
   it("is drawn calling what it calls on the mesh map", () => {
-    assert.match(meshMap(observedCluster(settings)), /^  app_api -->\|calls\| app_web$/m);
+    assert.match(meshMap(observedCluster(settings)), /^ {2}app_api -->\|calls\| app_web$/m);
   });
 });
