@@ -1,3 +1,4 @@
+import { isCheckedRule } from "../config/parse-apps";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -36,7 +37,10 @@ export class PolicyCheck extends pulumi.ComponentResource {
     );
     const url = `http://${serviceHost(app)}:${app.port}/`;
     const checks = [
-      ...app.allowFrom.map((ns) => ({ role: `from-${ns}`, namespace: ns, expect: "allowed" as const })),
+      // Only what a Job can prove (parse-apps.ts isCheckedRule): docs/safety.md lists what is not called.
+      ...app.allowFrom
+        .filter((rule) => isCheckedRule(rule, settings.apps))
+        .map((rule) => ({ role: `from-${rule.namespace}`, namespace: rule.namespace, expect: "allowed" as const })),
       { role: "denied", namespace: PROBE_NAMESPACE, expect: "denied" as const },
     ];
     const jobs = checks.map((c) => {

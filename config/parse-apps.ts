@@ -1,6 +1,7 @@
 import { checkAppSlos, readAppSlo } from "./parse-observability";
 import { AppSloSetting } from "./observability-settings";
-import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX } from "./app-rules";
+import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX, PROBE_NAMESPACE } from "./app-rules";
+import { AllowRule, fromLabel, isHttpRule, readAllowEntry } from "./allow-from";
 import { Reader } from "./readers";
 
 // An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
@@ -81,12 +82,13 @@ export const APP_FIELDS = {
     description: "Label the Service istio.io/global so the mesh's other clusters can reach it.",
     read: (r, k, v) => r.boolean(k, v),
   }),
-  allowFrom: field<readonly string[]>({
+  allowFrom: field<readonly AllowRule[]>({
     type: "array",
     default: [],
     defaultText: "nobody",
-    description: "Namespaces (of other apps) allowed to call this app.",
-    read: (r, k, v) => strings(r, k, v, true, "namespaces", (ik, s) => r.dnsLabel(ik, s)),
+    description:
+      'Who may call this app: a namespace ("finance", an app\'s or any other of the mesh, such as "istio-ingress"), a service account in it ("finance/payments"), or {from, methods, paths} for HTTP rules, which only an app behind a waypoint can have (docs/config.md, section allowFrom).',
+    read: (r, k, v) => r.list(k, v, (ik, x) => readAllowEntry(r, ik, x), true, "allowFrom entries"),
   }),
   calls: field<readonly string[]>({
     type: "array",
@@ -147,7 +149,7 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
   }
   if (r.problems.list.length > before) return undefined;
   checkAppNames(r.problems, key, app as AppSettings, o.namespace !== undefined);
-  checkDuplicates(r.problems, `${key}.allowFrom`, app.allowFrom as readonly string[]);
+  checkDuplicates(r.problems, `${key}.allowFrom`, (app.allowFrom as readonly AllowRule[]).map(fromLabel));
   checkDuplicates(r.problems, `${key}.calls`, app.calls as readonly string[]);
   return r.problems.list.length > before ? undefined : (app as AppSettings);
 }
@@ -189,18 +191,23 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
   });
   // With duplicates, references below would be ambiguous and only repeat the same mistake.
   if (r.problems.list.length > before) return;
-  const namespaces = apps.map((a) => a.namespace);
   apps.forEach((app, i) => {
-    app.allowFrom.forEach((ns, j) => {
+    app.allowFrom.forEach((rule, j) => {
+      const ns = rule.namespace;
+      const entryKey = `${key}[${i}].allowFrom[${j}]`;
       if (ns === app.namespace)
-        r.problems.add(`${key}[${i}].allowFrom[${j}]`, ns, "another app's namespace (an app need not allow itself)");
-      else if (!namespaces.includes(ns))
+        r.problems.add(entryKey, fromLabel(rule), "another namespace (an app need not allow itself)");
+      else if (ns === PROBE_NAMESPACE)
         r.problems.add(
-          `${key}[${i}].allowFrom[${j}]`,
-          ns,
-          `the namespace of an app in ${key} (${namespaces.join(", ")})`,
+          entryKey,
+          fromLabel(rule),
+          `a namespace other than ${PROBE_NAMESPACE}, which the policy check calls from to prove that everyone else is denied`,
         );
-      else if (app.port !== undefined && checkJobName(app.name, `from-${ns}`) > JOB_NAME_MAX) {
+      else if (
+        app.port !== undefined &&
+        isCheckedRule(rule, apps) &&
+        checkJobName(app.name, `from-${ns}`) > JOB_NAME_MAX
+      ) {
         // Refused even with verifyPolicies off: turning the check on must not make a valid stack invalid.
         r.problems.add(
           `${key}[${i}].allowFrom[${j}]`,
@@ -222,4 +229,12 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
         r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app that has a port to call");
     });
   });
+}
+
+/**
+ * Whether the policy check (verifyPolicies) proves this entry with a call: a whole namespace of an app of the
+ * stack, with no HTTP rule. A Job can run only in a namespace the stack creates, and calls `/` with GET.
+ */
+export function isCheckedRule(rule: AllowRule, apps: readonly { readonly namespace: string }[]): boolean {
+  return rule.serviceAccount === undefined && !isHttpRule(rule) && apps.some((a) => a.namespace === rule.namespace);
 }

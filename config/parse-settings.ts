@@ -1,3 +1,4 @@
+import { fromLabel, isHttpRule } from "./allow-from";
 import { stackNameProblem } from "./app-rules";
 import { controlCharacterProblems } from "./control-characters";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
@@ -58,8 +59,33 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
       if (problems.list.length === before) settings[name] = s.read(r, key, value, stack);
     }
   }
+  if (problems.list.length === 0) httpRuleProblems(problems, `${prefix}apps`, settings as unknown as MeshSettings);
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
   return settings as MeshSettings;
+}
+
+/**
+ * An `allowFrom` entry with methods or paths on an app no waypoint serves in this stack would be enforced by the
+ * destination ztunnel, which drops ALLOW rules with HTTP fields (istio/istio
+ * pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, `handleRule`): the caller it means to allow
+ * would be denied.
+ */
+function httpRuleProblems(problems: Problems, key: string, settings: MeshSettings): void {
+  settings.apps.forEach((app, i) =>
+    app.allowFrom.forEach((rule, j) => {
+      if (!isHttpRule(rule) || hasWaypoint(settings, app)) return;
+      const why = settings.waypoints ? `mesh-lab:apps[${i}].waypoint is false` : "the stack sets waypoints: false";
+      problems.add(
+        `${key}[${i}].allowFrom[${j}]`,
+        {
+          from: fromLabel(rule),
+          ...(rule.methods ? { methods: rule.methods } : {}),
+          ...(rule.paths ? { paths: rule.paths } : {}),
+        },
+        `no methods or paths, since no waypoint serves app "${app.name}" (${why}): ztunnel enforces its policies, and ztunnel drops an ALLOW rule with HTTP fields, so the rule would deny the caller it means to allow; set waypoint: true on the app, or allow the caller without methods and paths`,
+      );
+    }),
+  );
 }
 
 /** True when the app is routed through a waypoint in this stack. */

@@ -130,7 +130,7 @@ export const SETTINGS = {
     type: "boolean",
     default: false,
     description:
-      "After pulumi up applies the policies, run Jobs that call each app from every allowed namespace (must succeed) and from a probe namespace (must be refused); pulumi up fails when one fails.",
+      "After pulumi up applies the policies, run Jobs that call each app from every allowed app namespace (must succeed; entries with a service account or HTTP rules are not called) and from a probe namespace (must be refused); pulumi up fails when one fails.",
     read: (r, k, v) => r.boolean(k, v),
   }),
   verifyImage: setting({

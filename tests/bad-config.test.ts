@@ -221,26 +221,60 @@ const rows: Row[] = [
   {
     what: "an empty allow list",
     changes: apps({ ...W, allowFrom: [] }, C),
-    problems: [`${key("apps[0].allowFrom")} is []; expected a non-empty list of namespaces`],
+    problems: [`${key("apps[0].allowFrom")} is []; expected a non-empty list of allowFrom entries`],
   },
   {
-    what: "a caller that does not exist",
-    changes: apps({ ...W, allowFrom: ["payments"] }, C),
+    what: "a caller that is not a DNS label",
+    changes: apps({ ...W, allowFrom: ["Payments"] }, C),
     problems: [
-      `${key("apps[0].allowFrom[0]")} is "payments"; expected the namespace of an app in mesh-lab:apps (web, client)`,
+      `${key("apps[0].allowFrom[0]")} is "Payments"; expected a namespace ("finance"), a service account in it ("finance/payments"), or {from: one of those, methods: [...], paths: [...]}, each name a DNS-1123 label`,
+    ],
+  },
+  {
+    what: "the policy check's probe namespace as a caller",
+    changes: apps({ ...W, allowFrom: ["mesh-lab-probe"] }, C),
+    problems: [
+      `${key("apps[0].allowFrom[0]")} is "mesh-lab-probe"; expected a namespace other than mesh-lab-probe, which the policy check calls from to prove that everyone else is denied`,
+    ],
+  },
+  {
+    what: "HTTP rules on an app without a waypoint",
+    changes: apps({ ...W, waypoint: false, allowFrom: [{ from: "client", methods: ["GET"] }] }, C),
+    problems: [
+      `${key("apps[0].allowFrom[0]")} is {"from":"client","methods":["GET"]}; expected no methods or paths, since no waypoint serves app "web" (mesh-lab:apps[0].waypoint is false): ztunnel enforces its policies, and ztunnel drops an ALLOW rule with HTTP fields, so the rule would deny the caller it means to allow; set waypoint: true on the app, or allow the caller without methods and paths`,
+    ],
+  },
+  {
+    what: "HTTP rules in a stack without waypoints",
+    changes: { ...apps({ ...W, allowFrom: [{ from: "client", paths: ["/api/*"] }] }, C), waypoints: false },
+    problems: [
+      `${key("apps[0].allowFrom[0]")} is {"from":"client","paths":["/api/*"]}; expected no methods or paths, since no waypoint serves app "web" (the stack sets waypoints: false): ztunnel enforces its policies, and ztunnel drops an ALLOW rule with HTTP fields, so the rule would deny the caller it means to allow; set waypoint: true on the app, or allow the caller without methods and paths`,
+    ],
+  },
+  {
+    what: "an unknown HTTP method and a relative path",
+    changes: apps({ ...W, allowFrom: [{ from: "client", methods: ["FETCH"], paths: ["api"] }] }, C),
+    problems: [
+      `${key("apps[0].allowFrom[0].methods[0]")} is "FETCH"; expected HTTP methods (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, CONNECT, TRACE)`,
+      `${key("apps[0].allowFrom[0].paths[0]")} is "api"; expected paths such as /api, /api/* or *.json`,
+    ],
+  },
+  {
+    what: "the object form without methods or paths",
+    changes: apps({ ...W, allowFrom: [{ from: "client" }] }, C),
+    problems: [
+      `${key("apps[0].allowFrom[0]")} is {"from":"client"}; expected a namespace ("finance"), a service account in it ("finance/payments"), or {from: one of those, methods: [...], paths: [...]}: the object form needs methods or paths; without them write the string`,
     ],
   },
   {
     what: "an allow list given as a string",
     changes: apps({ ...W, allowFrom: "client" }, C),
-    problems: [`${key("apps[0].allowFrom")} is "client"; expected a non-empty list of namespaces`],
+    problems: [`${key("apps[0].allowFrom")} is "client"; expected a non-empty list of allowFrom entries`],
   },
   {
     what: "an app allowing itself",
     changes: apps({ ...W, allowFrom: ["web"] }, C),
-    problems: [
-      `${key("apps[0].allowFrom[0]")} is "web"; expected another app's namespace (an app need not allow itself)`,
-    ],
+    problems: [`${key("apps[0].allowFrom[0]")} is "web"; expected another namespace (an app need not allow itself)`],
   },
   {
     what: "two apps with one name",

@@ -142,7 +142,7 @@ describe("observability: the builders' input from validated settings", () => {
         serves: true,
         waypoint: true,
         global: true,
-        allowFrom: ["finance"],
+        allowFrom: [{ namespace: "finance" }],
         calls: [],
         index: 0,
         slo: { availability: 99.9, latency: 99, windowDays: 30 },

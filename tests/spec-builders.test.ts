@@ -20,7 +20,10 @@ describe("spec builders", () => {
   });
 
   it("authorizationManifests: deny-all, one allow per caller in order, then the waypoint allow", () => {
-    const two = authorizationManifests(settings({}), app({ allowFrom: ["finance", "audit"], waypoint: true }));
+    const two = authorizationManifests(
+      settings({}),
+      app({ allowFrom: [{ namespace: "finance" }, { namespace: "audit" }], waypoint: true }),
+    );
     assert.deepStrictEqual(
       two.map((p) => p.metadata.name),
       ["deny-all", "allow-from-finance", "allow-from-audit", "allow-waypoint"],

@@ -1,3 +1,4 @@
+import { AllowRule } from "../../config/allow-from";
 import { ObservabilitySettings, SloObjectives } from "../../config/observability-settings";
 
 /** The plain data the observability builders read, derived from a stack's validated settings (observed.ts). */
@@ -13,7 +14,7 @@ export interface ObservedApp {
   /** Its Service is labelled `istio.io/global`. */
   readonly global: boolean;
   /** Namespaces allowed to call it. */
-  readonly allowFrom: readonly string[];
+  readonly allowFrom: readonly AllowRule[];
   /** Apps it calls. */
   readonly calls: readonly string[];
   /** The objectives in force, or none (`slo: false`, or the app does not serve). */

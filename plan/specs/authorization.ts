@@ -1,5 +1,6 @@
 import { MeshSettings } from "../../config/schema";
 import { AppSettings } from "../../config/parse-apps";
+import { isHttpRule } from "../../config/allow-from";
 import { hasWaypoint } from "../../config/parse-settings";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import { Named } from "../types";
@@ -26,19 +27,32 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
 /**
  * The app namespace's policies, correct for ambient (https://istio.io/latest/docs/ambient/usage/policy/):
  * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it.
- * - `allow-from-<ns>` per caller. Behind a waypoint the destination ztunnel sees the waypoint's identity,
- *   not the caller's, so the caller check moves to the waypoint (`targetRefs`); without one it stays L4.
+ * - `allow-from-<ns>` (a namespace) or `allow-from-<ns>.<sa>` (a service account, by its SPIFFE principal) per
+ *   `allowFrom` entry, with its HTTP methods and paths, if any, as the rule's `to`. Behind a waypoint the
+ *   destination ztunnel sees the waypoint's identity, not the caller's, so the caller check moves to the waypoint
+ *   (`targetRefs`); without one it stays L4. HTTP rules exist only behind a waypoint: ztunnel drops an ALLOW rule
+ *   with HTTP fields (istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go,
+ *   `handleRule`: "L7 policies never match for ALLOW"), and parseSettings refuses them elsewhere.
  * - `allow-waypoint` (waypoint only): lets the waypoint through the ztunnel's deny-all, or every call dies there.
  */
 export function authorizationManifests(settings: MeshSettings, app: AppSettings): Policy[] {
   const waypoint = hasWaypoint(settings, app);
   const policies = [policy(app, "deny-all", {})];
-  for (const caller of app.allowFrom) {
+  for (const rule of app.allowFrom) {
+    const source =
+      rule.serviceAccount === undefined
+        ? { namespaces: [rule.namespace] }
+        : { principals: [`${settings.trustDomain}/ns/${rule.namespace}/sa/${rule.serviceAccount}`] };
+    const operation = {
+      ...(rule.methods ? { methods: [...rule.methods] } : {}),
+      ...(rule.paths ? { paths: [...rule.paths] } : {}),
+    };
+    const name = rule.serviceAccount === undefined ? rule.namespace : `${rule.namespace}.${rule.serviceAccount}`;
     policies.push(
-      policy(app, `allow-from-${caller}`, {
+      policy(app, `allow-from-${name}`, {
         ...(waypoint ? { targetRefs: [WAYPOINT_REF] } : {}),
         action: "ALLOW",
-        rules: [{ from: [{ source: { namespaces: [caller] } }] }],
+        rules: [{ from: [{ source }], ...(isHttpRule(rule) ? { to: [{ operation }] } : {}) }],
       }),
     );
   }
