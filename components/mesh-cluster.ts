@@ -122,7 +122,8 @@ export class MeshCluster extends pulumi.ComponentResource {
       { ...child, dependsOn: namespaces },
     );
     for (const app of settings.apps) {
-      if (app.port === undefined) continue;
+      // A chart's workload (workload: false) has a Service mesh-lab does not know: nothing to call.
+      if (app.port === undefined || !app.workload) continue;
       const deployed = this.apps[app.name];
       new PolicyCheck(
         `${app.name}-check`,

@@ -45,11 +45,26 @@ export const APP_FIELDS = {
     description: "The namespace the app owns; one app per namespace.",
     read: (r, k, v) => r.dnsLabel(k, v),
   }),
-  image: field({
+  image: field<string | undefined>({
     type: "string",
-    required: "an image reference with a tag or a digest",
+    defaultText: "required, but with workload: false",
     description: "Container image with a tag or a digest (repo:tag, repo@sha256:...).",
     read: (r, k, v) => r.image(k, v),
+  }),
+  workload: field({
+    type: "boolean",
+    default: true,
+    description:
+      "false: mesh-lab enrols the namespace and manages its waypoint, Telemetry and policies, but deploys no Deployment, Service or ServiceAccount: the team's own chart does (its Service named after the app, for callers and the mesh map).",
+    read: (r, k, v) => r.boolean(k, v),
+  }),
+  serviceAccounts: field<readonly string[]>({
+    type: "array",
+    default: (a) => [a.name as string],
+    defaultText: "the app's name",
+    description:
+      "The service accounts the app's pods run as (with workload: false, the team's chart's); allowFrom entries of other apps that name one of them admit this app.",
+    read: (r, k, v) => strings(r, k, v, true, "service account names", (ik, s) => r.dnsLabel(ik, s)),
   }),
   args: field<readonly string[]>({
     type: "array",
@@ -138,6 +153,19 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
     else
       app[k] =
         typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
+  }
+  if (o.workload === false) {
+    for (const k of ["image", "args", "replicas", "healthPath", "callIntervalSeconds"])
+      if (o[k] !== undefined)
+        r.problems.add(`${key}.${k}`, o[k], `no ${k} with workload: false: the team's own chart runs the workload`);
+  } else {
+    if (o.image === undefined) r.problems.missing(`${key}.image`, "an image reference with a tag or a digest");
+    if (o.serviceAccounts !== undefined)
+      r.problems.add(
+        `${key}.serviceAccounts`,
+        o.serviceAccounts,
+        `no serviceAccounts on an app mesh-lab deploys: its pods run as "${String(o.name)}"; set workload: false to name a chart's`,
+      );
   }
   const calls = app.calls as readonly string[] | undefined;
   if (calls && calls.length > 0 && o.port === undefined && o.args !== undefined) {

@@ -38,6 +38,8 @@ export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObj
   if (app.port !== undefined) add("telemetry", "base", false, telemetryManifest(app, settings.telemetry), [ns]);
   // Policies go in before the workload, so it never serves a moment without deny-by-default.
   const policies = authorizationManifests(settings, app).map((p) => add(p.metadata.name, "cluster", false, p, [ns]));
+  // workload: false: the team's chart deploys the rest.
+  if (!app.workload) return objects;
   const sa = add("serviceaccount", "app", true, serviceAccountManifest(app), [ns]);
   add("deployment", "app", true, deploymentManifest(settings, app), [ns, sa, ...policies]);
   if (app.port !== undefined) add("service", "app", true, serviceManifest({ ...app, port: app.port }), [ns]);

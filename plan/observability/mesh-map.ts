@@ -32,9 +32,10 @@ export function meshMap(cluster: ObservedCluster): string {
   for (const callee of cluster.apps) {
     // An app never allows or calls itself (the config refuses both), so it draws no edge to itself.
     for (const caller of cluster.apps) {
-      // A caller app runs as the service account named after it.
       const allowed = callee.allowFrom.some(
-        (r) => r.namespace === caller.namespace && (r.serviceAccount === undefined || r.serviceAccount === caller.name),
+        (r) =>
+          r.namespace === caller.namespace &&
+          (r.serviceAccount === undefined || caller.serviceAccounts.includes(r.serviceAccount)),
       );
       const calls = caller.calls.includes(callee.name);
       if (!allowed && !calls) continue;

@@ -51,6 +51,7 @@ export function observedCluster(
         waypoint: hasWaypoint(settings, app),
         global: app.global,
         allowFrom: app.allowFrom,
+        serviceAccounts: app.serviceAccounts,
         calls: app.calls,
         index,
         ...(serves && own !== false ? { slo: { ...observability.slo, ...(own ?? {}) } } : {}),

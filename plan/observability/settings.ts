@@ -15,6 +15,8 @@ export interface ObservedApp {
   readonly global: boolean;
   /** Namespaces allowed to call it. */
   readonly allowFrom: readonly AllowRule[];
+  /** The service accounts the app's pods run as. */
+  readonly serviceAccounts: readonly string[];
   /** Apps it calls. */
   readonly calls: readonly string[];
   /** The objectives in force, or none (`slo: false`, or the app does not serve). */

@@ -63,6 +63,8 @@ export function callLoop(settings: MeshSettings, app: AppSettings): string {
 }
 
 function container(settings: MeshSettings, app: AppSettings): IContainer {
+  // parse-apps requires an image wherever mesh-lab deploys the workload.
+  if (app.image === undefined) throw new Error(`app "${app.name}" has no image, yet mesh-lab deploys its workload`);
   const base = {
     name: app.name,
     image: app.image,
