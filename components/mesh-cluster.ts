@@ -1,3 +1,4 @@
+import { httpPort } from "../config/app-ports";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
@@ -122,14 +123,16 @@ export class MeshCluster extends pulumi.ComponentResource {
       { ...child, dependsOn: namespaces },
     );
     for (const app of settings.apps) {
-      // A chart's workload (workload: false) has a Service mesh-lab does not know: nothing to call.
-      if (app.port === undefined || !app.workload) continue;
+      // A chart's workload (workload: false) has a Service mesh-lab does not know, and the checks call over HTTP:
+      // nothing to call without mesh-lab's Service and an HTTP port.
+      const http = httpPort(app);
+      if (http === undefined || !app.workload) continue;
       const deployed = this.apps[app.name];
       new PolicyCheck(
         `${app.name}-check`,
         {
           settings,
-          app: { ...app, port: app.port },
+          app: { ...app, port: http.port },
           specs: deployed.checkedSpecs,
           after: [...deployed.applied, ...namespaces, probe],
           provider: this.provider,

@@ -2,6 +2,7 @@ import { checkAppSlos, readAppSlo } from "./parse-observability";
 import { AppSloSetting } from "./observability-settings";
 import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX, PROBE_NAMESPACE } from "./app-rules";
 import { AllowRule, fromLabel, isHttpRule, readAllowEntry } from "./allow-from";
+import { AppPort, httpPort, readPorts } from "./app-ports";
 import { Reader } from "./readers";
 
 // An absolute HTTP path, no query or spaces: what a kubelet httpGet probe requests.
@@ -75,9 +76,18 @@ export const APP_FIELDS = {
   }),
   port: field<number | undefined>({
     type: "integer",
-    defaultText: "none: a client only",
-    description: "Port the app serves HTTP on; gives it a Service, probes and telemetry.",
+    defaultText: "none: a client only (with ports: the first HTTP port, else the first)",
+    description:
+      "The one port the app serves HTTP on, named http: the short form of ports. Gives it a Service, probes and telemetry.",
     read: (r, k, v) => r.integer(k, v, 1, 65535),
+  }),
+  ports: field<readonly AppPort[]>({
+    type: "array",
+    default: (a) => (a.port === undefined ? [] : [{ name: "http", port: a.port as number, protocol: "http" }]),
+    defaultText: "port as [{name: http, port, protocol: http}]",
+    description:
+      "The ports the app serves, each {name, port, protocol} with protocol http, grpc or tcp: the Service's and the container's ports (appProtocol tells the waypoint how to read the traffic). Not with port.",
+    read: (r, k, v) => readPorts(r, k, v),
   }),
   replicas: field({
     type: "integer",
@@ -154,6 +164,11 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
       app[k] =
         typeof f.default === "function" ? (f.default as (a: Record<string, unknown>) => unknown)(app) : f.default;
   }
+  if (o.port !== undefined && o.ports !== undefined)
+    r.problems.add(`${key}.ports`, o.ports, "either port (one HTTP port) or ports, not both");
+  const ports = app.ports as readonly AppPort[] | undefined;
+  // With ports, port is the one callers reach first: the first HTTP port, else the first.
+  if (o.ports !== undefined && ports && ports.length > 0) app.port = (httpPort({ ports }) ?? ports[0]).port;
   if (o.workload === false) {
     for (const k of ["image", "args", "replicas", "healthPath", "callIntervalSeconds"])
       if (o[k] !== undefined)
@@ -255,6 +270,9 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
       else if (target === app) r.problems.add(`${key}[${i}].calls[${j}]`, callee, "another app (not the app itself)");
       else if (target.port === undefined)
         r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app that has a port to call");
+      // The demo caller calls over HTTP.
+      else if (app.port === undefined && app.workload && httpPort(target) === undefined)
+        r.problems.add(`${key}[${i}].calls[${j}]`, callee, "an app with an HTTP port: the demo caller calls with curl");
     });
   });
 }

@@ -51,7 +51,12 @@ describe("spec builders", () => {
   });
 
   it("callLoop: one call per callee per round, then the app's interval", () => {
-    const ledger = app({ name: "ledger", namespace: "books", port: 9090 });
+    const ledger = app({
+      name: "ledger",
+      namespace: "books",
+      port: 9090,
+      ports: [{ name: "http", port: 9090, protocol: "http" }],
+    });
     const s = settings({ apps: [...base.apps, ledger] });
     const client = app({
       name: "finance",

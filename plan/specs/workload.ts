@@ -1,4 +1,5 @@
 import { MeshSettings } from "../../config/schema";
+import { httpPort } from "../../config/app-ports";
 import { AppSettings } from "../../config/parse-apps";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IContainer } from "kubernetes-models/v1/Container";
@@ -56,7 +57,7 @@ export function serviceAccountManifest(app: AppSettings): Named<IServiceAccount>
 export function callLoop(settings: MeshSettings, app: AppSettings): string {
   const urls = app.calls.map((name) => {
     const target = settings.apps.find((a) => a.name === name)!;
-    return `http://${serviceHost(target)}:${target.port}/`;
+    return `http://${serviceHost(target)}:${httpPort(target)!.port}/`;
   });
   const calls = urls.map((u) => `curl -sS -o /dev/null --max-time 3 -w '${u} %{http_code}\\n' ${u} || true`).join("; ");
   return `while true; do ${calls}; sleep ${app.callIntervalSeconds}; done`;
@@ -75,11 +76,16 @@ function container(settings: MeshSettings, app: AppSettings): IContainer {
   if (app.calls.length > 0 && app.port === undefined)
     return { ...base, command: ["/bin/sh", "-c", callLoop(settings, app)] };
   if (app.port === undefined) return { ...base, ...(app.args.length > 0 ? { args: [...app.args] } : {}) };
-  const probe = { httpGet: { path: app.healthPath, port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
+  // An HTTP port is probed with healthPath; an app without one, by opening its first port.
+  const http = httpPort(app);
+  const check = http
+    ? { httpGet: { path: app.healthPath, port: http.name } }
+    : { tcpSocket: { port: app.ports[0].name } };
+  const probe = { ...check, periodSeconds: 10, timeoutSeconds: 2 };
   return {
     ...base,
     ...(app.args.length > 0 ? { args: [...app.args] } : {}),
-    ports: [{ name: "http", containerPort: app.port }],
+    ports: app.ports.map((p) => ({ name: p.name, containerPort: p.port })),
     readinessProbe: { ...probe, initialDelaySeconds: 2 },
     livenessProbe: { ...probe, initialDelaySeconds: 5, failureThreshold: 3 },
   };
@@ -121,8 +127,8 @@ export function serviceManifest(app: AppSettings & { readonly port: number }): N
     },
     spec: {
       selector: { app: app.name },
-      // A named http port (and appProtocol) tells the waypoint to treat the traffic as HTTP.
-      ports: [{ name: "http", port: app.port, targetPort: "http", appProtocol: "http" }],
+      // appProtocol tells the waypoint how to read the traffic (http, grpc, or plain tcp).
+      ports: app.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, appProtocol: p.protocol })),
     },
   };
 }
