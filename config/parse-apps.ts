@@ -81,6 +81,13 @@ export const APP_FIELDS = {
       "The one port the app serves HTTP on, named http: the short form of ports. Gives it a Service, probes and telemetry.",
     read: (r, k, v) => r.integer(k, v, 1, 65535),
   }),
+  stacks: field<readonly string[] | undefined>({
+    type: "array",
+    defaultText: "every stack",
+    description:
+      "The stacks (clusters) the app runs on; on the others it is not deployed. Differences per stack go in that stack's appOverrides.",
+    read: (r, k, v) => strings(r, k, v, true, "stack names", (ik, s) => r.dnsLabel(ik, s)),
+  }),
   ports: field<readonly AppPort[]>({
     type: "array",
     default: (a) => (a.port === undefined ? [] : [{ name: "http", port: a.port as number, protocol: "http" }]),
@@ -146,17 +153,22 @@ export const APP_FIELDS = {
 
 type FieldValue<F> = F extends AppField<infer T> ? T : never;
 
-/** One tenant: a namespace enrolled in ambient, its workload, and who may call it. */
-export type AppSettings = { readonly [K in keyof typeof APP_FIELDS]: FieldValue<(typeof APP_FIELDS)[K]> };
+/**
+ * One tenant: a namespace enrolled in ambient, its workload, and who may call it. `index` is its place in the
+ * project's `apps` list, which config keys in messages name (`mesh-lab:apps[<index>]`), whichever stacks it runs on.
+ */
+export type AppSettings = { readonly [K in keyof typeof APP_FIELDS]: FieldValue<(typeof APP_FIELDS)[K]> } & {
+  readonly index: number;
+};
 
 const APP_KEYS = Object.keys(APP_FIELDS);
 
 /** Reads one `apps[i]` entry; cross-app rules (duplicates, unknown callers) are checked by `checkAppGraph`. */
-export function readApp(r: Reader, key: string, v: unknown): AppSettings | undefined {
+export function readApp(r: Reader, key: string, v: unknown, index = 0): AppSettings | undefined {
   const o = r.object(key, v, APP_KEYS);
   if (!o) return undefined;
   const before = r.problems.list.length;
-  const app: Record<string, unknown> = {};
+  const app: Record<string, unknown> = { index };
   for (const [k, f] of Object.entries(APP_FIELDS) as [string, AppField<unknown>][]) {
     if (o[k] !== undefined) app[k] = f.read(r, `${key}.${k}`, o[k]);
     else if (f.required) r.problems.missing(`${key}.${k}`, f.required);
@@ -198,25 +210,41 @@ export function readApp(r: Reader, key: string, v: unknown): AppSettings | undef
 }
 
 /** Reads `apps`: a non-empty list of apps, then the rules that span them. */
-export function readApps(r: Reader, key: string, v: unknown): readonly AppSettings[] | undefined {
-  const apps = r.list(key, v, (k, x) => readApp(r, k, x), true, "apps");
-  if (apps) checkAppGraph(r, key, apps);
-  if (apps)
-    checkAppSlos(
-      r,
-      key,
-      apps,
-      apps.map((a) => a.slo),
-    );
-  return apps;
+/**
+ * Reads `apps`: a non-empty list of apps, then the rules that span them. With `stack`, only the apps that run on
+ * it (their `stacks` has it, or they set none) are returned, and the references between apps are checked among
+ * those.
+ */
+export function readApps(r: Reader, key: string, v: unknown, stack?: string): readonly AppSettings[] | undefined {
+  let index = 0;
+  const all = r.list(key, v, (k, x) => readApp(r, k, x, index++), true, "apps");
+  if (!all) return undefined;
+  const here = stack === undefined ? all : all.filter((a) => a.stacks === undefined || a.stacks.includes(stack));
+  checkAppGraph(r, key, here, all, stack);
+  checkAppSlos(
+    r,
+    key,
+    all,
+    all.map((a) => a.slo),
+  );
+  return here;
 }
 
-/** Rules that span apps: unique names and namespaces, callers and callees that exist. */
-export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings[]): void {
+/**
+ * Rules that span apps: unique names and namespaces (among `all`, the project's list), callers and callees that
+ * exist (among `apps`, those of the stack).
+ */
+export function checkAppGraph(
+  r: Reader,
+  key: string,
+  apps: readonly AppSettings[],
+  all: readonly AppSettings[] = apps,
+  stack?: string,
+): void {
   const before = r.problems.list.length;
   const byName = new Map<string, number>();
   const byNamespace = new Map<string, number>();
-  apps.forEach((app, i) => {
+  all.forEach((app, i) => {
     const first = byName.get(app.name);
     const firstNs = byNamespace.get(app.namespace);
     // A duplicate name usually brings its (defaulted) namespace along: report the name only.
@@ -234,7 +262,8 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
   });
   // With duplicates, references below would be ambiguous and only repeat the same mistake.
   if (r.problems.list.length > before) return;
-  apps.forEach((app, i) => {
+  apps.forEach((app) => {
+    const i = app.index;
     app.allowFrom.forEach((rule, j) => {
       const ns = rule.namespace;
       const entryKey = `${key}[${i}].allowFrom[${j}]`;
@@ -261,11 +290,18 @@ export function checkAppGraph(r: Reader, key: string, apps: readonly AppSettings
     });
     app.calls.forEach((callee, j) => {
       const target = apps.find((a) => a.name === callee);
-      if (!target)
+      const elsewhere = all.find((a) => a.name === callee);
+      if (!target && elsewhere && stack !== undefined)
         r.problems.add(
           `${key}[${i}].calls[${j}]`,
           callee,
-          `the name of an app in ${key} (${apps.map((a) => a.name).join(", ")})`,
+          `an app that runs on stack ${stack} (${callee} runs on ${(elsewhere.stacks ?? []).join(", ")}: its stacks)`,
+        );
+      else if (!target)
+        r.problems.add(
+          `${key}[${i}].calls[${j}]`,
+          callee,
+          `the name of an app in ${key} (${all.map((a) => a.name).join(", ")})`,
         );
       else if (target === app) r.problems.add(`${key}[${i}].calls[${j}]`, callee, "another app (not the app itself)");
       else if (target.port === undefined)

@@ -1,4 +1,5 @@
 import { fromLabel, isHttpRule } from "./allow-from";
+import { applyOverrides } from "./app-overrides";
 import { stackNameProblem } from "./app-rules";
 import { controlCharacterProblems } from "./control-characters";
 import { ConfigError, NAMESPACE, Problems } from "./problems";
@@ -59,7 +60,11 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
       if (problems.list.length === before) settings[name] = s.read(r, key, value, stack);
     }
   }
-  if (problems.list.length === 0) httpRuleProblems(problems, `${prefix}apps`, settings as unknown as MeshSettings);
+  if (problems.list.length === 0) {
+    const s = settings as unknown as MeshSettings;
+    settings.apps = applyOverrides(problems, `${prefix}appOverrides`, s.apps, s.appOverrides, stack);
+    httpRuleProblems(problems, `${prefix}apps`, settings as unknown as MeshSettings);
+  }
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
   return settings as MeshSettings;
 }
@@ -71,8 +76,9 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
  * would be denied.
  */
 function httpRuleProblems(problems: Problems, key: string, settings: MeshSettings): void {
-  settings.apps.forEach((app, i) =>
+  settings.apps.forEach((app) =>
     app.allowFrom.forEach((rule, j) => {
+      const i = app.index;
       if (!isHttpRule(rule) || hasWaypoint(settings, app)) return;
       const why = settings.waypoints ? `mesh-lab:apps[${i}].waypoint is false` : "the stack sets waypoints: false";
       problems.add(

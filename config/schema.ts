@@ -1,4 +1,5 @@
 import { DEFAULT_GITOPS_REPO_URL, readGitUrl } from "./git-url";
+import { readAppOverrides } from "./app-overrides";
 import { readApps } from "./parse-apps";
 import { readTelemetry } from "./parse-telemetry";
 import { DEFAULT_OBSERVABILITY } from "./observability-settings";
@@ -117,7 +118,14 @@ export const SETTINGS = {
     required: "a list of apps (in Pulumi.yaml for every stack, or in the stack file)",
     description:
       "The tenants: one namespace each, enrolled in ambient, with a workload and the namespaces allowed to call it (docs/config.md, section Apps).",
-    read: (r, k, v) => readApps(r, k, v),
+    read: (r, k, v, stack) => readApps(r, k, v, stack),
+  }),
+  appOverrides: setting({
+    type: "object",
+    default: {},
+    description:
+      "What differs on this stack for apps the project declares, by app name: replicas, waypoint, global, image, args (docs/config.md, section Apps).",
+    read: (r, k, v) => readAppOverrides(r, k, v),
   }),
   telemetry: setting({
     type: "object",

@@ -25,7 +25,8 @@ export function telemetryWarnings(settings: MeshSettings): string[] {
     .filter((o) => WAYPOINT_METRICS.has(o.metric));
   if (overrides.length === 0) return [];
   const warnings: string[] = [];
-  settings.apps.forEach((app, i) => {
+  settings.apps.forEach((app) => {
+    const i = app.index;
     if (app.port === undefined || hasWaypoint(settings, app)) return;
     const why = settings.waypoints ? `${NAMESPACE}:apps[${i}].waypoint is false` : `${NAMESPACE}:waypoints is false`;
     const fix = settings.waypoints ? `set waypoint: true on app "${app.name}"` : `set ${NAMESPACE}:waypoints to true`;

@@ -72,6 +72,35 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       }
     }
   }
+  problems.push(...unknownStackNames(root, stacks, project));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;
+}
+
+/**
+ * Apps whose `stacks` names a stack with no stack file: that app would run nowhere it was meant to. Only the
+ * render sees every stack file; each problem is reported once, for the first stack that reads it.
+ */
+function unknownStackNames(root: string, stacks: readonly string[], project: ProjectConfig | undefined): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const stack of stacks) {
+    let apps: unknown;
+    try {
+      apps = JSON.parse(loadStackConfig(root, stack, project).raw["mesh-lab:apps"] ?? "[]");
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(apps)) continue;
+    apps.forEach((app: { stacks?: unknown }, i) => {
+      if (!Array.isArray(app?.stacks)) return;
+      app.stacks.forEach((name: unknown, j) => {
+        if (typeof name !== "string" || stacks.includes(name)) return;
+        const problem = `key "mesh-lab:apps[${i}].stacks[${j}]" is ${JSON.stringify(name)}; expected a stack of this project (${stacks.join(", ")})`;
+        if (!seen.has(problem)) out.push(`stack "${stack}": ${problem}`);
+        seen.add(problem);
+      });
+    });
+  }
+  return out;
 }

@@ -53,7 +53,7 @@ export function observedCluster(
         allowFrom: app.allowFrom,
         serviceAccounts: app.serviceAccounts,
         calls: app.calls,
-        index,
+        index: app.index,
         ...(serves && own !== false ? { slo: { ...observability.slo, ...(own ?? {}) } } : {}),
       };
     }),

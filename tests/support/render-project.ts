@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { main } from "../../render/cli";
 import { toYaml } from "../../render/yaml";
 import { ROOT, SAMPLE, STACKS } from "./stacks";
@@ -79,9 +79,18 @@ export function snapshot(dir: string): Map<string, string> {
  * entry, each with a cluster name, network and kube context of its own unless given, and the keys given
  * (without the `mesh-lab:` prefix). No stack file or app of the repository is used.
  */
-export function fixtureProject(stacks: Record<string, Record<string, unknown>>): string {
+export function fixtureProject(
+  stacks: Record<string, Record<string, unknown>>,
+  project: { readonly apps?: readonly unknown[] } = {},
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-fixture-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  if (project.apps) {
+    // The project's list of apps, as a team declares it once for every stack.
+    const doc = parseDocument(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+    doc.setIn(["config", "apps", "default"], doc.createNode(project.apps));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), doc.toString());
+  }
   Object.entries(stacks).forEach(([stack, keys], i) => {
     const config: Record<string, unknown> = {
       "mesh-lab:kubeContext": `ctx-${stack}`,
@@ -107,5 +116,7 @@ export function projectCopy(): string {
   for (const name of fs.readdirSync(path.join(ROOT, "node_modules"))) {
     if (name !== ".cache") fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(dir, "node_modules", name));
   }
+  // The sample's Pulumi.yaml: its values, not the repository's (a team's defaults change no test).
+  fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   return dir;
 }
