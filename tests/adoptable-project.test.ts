@@ -58,24 +58,23 @@ function apps(g: Generated): Record<string, unknown>[] {
   return [...servers, ...clients];
 }
 
-/** The project with the generated apps in Pulumi.yaml and its own stack files; the last stack runs one app more. */
+/**
+ * The project with the generated apps declared once in Pulumi.yaml, and its own stack files: one more app runs on
+ * the last stack only (its stacks), and the first stack scales the first server up (appOverrides).
+ */
 function writeConfig(dir: string, g: Generated): void {
   for (const f of fs.readdirSync(dir).filter((n) => /^Pulumi\..+\.ya?ml$/.test(n) && n !== "Pulumi.yaml"))
     fs.rmSync(path.join(dir, f));
   const file = path.join(dir, "Pulumi.yaml");
   const doc = parseDocument(fs.readFileSync(file, "utf8"));
-  doc.setIn(["config", "apps", "default"], doc.createNode(apps(g)));
+  const edge = { name: "edge-only", image: "example/edge:1", port: 8080, stacks: [`team-${g.stacks}`] };
+  doc.setIn(["config", "apps", "default"], doc.createNode([...apps(g), edge]));
   fs.writeFileSync(file, doc.toString());
   for (let i = 1; i <= g.stacks; i++) {
-    const only =
-      i === g.stacks
-        ? `  mesh-lab:apps:\n${[...apps(g), { name: "edge-only", image: "example/edge:1", port: 8080 }]
-            .map((a) => `    - ${JSON.stringify(a)}\n`)
-            .join("")}`
-        : "";
+    const overrides = i === 1 ? "  mesh-lab:appOverrides:\n    svc-0: { replicas: 3 }\n" : "";
     fs.writeFileSync(
       path.join(dir, `Pulumi.team-${i}.yaml`),
-      `config:\n  mesh-lab:kubeContext: team-${i}\n  mesh-lab:clusterName: team-${i}\n  mesh-lab:network: net-${i}\n${only}`,
+      `config:\n  mesh-lab:kubeContext: team-${i}\n  mesh-lab:clusterName: team-${i}\n  mesh-lab:network: net-${i}\n${overrides}`,
     );
   }
 }
@@ -95,7 +94,10 @@ describe("a team's own clusters and services in a fresh clone", function () {
         fs.rmSync(path.join(dir, "gitops"), { recursive: true, force: true });
         const render = await npm("render");
         assert.strictEqual(render.status, 0, render.stderr);
-        assert.ok(fs.existsSync(path.join(dir, "gitops", "clusters", `team-${g.stacks}`, "kustomization.yaml")));
+        const overlay = (i: number) =>
+          fs.readFileSync(path.join(dir, "gitops", "clusters", `team-${i}`, "kustomization.yaml"), "utf8");
+        assert.match(overlay(g.stacks), /edge-only/);
+        assert.doesNotMatch(overlay(1), /edge-only/);
         const check = await npm("render", "--", "--check");
         assert.strictEqual(check.status, 0, check.stderr);
         const telemetry = await npm("check:telemetry");
