@@ -17,8 +17,9 @@ export interface AllowRule {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
-// An absolute path; one `*` at its start or end (Istio's prefix and suffix matches), or `*` alone.
-const PATH = /^(\*|\*?\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*|\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*\*)$/;
+// An absolute path (`/api`), a prefix (`/api/*`), a suffix (`*.json`), or `*` alone: Istio's exact, prefix and
+// suffix matches.
+const PATH = /^(\*|\*[A-Za-z0-9._~!$&'()+,;=:@%/-]+|\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*\*?)$/;
 
 export const FROM_RULE =
   'a namespace ("finance"), a service account in it ("finance/payments"), or {from: one of those, methods: [...], paths: [...]}';

@@ -57,10 +57,10 @@ export function applyOverrides(
       problems.add(`${key}.${name}`, o, `an app that runs on stack ${stack} (${apps.map((a) => a.name).join(", ")})`);
       continue;
     }
-    if (!app.workload && o.image !== undefined)
-      problems.add(`${key}.${name}.image`, o.image, "no image for an app with workload: false (its chart runs it)");
-    if (!app.workload && o.args !== undefined)
-      problems.add(`${key}.${name}.args`, o.args, "no args for an app with workload: false (its chart runs it)");
+    if (!app.workload)
+      for (const k of ["image", "args", "replicas", "global"] as const)
+        if (o[k] !== undefined)
+          problems.add(`${key}.${name}.${k}`, o[k], `no ${k} for an app with workload: false (its own chart runs it)`);
     if (app.workload && app.port === undefined && app.calls.length > 0 && o.args !== undefined)
       problems.add(`${key}.${name}.args`, o.args, "no args for a demo caller: its command is the generated call loop");
   }

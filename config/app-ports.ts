@@ -10,7 +10,7 @@ export interface AppPort {
 }
 
 // Kubernetes port names are IANA service names: at most 15 lowercase letters, digits and '-', with a letter.
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
+const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 
 /** Reads `ports`: a non-empty list of {name, port, protocol}, names and numbers each used once. */
 export function readPorts(r: Reader, key: string, v: unknown): readonly AppPort[] | undefined {
@@ -26,7 +26,7 @@ export function readPorts(r: Reader, key: string, v: unknown): readonly AppPort[
           : r.problems.add(
               `${k}.name`,
               o.name,
-              "a port name: at most 15 lowercase letters, digits and '-', with a letter",
+              "a port name: at most 15 lowercase letters, digits and single '-', with a letter",
             );
       const port = r.integer(`${k}.port`, o.port, 1, 65535);
       const protocol = r.oneOf(`${k}.protocol`, o.protocol, PORT_PROTOCOLS);

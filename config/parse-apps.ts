@@ -195,7 +195,7 @@ export function readApp(r: Reader, key: string, v: unknown, index = 0): AppSetti
       );
   }
   const calls = app.calls as readonly string[] | undefined;
-  if (calls && calls.length > 0 && o.port === undefined && o.args !== undefined) {
+  if (calls && calls.length > 0 && app.port === undefined && o.args !== undefined) {
     r.problems.add(
       `${key}.args`,
       o.args,
@@ -267,8 +267,12 @@ export function checkAppGraph(
     app.allowFrom.forEach((rule, j) => {
       const ns = rule.namespace;
       const entryKey = `${key}[${i}].allowFrom[${j}]`;
-      if (ns === app.namespace)
-        r.problems.add(entryKey, fromLabel(rule), "another namespace (an app need not allow itself)");
+      if (ns === app.namespace && rule.serviceAccount === undefined)
+        r.problems.add(
+          entryKey,
+          fromLabel(rule),
+          "another namespace, or a service account of this one (an app need not allow its whole namespace)",
+        );
       else if (ns === PROBE_NAMESPACE)
         r.problems.add(
           entryKey,

@@ -64,6 +64,13 @@ export function parseSettings(stack: string, raw: RawConfig): MeshSettings {
     const s = settings as unknown as MeshSettings;
     settings.apps = applyOverrides(problems, `${prefix}appOverrides`, s.apps, s.appOverrides, stack);
     httpRuleProblems(problems, `${prefix}apps`, settings as unknown as MeshSettings);
+    // Flux's GitRepository takes URLs only (its CRD's pattern ^(http|https|ssh)://), not git@host:path.
+    if (s.gitopsEngines.includes("flux") && !/^(https?|ssh):\/\//.test(s.gitopsRepoUrl))
+      problems.add(
+        `${prefix}gitopsRepoUrl`,
+        s.gitopsRepoUrl,
+        "an https:// or ssh:// URL where the stack renders for Flux (write git@host:org/repo.git as ssh://git@host/org/repo.git)",
+      );
   }
   if (problems.list.length > 0) throw new ConfigError(stack, problems.list);
   return settings as MeshSettings;

@@ -8,8 +8,6 @@ export interface ApplicationSetOptions {
   readonly revision?: string;
   /** The ApplicationSet's name. @default - mesh-lab-clusters */
   readonly name?: string;
-  /** Stacks whose overlay it leaves out (another engine deploys them). @default - none */
-  readonly exclude?: readonly string[];
 }
 
 /**
@@ -36,15 +34,16 @@ export function argoApplicationSet(
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
+      // An Application it stops generating (a stack removed) is deleted without its objects: like pulumi up,
+      // removing a cluster from the config never deletes what runs there (Argo CD docs, ApplicationSet
+      // "Application Pruning & Resource Deletion": no resources finalizer on the Applications then).
+      syncPolicy: { preserveResourcesOnDeletion: true },
       generators: [
         {
           git: {
             repoURL: repoUrl,
             revision,
-            directories: [
-              { path: `${GITOPS_DIR}/clusters/*` },
-              ...(opts.exclude ?? []).map((stack) => ({ path: `${GITOPS_DIR}/clusters/${stack}`, exclude: true })),
-            ],
+            directories: [{ path: `${GITOPS_DIR}/clusters/*` }],
           },
         },
       ],

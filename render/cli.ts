@@ -4,7 +4,7 @@ import { parseArgs as parseNodeArgs } from "util";
 import { duplicateStackFiles, listStacks } from "../config/project-files";
 import { checkOutDir } from "./out-dir";
 import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
-import { strayFiles } from "./ownership";
+import { readManifest, strayFiles } from "./ownership";
 import { GITOPS_DIR, stackPart } from "./files";
 import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
@@ -210,7 +210,10 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
         const real = resolveOut(outDir);
-        const strays = real === undefined ? [] : strayFiles(real, args.check ? tree.keys() : next.keys());
+        // Files the manifest lists are the render's, kept or about to be deleted: not strays.
+        const owned = real === undefined ? [] : [...(readManifest(real, label) ?? [])];
+        const strays =
+          real === undefined ? [] : strayFiles(real, [...(args.check ? tree.keys() : next.keys()), ...owned]);
         const strayList = strays.map((p) => `  ${label}/${p}\n`).join("");
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);

@@ -50,20 +50,24 @@ const inside = (dir: string, parent: string) => dir === parent || dir.startsWith
  * rendered tree (one of its ancestors holds the render's manifest).
  */
 export function checkOutDir(outDir: string, ctx: OutContext, label: string): void {
+  // Where it really lands, and as written (/etc is /private/etc on macOS: both are refused).
   const out = realish(outDir);
+  const asWritten = path.resolve(outDir);
   const refuse = (why: string) => {
     throw new Refusal(`--out ${label} is ${why}; refusing to write a tree there`);
   };
-  const system = SYSTEM_TREES.find((d) => inside(out, d));
-  if (system !== undefined) refuse(out === system ? "a system directory" : `inside the system directory ${system}`);
-  if (out === "/") refuse("the file system's root");
+  const system = SYSTEM_TREES.find((d) => inside(out, d) || inside(asWritten, d));
+  if (system !== undefined)
+    refuse(out === system || asWritten === system ? "a system directory" : `inside the system directory ${system}`);
+  if (out === "/" || asWritten === "/") refuse("the file system's root");
   const home = ctx.home ?? process.env.HOME;
   if (home !== undefined && home !== "" && out === realish(home)) refuse("the home directory");
   const project = realish(ctx.root);
   if (inside(project, out)) refuse(out === project ? "the project directory" : "a directory above the project");
   const cwd = realish(ctx.cwd);
   if (inside(cwd, out) && out !== cwd) refuse("a directory above the current one");
-  if (SHARED_ROOTS.includes(out)) refuse(`${out}, a directory shared by others`);
+  const shared = [out, asWritten].find((d) => SHARED_ROOTS.includes(d));
+  if (shared !== undefined) refuse(`${shared}, a directory shared by others`);
   for (let d = path.dirname(out); d !== path.dirname(d); d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, MANIFEST))) refuse(`inside the rendered tree ${d}`);
   }

@@ -14,6 +14,9 @@ const MANIFEST_HEADER =
 /** Names the render uses for its own bookkeeping (the manifest, `.render-*`): never part of the tree, never read as tree files. */
 export const isBookkeeping = (name: string) => name.startsWith(".render");
 
+/** A file being written (`.<name>.render-tmp-<pid>`), or left by a killed render: the next render removes it. */
+const TEMP_FILE = /\.render-tmp-[0-9]+$/;
+
 export function manifestText(paths: Iterable<string>): string {
   return `${MANIFEST_HEADER}\n${[...new Set(paths)].sort().join("\n")}\n`;
 }
@@ -107,7 +110,8 @@ export function strayFiles(dir: string, owned: Iterable<string>): string[] {
     if (!st?.isDirectory()) continue;
     for (const e of fs.readdirSync(path.join(dir, d), { withFileTypes: true })) {
       const rel = `${d}/${e.name}`;
-      if (isBookkeeping(e.name) || ownedSet.has(rel) || (e.isDirectory() && holdsOwned(rel))) continue;
+      if (isBookkeeping(e.name) || TEMP_FILE.test(e.name) || ownedSet.has(rel) || (e.isDirectory() && holdsOwned(rel)))
+        continue;
       strays.push(e.isDirectory() ? `${rel}/` : rel);
     }
   }

@@ -48,13 +48,11 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
     ),
   );
   // One ApplicationSet over clusters/* as the option for many clusters, next to one Application per cluster;
-  // only when every Argo CD stack pulls from the same repository, as one generator reads one repository. The
-  // overlays of Flux-only stacks are left out of it: one engine per cluster.
+  // only when every Argo CD stack pulls from the same repository, as one generator reads one repository. It covers
+  // every overlay, Flux stacks' too: were it to stop generating a stack's Application (a stack moved to Flux), its
+  // controller would delete that Application, and with it, by Argo CD's resources finalizer, the cluster's objects.
   const repos = new Set(argoStacks.map((s) => s.settings.gitopsRepoUrl));
-  if (repos.size === 1) {
-    const fluxOnly = stacks.filter((s) => !uses(s, "argocd")).map((s) => s.stack);
-    argocd.set("applicationset", argoApplicationSet([...repos][0], { exclude: fluxOnly }));
-  }
+  if (repos.size === 1) argocd.set("applicationset", argoApplicationSet([...repos][0]));
   const tree = buildTree(layout, {
     argocd,
     flux,

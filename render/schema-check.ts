@@ -4,9 +4,8 @@ type LoadModule = () => Promise<Record<string, unknown>>;
 
 /**
  * The model class of every kind the render writes, keyed by apiVersion and kind: each generated from real
- * schemas (Kubernetes OpenAPI, Istio, Gateway API, Argo CD and prometheus-operator CRDs). Each is a literal
- * `import()`, so that esbuild bundles it into `npm run render`'s bundle (scripts/bundle.js): loaded as ES modules
- * one file at a time, the models were the largest part of the render's start.
+ * schemas (Kubernetes OpenAPI, Istio, Gateway API, Argo CD, Flux and prometheus-operator CRDs). Each loads on
+ * first use (a literal `import()`: the packages are ES modules only), so a render loads only the kinds it writes.
  */
 export const MODELS: ReadonlyMap<string, LoadModule> = new Map<string, LoadModule>([
   ["v1/ConfigMap", () => import("kubernetes-models/v1/ConfigMap")],

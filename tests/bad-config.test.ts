@@ -274,7 +274,9 @@ const rows: Row[] = [
   {
     what: "an app allowing itself",
     changes: apps({ ...W, allowFrom: ["web"] }, C),
-    problems: [`${key("apps[0].allowFrom[0]")} is "web"; expected another namespace (an app need not allow itself)`],
+    problems: [
+      `${key("apps[0].allowFrom[0]")} is "web"; expected another namespace, or a service account of this one (an app need not allow its whole namespace)`,
+    ],
   },
   {
     what: "two apps with one name",

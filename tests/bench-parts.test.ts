@@ -6,13 +6,13 @@ import { fleetApps, writeFleet } from "../bench/fleet";
 import { parseSettings } from "../config/parse-settings";
 import { listStacks, loadStackConfig } from "../config/project-files";
 import { naturalSort } from "../config/natural-order";
-import { ROOT } from "./support/stacks";
+import { SAMPLE } from "./support/stacks";
 
 describe("bench parts (the instrument, not its numbers)", () => {
   it("generates fleet stacks that are valid config, each its own cluster, with the apps asked for", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-fleet-"));
     try {
-      const names = writeFleet(dir, ROOT, 12, 20);
+      const names = writeFleet(dir, SAMPLE, 12, 20);
       assert.deepStrictEqual(naturalSort(listStacks(dir)), names);
       const settings = names.map((s) => parseSettings(s, loadStackConfig(dir, s).raw));
       assert.strictEqual(new Set(settings.map((s) => s.clusterName)).size, 12);

@@ -77,12 +77,12 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     assert.ok(kept > 0);
   });
 
-  it("leaves Flux-only overlays out of the ApplicationSet, whose Applications never share a name with the per-cluster ones", () => {
+  it("keeps every overlay in the ApplicationSet, deletes no objects with an Application it stops generating, and never shares a name with the per-cluster Applications", () => {
     const set = doc("argocd/applicationset.yaml");
-    assert.deepStrictEqual(set.spec.generators[0].git.directories, [
-      { path: "gitops/clusters/*" },
-      { path: "gitops/clusters/west", exclude: true },
-    ]);
+    // A stack moved to Flux stays generated: an Application the set stopped generating would be deleted, and with
+    // the resources finalizer, its cluster's objects too.
+    assert.deepStrictEqual(set.spec.generators[0].git.directories, [{ path: "gitops/clusters/*" }]);
+    assert.deepStrictEqual(set.spec.syncPolicy, { preserveResourcesOnDeletion: true });
     const generated = ["east", "north"].map((s) => set.spec.template.metadata.name.replace("{{.path.basename}}", s));
     assert.deepStrictEqual(generated, ["mesh-lab-east", "mesh-lab-north"]);
     const perCluster = ["east", "north"].map((s) => doc(`argocd/${s}.yaml`).metadata.name);
@@ -122,6 +122,22 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     const problems = await schemaProblems([{ where: "flux/west/sync.yaml", manifest: invalid }]);
     assert.strictEqual(problems.length, 1);
     assert.match(problems[0], /^flux\/west\/sync\.yaml: .*Kustomization.* is not schema-valid: .*prune/);
+  });
+
+  it("refuses, for a Flux stack, a repository address Flux cannot take, naming the key", async () => {
+    const bad = fixtureProject({
+      east: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: "git@github.com:acme/mesh.git" },
+    });
+    try {
+      const r = await renderCli(bad);
+      assert.strictEqual(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /key "mesh-lab:gitopsRepoUrl" is "git@github\.com:acme\/mesh\.git"; expected an https:\/\/ or ssh:\/\/ URL where the stack renders for Flux/,
+      );
+    } finally {
+      fs.rmSync(bad, { recursive: true, force: true });
+    }
   });
 
   describe("bad values: exit 2, naming the key, the value and what is allowed", () => {

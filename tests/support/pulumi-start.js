@@ -10,7 +10,8 @@
 const fs = require("fs");
 const path = require("path");
 
-const [root, stack] = process.argv.slice(2);
+const [given, stack] = process.argv.slice(2);
+const root = path.resolve(given);
 process.chdir(root);
 
 let transpileOnly;
