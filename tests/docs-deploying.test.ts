@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
-import { projectCopy } from "./support/render-project";
+import { sampleCopy } from "./support/render-project";
 import { runProcess } from "./support/spawn";
-import { ROOT, SAMPLE } from "./support/stacks";
+import { ROOT } from "./support/stacks";
 
 // docs/deploying.md, "Your own clusters and services, from a fresh clone", followed block by block in a copy of
 // the project that starts as a fresh clone does (the sample's stacks and tree): each YAML block is written to the
@@ -42,8 +42,7 @@ describe("docs/deploying.md: a team's own clusters and services, from a fresh cl
   this.timeout(300000);
   let dir: string;
   before(() => {
-    dir = projectCopy();
-    for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(dir, f), { recursive: true });
+    dir = sampleCopy();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

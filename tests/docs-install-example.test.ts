@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
-import { projectCopy } from "./support/render-project";
+import { sampleCopy } from "./support/render-project";
 import { runProcess } from "./support/spawn";
-import { ROOT, SAMPLE } from "./support/stacks";
+import { ROOT } from "./support/stacks";
 
 // docs/install.md's stack-file example, used as it says (cluster-2 the same, with its own apiServer and peers),
 // in a copy of the project with the sample's stacks, through npm run render.
@@ -12,8 +12,7 @@ describe("docs/install.md: the install layer's example stack file", function () 
   this.timeout(120000);
   let dir: string;
   before(() => {
-    dir = projectCopy();
-    for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(dir, f), { recursive: true });
+    dir = sampleCopy();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@ import { parseArgs, stacksLabel } from "../render/cli";
 import { UsageError } from "../render/errors";
 import { MANIFEST } from "../render/ownership";
 import { defaultApps, SAMPLE } from "./support/stacks";
-import { fixtureProject, projectCopy, renderCli, snapshot, tempProject } from "./support/render-project";
+import { fixtureProject, renderCli, sampleCopy, snapshot, tempProject } from "./support/render-project";
 
 const COMMITTED = snapshot(path.join(SAMPLE, "gitops"));
 // The files the render writes: the committed tree less its ownership manifest (gitops/.rendered-files).
@@ -291,8 +291,7 @@ describe("npm run render", () => {
     let check: Promise<ProcessResult>;
     let bogus: Promise<ProcessResult>;
     before(() => {
-      copy = projectCopy();
-      for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(copy, f), { recursive: true });
+      copy = sampleCopy();
       check = npm(["--check"], copy);
       bogus = npm(["--bogus"], copy);
     });

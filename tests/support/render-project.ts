@@ -120,3 +120,10 @@ export function projectCopy(): string {
   fs.copyFileSync(path.join(SAMPLE, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   return dir;
 }
+
+/** A copy of the project as a fresh clone has it: the program, and the sample's stack files and rendered tree. */
+export function sampleCopy(): string {
+  const dir = projectCopy();
+  for (const f of fs.readdirSync(SAMPLE)) fs.cpSync(path.join(SAMPLE, f), path.join(dir, f), { recursive: true });
+  return dir;
+}
