@@ -28,6 +28,16 @@ export const FROM_RULE =
 export const fromLabel = (rule: AllowRule) =>
   rule.serviceAccount === undefined ? rule.namespace : `${rule.namespace}/${rule.serviceAccount}`;
 
+/** The rule as a stack file writes it: the string form, or `{from, methods, paths}` for an HTTP rule. */
+export const allowEntry = (rule: AllowRule): string | Record<string, unknown> =>
+  isHttpRule(rule)
+    ? {
+        from: fromLabel(rule),
+        ...(rule.methods ? { methods: rule.methods } : {}),
+        ...(rule.paths ? { paths: rule.paths } : {}),
+      }
+    : fromLabel(rule);
+
 /** True when the rule needs a waypoint: ztunnel sees no HTTP. */
 export const isHttpRule = (rule: AllowRule) => rule.methods !== undefined || rule.paths !== undefined;
 

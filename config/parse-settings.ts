@@ -1,4 +1,4 @@
-import { fromLabel, isHttpRule } from "./allow-from";
+import { allowEntry, isHttpRule } from "./allow-from";
 import { applyOverrides } from "./app-overrides";
 import { stackNameProblem } from "./app-rules";
 import { controlCharacterProblems } from "./control-characters";
@@ -90,11 +90,7 @@ function httpRuleProblems(problems: Problems, key: string, settings: MeshSetting
       const why = settings.waypoints ? `mesh-lab:apps[${i}].waypoint is false` : "the stack sets waypoints: false";
       problems.add(
         `${key}[${i}].allowFrom[${j}]`,
-        {
-          from: fromLabel(rule),
-          ...(rule.methods ? { methods: rule.methods } : {}),
-          ...(rule.paths ? { paths: rule.paths } : {}),
-        },
+        allowEntry(rule),
         `no methods or paths, since no waypoint serves app "${app.name}" (${why}): ztunnel enforces its policies, and ztunnel drops an ALLOW rule with HTTP fields, so the rule would deny the caller it means to allow; set waypoint: true on the app, or allow the caller without methods and paths`,
       );
     }),

@@ -1,3 +1,4 @@
+import { GitOpsEngine } from "../config/gitops-engines";
 import { listStacks } from "../config/project-files";
 import { observedCluster } from "../plan/observability/observed";
 import { meshMapMarkdown } from "../plan/observability/plan";
@@ -23,7 +24,7 @@ export interface Rendered {
  */
 export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Rendered> {
   const layout = planLayout(stacks);
-  const uses = (s: PlannedStack, engine: string) => s.settings.gitopsEngines.includes(engine as never);
+  const uses = (s: PlannedStack, engine: GitOpsEngine) => s.settings.gitopsEngines.includes(engine);
   const argoStacks = stacks.filter((s) => uses(s, "argocd"));
   const argocd = new Map<string, Record<string, unknown>>(
     argoStacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]),

@@ -5,15 +5,9 @@ import { observedCluster } from "../plan/observability/observed";
 import { isCheckedRule } from "../config/parse-apps";
 import * as fs from "fs";
 import * as path from "path";
-import { AllowRule, fromLabel, isHttpRule } from "../config/allow-from";
+import { allowEntry } from "../config/allow-from";
 import { CLIENT, fixtureSettings, WEB } from "./support/fixtures";
 import { fixtureProject, renderCli, snapshot } from "./support/render-project";
-
-/** A rule as a stack file writes it. */
-const entry = (r: AllowRule) =>
-  isHttpRule(r)
-    ? { from: fromLabel(r), ...(r.methods ? { methods: r.methods } : {}), ...(r.paths ? { paths: r.paths } : {}) }
-    : fromLabel(r);
 
 // allowFrom entries as platform teams have them: namespaces outside the apps, service accounts, HTTP rules.
 describe("allowFrom: who may call an app", () => {
@@ -79,7 +73,7 @@ describe("allowFrom: who may call an app", () => {
 
   it("renders schema-valid policies that build with kustomize (npm run render's path)", async function () {
     this.timeout(60000);
-    const dir = fixtureProject({ east: { apps: [{ ...WEB, allowFrom: web.allowFrom.map(entry) }, CLIENT] } });
+    const dir = fixtureProject({ east: { apps: [{ ...WEB, allowFrom: web.allowFrom.map(allowEntry) }, CLIENT] } });
     try {
       const r = await renderCli(dir);
       assert.strictEqual(r.code, 0, r.stderr);
