@@ -1,0 +1,19 @@
+/**
+ * Istio's string patterns, as AuthorizationPolicy fields use them (principals, namespaces, paths, hosts): `*`
+ * alone matches anything, `prefix*` a prefix, `*suffix` a suffix, anything else exactly. ztunnel reads them the
+ * same way (istio/ztunnel src/rbac.rs, `StringMatch`); the waypoint gets them as Envoy string matchers
+ * (istio/istio pilot/pkg/security/authz/matcher/string.go). Hosts are compared case-insensitively.
+ */
+export function istioMatch(pattern: string, value: string): boolean {
+  if (pattern === "*") return true;
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  return pattern === value;
+}
+
+export const anyMatch = (patterns: readonly string[], value: string) => patterns.some((p) => istioMatch(p, value));
+
+/** A label selector's matchLabels against a pod's labels: every pair present. */
+export function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}

@@ -1,0 +1,48 @@
+import { AccessEvaluator, Caller, HttpRequest, Target } from "./evaluate";
+import { AccessInputError } from "./load";
+import { capturedByZtunnel } from "./model";
+
+/** One `--query`: a caller, a Service port, and an HTTP request when it names one. */
+export interface Query {
+  readonly caller: Caller;
+  readonly target: Target;
+  readonly request?: HttpRequest;
+}
+
+const FORM =
+  '"NAMESPACE/SERVICEACCOUNT -> SERVICE.NAMESPACE:PORT [METHOD PATH]", such as "finance/finance -> accounts.accounts:8080 GET /"';
+const SHAPE = /^\s*([a-z0-9.-]+)\/([a-z0-9.-]+)\s*->\s*([a-z0-9-]+)\.([a-z0-9-]+):(\d+)(?:\s+([A-Za-z]+)\s+(\S+))?\s*$/;
+
+/**
+ * Reads `--query` against the mesh: the Service and port must be in the manifests, and the caller's namespace too
+ * (a Namespace object or a workload), since whether it is in the mesh comes from there.
+ */
+export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
+  const m = SHAPE.exec(text);
+  if (!m) throw new AccessInputError(`--query ${JSON.stringify(text)} is not ${FORM}`);
+  const [, ns, sa, svc, svcNs, port, method, path] = m;
+  const service = evaluator.mesh.services.find((s) => s.name === svc && s.namespace === svcNs);
+  if (!service)
+    throw new AccessInputError(
+      `--query ${JSON.stringify(text)}: no Service ${svcNs}/${svc} (with a selector) in the manifests`,
+    );
+  const servicePort = service.ports.find((p) => p.port === Number(port));
+  if (!servicePort)
+    throw new AccessInputError(
+      `--query ${JSON.stringify(text)}: Service ${svcNs}/${svc} has no port ${port}; it has ${service.ports.map((p) => p.port).join(", ") || "none"}`,
+    );
+  const known = evaluator.callers().find((c) => c.namespace === ns && c.serviceAccount === sa);
+  const nsLabels = evaluator.mesh.namespaces.get(ns);
+  if (!known && nsLabels === undefined && !evaluator.mesh.workloads.some((w) => w.namespace === ns))
+    throw new AccessInputError(
+      `--query ${JSON.stringify(text)}: namespace ${ns} is not in the manifests (no Namespace object, no workload)`,
+    );
+  const caller = known ?? { namespace: ns, serviceAccount: sa, inMesh: capturedByZtunnel({}, nsLabels ?? {}) };
+  if (path !== undefined && !path.startsWith("/"))
+    throw new AccessInputError(`--query ${JSON.stringify(text)}: the path ${JSON.stringify(path)} must start with /`);
+  return {
+    caller,
+    target: { service, port: servicePort },
+    ...(method !== undefined ? { request: { method: method.toUpperCase(), path } } : {}),
+  };
+}
