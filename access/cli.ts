@@ -3,14 +3,15 @@ import { AccessEvaluator, Caller, Target } from "./evaluate";
 import { accessChanges, changeLine } from "./diff";
 import { lintMesh } from "./lint";
 import { AccessInputError, loadManifests, renderedClusters } from "./load";
-import { readMesh } from "./model";
+import { readMesh, TRUST_DOMAIN } from "./model";
 import { allPairs, decisionLine, Sink, writeJson, writeMatrix } from "./output";
 import { parseQuery, Query } from "./query";
 
-export const USAGE = `usage: npm run access -- --manifests PATH [--query "NS/SA -> SERVICE.NS:PORT [METHOD PATH]"]... [--json]
+export const USAGE = `usage: npm run access -- --manifests PATH [--query "NS/SA -> SERVICE.NS:PORT [METHOD PATH]"]... [--json] [--trust-domain TD]
        npm run access -- --manifests PATH --lint
        npm run access -- --diff BASE HEAD [--json]
 PATH: a YAML file, a kustomization directory (built with kubectl kustomize), or a directory of YAML files.
+TD: the mesh's trust domain (default cluster.local).
 BASE, HEAD: two such paths, or two trees npm run render wrote (compared cluster by cluster).`;
 
 export interface Io {
@@ -29,6 +30,7 @@ function options(argv: readonly string[]) {
         json: { type: "boolean" },
         lint: { type: "boolean" },
         diff: { type: "boolean" },
+        "trust-domain": { type: "string", default: TRUST_DOMAIN },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -53,9 +55,9 @@ function diffSets(base: string, head: string): [string, unknown[], unknown[]][] 
   ]);
 }
 
-function runDiff(base: string, head: string, json: boolean, io: Io): number {
+function runDiff(base: string, head: string, json: boolean, trustDomain: string, io: Io): number {
   const sets = diffSets(base, head);
-  const results = sets.map(([cluster, b, h]) => ({ cluster, changes: accessChanges(b, h) }));
+  const results = sets.map(([cluster, b, h]) => ({ cluster, changes: accessChanges(b, h, trustDomain) }));
   if (json) {
     const view = (d: { verdict: string; enforcedBy: string; decidedBy: readonly string[] } | undefined) =>
       d ? { verdict: d.verdict, enforcedBy: d.enforcedBy, decidedBy: d.decidedBy } : null;
@@ -93,12 +95,12 @@ export function runAccess(argv: readonly string[], io: Io): number {
     if (values.diff) {
       if (positionals.length !== 2)
         throw new AccessInputError(`--diff needs two paths, BASE and HEAD; got ${positionals.length}`);
-      return runDiff(positionals[0], positionals[1], values.json === true, io);
+      return runDiff(positionals[0], positionals[1], values.json === true, values["trust-domain"], io);
     }
     if (positionals.length > 0) throw new AccessInputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (values.manifests === undefined)
       throw new AccessInputError("--manifests PATH is required (or --diff BASE HEAD)");
-    const ev = new AccessEvaluator(readMesh(loadManifests(values.manifests)));
+    const ev = new AccessEvaluator(readMesh(loadManifests(values.manifests), values["trust-domain"]));
     if (values.lint) {
       const warnings = lintMesh(ev);
       if (values.json) io.out.write(`${JSON.stringify({ warnings }, null, 2)}\n`);

@@ -9,8 +9,8 @@ export interface AccessChange {
   readonly after?: Decision;
 }
 
-function decisions(objects: readonly unknown[]): Map<string, Decision> {
-  const ev = new AccessEvaluator(readMesh(objects));
+function decisions(objects: readonly unknown[], trustDomain?: string): Map<string, Decision> {
+  const ev = new AccessEvaluator(readMesh(objects, trustDomain));
   const out = new Map<string, Decision>();
   const targets = ev.targets();
   for (const c of ev.callers())
@@ -24,9 +24,13 @@ function decisions(objects: readonly unknown[]): Map<string, Decision> {
 const allowed = (d: Decision | undefined) => d?.verdict === "allow";
 
 /** The pairs whose verdict or enforcing proxy changes from `base` to `head`, sorted by caller then destination. */
-export function accessChanges(base: readonly unknown[], head: readonly unknown[]): AccessChange[] {
-  const before = decisions(base);
-  const after = decisions(head);
+export function accessChanges(
+  base: readonly unknown[],
+  head: readonly unknown[],
+  trustDomain?: string,
+): AccessChange[] {
+  const before = decisions(base, trustDomain);
+  const after = decisions(head, trustDomain);
   const changes: AccessChange[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);

@@ -1,4 +1,4 @@
-import { Mesh, Policy, principalOf, Service, ServicePort, targetPortOf, TRUST_DOMAIN, Workload } from "./model";
+import { Mesh, Policy, principalOf, Service, ServicePort, targetPortOf, Workload } from "./model";
 import { Connection, Mode, Peer, proxyVerdict, waypointScope, ztunnelScope } from "./policy";
 
 /** A caller: its namespace and service account, and whether its pods are in the ambient mesh. */
@@ -86,13 +86,14 @@ export class AccessEvaluator {
     p = {
       target,
       name: targetName(target),
-      host: `${service.name}.${service.namespace}.svc.${TRUST_DOMAIN}`,
+      // The cluster domain, which a default install shares with the trust domain.
+      host: `${service.name}.${service.namespace}.svc.cluster.local`,
       ...(wp
         ? {
             waypoint: {
-              peer: { namespace: wp.namespace, principal: wp.principal },
+              peer: { namespace: wp.namespace, serviceAccount: wp.name, principal: wp.principal },
               policies: waypointScope(this.mesh.policies, wp, service),
-              mode: port.http ? "http" : "l4",
+              mode: port.http ? "http" : "tcp",
             },
           }
         : {}),
@@ -109,7 +110,7 @@ export class AccessEvaluator {
     const decidedBy = new Set<string>();
     for (const b of p.backends) {
       const conn: Connection = { ...(peer ? { peer } : {}), port: targetPortOf(p.target.port, b.workload) };
-      const v = proxyVerdict(b.policies, conn, "l4");
+      const v = proxyVerdict(b.policies, conn, "ztunnel");
       if (!v.allow) return v;
       for (const id of v.decidedBy) decidedBy.add(id);
     }
@@ -124,7 +125,11 @@ export class AccessEvaluator {
       ...(request ? { method: request.method, path: request.path } : {}),
     };
     const peer: Peer | undefined = caller.inMesh
-      ? { namespace: caller.namespace, principal: principalOf(caller.namespace, caller.serviceAccount) }
+      ? {
+          namespace: caller.namespace,
+          serviceAccount: caller.serviceAccount,
+          principal: principalOf(caller.namespace, caller.serviceAccount, this.mesh.trustDomain),
+        }
       : undefined;
     if (p.waypoint && peer) {
       const conn: Connection = {

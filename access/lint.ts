@@ -1,5 +1,5 @@
 import { AccessEvaluator } from "./evaluate";
-import { Policy, principalOf, targetPortOf } from "./model";
+import { Policy, targetPortOf } from "./model";
 import { httpFieldsOf, policyMatch, proxyVerdict, ztunnelScope } from "./policy";
 
 /** One finding of `npm run access -- --lint`: the object it concerns and what it does not do. */
@@ -60,15 +60,15 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
       warn(`Service ${svc.namespace}/${svc.name}`, `${svc.waypointProblem}: its traffic goes to the pods directly`);
     const wp = svc.waypoint;
     if (!wp) continue;
-    const peer = { namespace: wp.namespace, principal: wp.principal };
+    const peer = { namespace: wp.namespace, serviceAccount: wp.name, principal: wp.principal };
     for (const backend of svc.backends.filter((b) => b.inMesh)) {
       const policies = ztunnelScope(mesh.policies, backend);
       for (const port of svc.ports) {
-        const v = proxyVerdict(policies, { peer, port: targetPortOf(port, backend) }, "l4");
+        const v = proxyVerdict(policies, { peer, port: targetPortOf(port, backend) }, "ztunnel");
         if (!v.allow)
           warn(
             `Service ${svc.namespace}/${svc.name}`,
-            `port ${port.port}: the ztunnel of ${backend.kind} ${backend.namespace}/${backend.name} denies the Service's own waypoint (${principalOf(wp.namespace, wp.name)}) by ${v.decidedBy.join(", ")}: every request through the waypoint is refused. Allow that principal in the workload's policies`,
+            `port ${port.port}: the ztunnel of ${backend.kind} ${backend.namespace}/${backend.name} denies the Service's own waypoint (${wp.principal}) by ${v.decidedBy.join(", ")}: every request through the waypoint is refused. Allow that principal in the workload's policies`,
           );
       }
       // A caller check on the pods of a waypoint's Service: behind the waypoint, ztunnel only ever sees the waypoint.
@@ -76,7 +76,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
         const namesCallers = p.rules.some((r) => Array.isArray(r.from) && r.from.length > 0);
         if (p.action !== "ALLOW" || !namesCallers) continue;
         const port = targetPortOf(svc.ports[0] ?? { port: 0, targetPort: 0, http: false }, backend);
-        if (policyMatch(p, { peer, port }, "l4") === 0)
+        if (policyMatch(p, { peer, port }, "ztunnel") === 0)
           warn(
             `AuthorizationPolicy ${p.id}`,
             `selects ${backend.kind} ${backend.namespace}/${backend.name}, behind waypoint ${wp.namespace}/${wp.name}: ztunnel sees the waypoint's identity there, never the callers this policy names, so it allows none of them. Attach it to the waypoint with targetRefs`,

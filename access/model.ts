@@ -64,6 +64,7 @@ export interface Policy {
   readonly action: Action;
   /** `istio.io/dry-run: "true"`: logged, not enforced. */
   readonly dryRun: boolean;
+  /** `selector.matchLabels`; empty when the selector names no label (then it selects no pod in ambient). */
   readonly selector?: Labels;
   readonly targetRefs: readonly TargetRef[];
   readonly rules: readonly Obj[];
@@ -71,6 +72,8 @@ export interface Policy {
 
 /** The objects of one cluster the decisions depend on; everything else in the manifests is ignored. */
 export interface Mesh {
+  /** The mesh's trust domain: the first part of every principal. */
+  readonly trustDomain: string;
   readonly namespaces: ReadonlyMap<string, Labels>;
   readonly workloads: readonly Workload[];
   readonly services: readonly Service[];
@@ -78,8 +81,9 @@ export interface Mesh {
   readonly policies: readonly Policy[];
 }
 
-export const principalOf = (namespace: string, serviceAccount: string) =>
-  `${TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount}`;
+/** The SPIFFE principal of a service account, as policies name it: `cluster.local/ns/<ns>/sa/<sa>`. */
+export const principalOf = (namespace: string, serviceAccount: string, trustDomain = TRUST_DOMAIN) =>
+  `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 
 /** A parsed YAML value read field by field: a missing or mistyped field reads as absent. */
 export type Obj = Readonly<Record<string, unknown>>;
@@ -155,14 +159,15 @@ function readPolicy(o: Obj): Policy {
   const m = meta(o);
   const spec = obj(o.spec);
   const refs = [...arr(spec.targetRefs), ...(spec.targetRef === undefined ? [] : [spec.targetRef])];
-  const selector = at(spec, "selector", "matchLabels");
+  const selector = spec.selector === undefined ? undefined : record(at(spec, "selector", "matchLabels"));
   const action = ACTIONS.find((a) => a === spec.action) ?? "ALLOW";
   return {
     id: `${m.namespace}/${m.name}`,
     namespace: m.namespace,
     action,
-    dryRun: m.annotations["istio.io/dry-run"] === "true",
-    ...(selector === undefined ? {} : { selector: record(selector) }),
+    // Go's strconv.ParseBool, as istiod reads it (ambient/policies.go).
+    dryRun: ["1", "t", "T", "TRUE", "true", "True"].includes(m.annotations["istio.io/dry-run"] ?? ""),
+    ...(selector === undefined ? {} : { selector }),
     targetRefs: refs.map((r) => ({
       group: str(at(r, "group")) ?? "",
       kind: str(at(r, "kind")) ?? "",
@@ -244,7 +249,7 @@ function readService(
  * The mesh of a list of Kubernetes objects. A namespaced object without a namespace is in `default`, as
  * `kubectl apply` puts it; a namespace with no Namespace object has no labels (not enrolled).
  */
-export function readMesh(objects: readonly unknown[]): Mesh {
+export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN): Mesh {
   const all = objects.map(obj).filter((o) => typeof o.kind === "string");
   const namespaces = new Map<string, Labels>();
   for (const o of all) if (o.kind === "Namespace") namespaces.set(meta(o).name, meta(o).labels);
@@ -263,7 +268,7 @@ export function readMesh(objects: readonly unknown[]): Mesh {
         name: m.name,
         trafficType: m.labels["istio.io/waypoint-for"] ?? "service",
         // The waypoint's pods run as a service account named after the Gateway (deploymentcontroller.go).
-        principal: principalOf(m.namespace, m.name),
+        principal: principalOf(m.namespace, m.name, trustDomain),
       };
     });
   const services = all
@@ -272,7 +277,7 @@ export function readMesh(objects: readonly unknown[]): Mesh {
   const policies = all
     .filter((o) => o.kind === "AuthorizationPolicy" && (str(o.apiVersion) ?? "").startsWith("security.istio.io/"))
     .map(readPolicy);
-  return { namespaces, workloads, services, waypoints, policies };
+  return { trustDomain, namespaces, workloads, services, waypoints, policies };
 }
 
 /**

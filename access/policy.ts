@@ -4,6 +4,7 @@ import { Action, arr, at, obj, Obj, str, Policy, ROOT_NAMESPACE, Service, Waypoi
 /** Who is calling, as the proxy sees it: a SPIFFE identity, or none for a caller outside the mesh. */
 export interface Peer {
   readonly namespace: string;
+  readonly serviceAccount: string;
   readonly principal: string;
 }
 
@@ -16,162 +17,227 @@ export interface Connection {
 }
 
 /**
- * How the proxy reads a rule: `http`, a waypoint on an HTTP port (every field); `l4`, ztunnel or a waypoint on a
- * TCP port, which see no HTTP. At L4 istiod drops an ALLOW rule that has any HTTP field (it never matches) and
- * keeps a DENY rule without its HTTP fields (it matches more): istio/istio
- * pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, handleRule (docs/access.md cites the lines).
+ * How the proxy reads a rule (docs/access.md cites the lines of each):
+ * - `http`: a waypoint on an HTTP port, Envoy's RBAC filter; it reads every field.
+ * - `tcp`: a waypoint on a TCP port. istiod's Envoy builder skips an ALLOW rule with an HTTP-only field, and builds
+ *   a DENY rule without those fields (a wider deny).
+ * - `ztunnel`: istiod's conversion for ztunnel drops an ALLOW rule with an HTTP-only field; a DENY rule loses
+ *   those fields, and an entry left with no field is skipped by ztunnel, so it never matches.
  */
-export type Mode = "http" | "l4";
+export type Mode = "http" | "tcp" | "ztunnel";
 
-/** A match that is certain (2), impossible (0), or true for some requests but not others (1, at L4 only). */
+/** A match that is certain (2), impossible (0), or true for some requests but not others (1: no request asked). */
 export type Tri = 0 | 1 | 2;
 const NO: Tri = 0;
 const SOME: Tri = 1;
 const YES: Tri = 2;
-const min = (a: Tri, b: Tri): Tri => (a < b ? a : b);
+
+/** Without HTTP: `drop`, the ALLOW rule is dropped (never matches); `empty`, an entry with no field ztunnel reads. */
+type Match = Tri | "drop" | "empty";
 
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.length > 0 ? v.map((x) => String(x)) : undefined;
+
+/** Ports as istiod sends them to ztunnel: numbers up to 65535; a named or bad port is dropped. */
+const ports = (v: unknown): string[] | undefined => strings(v)?.filter((p) => /^\d+$/.test(p) && Number(p) <= 65535);
 
 interface Ctx {
   readonly conn: Connection;
   readonly action: Action;
   readonly mode: Mode;
+  /** A `serviceAccounts` entry without a namespace is in the policy's. */
+  readonly namespace: string;
 }
 
-/** An HTTP-only field: judged on the request, SOME when no request was asked, per action at L4. */
-function httpField(
-  ctx: Ctx,
-  values: string[] | undefined,
-  negated: boolean,
-  value: (r: NonNullable<Connection["request"]>) => string | undefined,
-): Tri | "drop" {
-  if (values === undefined) return YES;
-  if (ctx.mode === "l4") return ctx.action === "ALLOW" ? "drop" : YES;
-  const request = ctx.conn.request;
-  if (request === undefined) return SOME;
-  const v = value(request);
-  const hit = v !== undefined && anyMatch(values, v);
-  return hit !== negated ? YES : NO;
-}
-
-/** A field the proxy knows the answer to (identity, port); `value` undefined means the connection has none. */
-function knownField(values: string[] | undefined, negated: boolean, value: string | undefined, exact = false): Tri {
+/** Positive (any value matches) or negative (none does) over one field; no value (no identity) never matches. */
+function field(values: string[] | undefined, negated: boolean, value: string | undefined, exact = false): Tri {
   if (values === undefined) return YES;
   const hit = value !== undefined && (exact ? values.includes(value) : anyMatch(values, value));
   return hit !== negated ? YES : NO;
 }
 
-/** Fields no manifest can answer (IP addresses, SNI): an offline caller has none that a list names. */
-const unknownField = (values: string[] | undefined, negated: boolean): Tri =>
-  values === undefined || negated ? YES : NO;
+/** A field no manifest answers (an IP address, SNI): an offline caller has none a list names. */
+const unknown = (values: string[] | undefined, negated: boolean): Tri => (values === undefined || negated ? YES : NO);
 
-function sourceMatch(ctx: Ctx, s: Obj): Tri | "drop" {
-  const peer = ctx.conn.peer;
-  const parts: (Tri | "drop")[] = [
-    knownField(strings(s.principals), false, peer?.principal),
-    knownField(strings(s.notPrincipals), true, peer?.principal),
-    knownField(strings(s.namespaces), false, peer?.namespace),
-    knownField(strings(s.notNamespaces), true, peer?.namespace),
-    unknownField(strings(s.ipBlocks), false),
-    unknownField(strings(s.notIpBlocks), true),
-    unknownField(strings(s.remoteIpBlocks), false),
-    unknownField(strings(s.notRemoteIpBlocks), true),
-    // A request carries no JWT in a query: requestPrincipals never match it.
-    httpField(ctx, strings(s.requestPrincipals), false, () => undefined),
-    httpField(ctx, strings(s.notRequestPrincipals), true, () => undefined),
-  ];
-  return all(parts);
+/** A field of the HTTP request: judged on the request asked, SOME when none was. */
+function requestField(ctx: Ctx, values: string[] | undefined, negated: boolean, value: string | undefined): Tri {
+  if (values === undefined) return YES;
+  if (ctx.conn.request === undefined) return SOME;
+  return field(values, negated, value);
 }
 
-function operationMatch(ctx: Ctx, o: Obj): Tri | "drop" {
-  const port = String(ctx.conn.port);
-  return all([
-    knownField(strings(o.ports), false, port, true),
-    knownField(strings(o.notPorts), true, port, true),
-    httpField(
-      ctx,
-      strings(o.hosts)?.map((h) => h.toLowerCase()),
-      false,
-      (r) => r.host.toLowerCase(),
-    ),
-    httpField(
-      ctx,
-      strings(o.notHosts)?.map((h) => h.toLowerCase()),
-      true,
-      (r) => r.host.toLowerCase(),
-    ),
-    httpField(ctx, strings(o.methods), false, (r) => r.method),
-    httpField(ctx, strings(o.notMethods), true, (r) => r.method),
-    httpField(ctx, strings(o.paths), false, (r) => r.path),
-    httpField(ctx, strings(o.notPaths), true, (r) => r.path),
-  ]);
-}
-
-function conditionMatch(ctx: Ctx, c: Obj): Tri | "drop" {
-  const key = str(c.key) ?? "";
-  const values = strings(c.values);
-  const notValues = strings(c.notValues);
-  const both = (f: (v: string[] | undefined, negated: boolean) => Tri | "drop") =>
-    all([f(values, false), f(notValues, true)]);
-  const peer = ctx.conn.peer;
-  switch (key) {
-    case "source.principal":
-      return both((v, n) => knownField(v, n, peer?.principal));
-    case "source.namespace":
-      return both((v, n) => knownField(v, n, peer?.namespace));
-    case "destination.port":
-      return both((v, n) => knownField(v, n, String(ctx.conn.port), true));
-    case "source.ip":
-    case "remote.ip":
-    case "destination.ip":
-    case "connection.sni":
-      return both(unknownField);
-    default:
-      // request.headers[...], request.auth.*, experimental.*: HTTP only. A query's request has no header or JWT.
-      return both((v, n) => httpField(ctx, v, n, () => undefined));
-  }
-}
-
-function all(parts: readonly (Tri | "drop")[]): Tri | "drop" {
+function andAll(parts: readonly Tri[]): Tri {
   let r: Tri = YES;
-  for (const p of parts) {
-    if (p === "drop") return "drop";
-    r = min(r, p);
-  }
+  for (const p of parts) if (p < r) r = p;
   return r;
 }
 
-/** Any entry of a `from` or `to` list: none means no condition. */
-function anyOf(ctx: Ctx, entries: unknown, f: (ctx: Ctx, o: Obj) => Tri | "drop", field: string): Tri | "drop" {
-  const list = arr(entries);
-  if (list.length === 0) return YES;
+/**
+ * One `from`/`to` entry or `when` condition: its L4 parts (fields ztunnel reads) and HTTP-only parts. Without HTTP,
+ * an ALLOW rule with HTTP parts is dropped, and for ztunnel an entry with no L4 part is empty.
+ */
+function entry(ctx: Ctx, l4: readonly (Tri | undefined)[], http: readonly (Tri | undefined)[]): Match {
+  const present = (xs: readonly (Tri | undefined)[]) => xs.filter((x): x is Tri => x !== undefined);
+  if (ctx.mode !== "http") {
+    if (ctx.action === "ALLOW" && present(http).length > 0) return "drop";
+    const parts = present(l4);
+    return parts.length === 0 && ctx.mode === "ztunnel" ? "empty" : andAll(parts);
+  }
+  return andAll([...present(l4), ...present(http)]);
+}
+
+const opt = <T>(values: T | undefined, f: (v: T) => Tri): Tri | undefined =>
+  values === undefined ? undefined : f(values);
+
+function sourceMatch(ctx: Ctx, s: Obj): Match {
+  const peer = ctx.conn.peer;
+  const account = peer ? `${peer.namespace}/${peer.serviceAccount}` : undefined;
+  const accounts = (v: unknown) => strings(v)?.map((a) => (a.includes("/") ? a : `${ctx.namespace}/${a}`));
+  const request = ctx.conn.request;
+  return entry(
+    ctx,
+    [
+      opt(strings(s.principals), (v) => field(v, false, peer?.principal)),
+      opt(strings(s.notPrincipals), (v) => field(v, true, peer?.principal)),
+      opt(strings(s.namespaces), (v) => field(v, false, peer?.namespace)),
+      opt(strings(s.notNamespaces), (v) => field(v, true, peer?.namespace)),
+      opt(accounts(s.serviceAccounts), (v) => field(v, false, account, true)),
+      opt(accounts(s.notServiceAccounts), (v) => field(v, true, account, true)),
+      opt(strings(s.ipBlocks), (v) => unknown(v, false)),
+      opt(strings(s.notIpBlocks), (v) => unknown(v, true)),
+    ],
+    [
+      // A query's request carries no JWT, so no request principal.
+      opt(strings(s.requestPrincipals), (v) => requestField(ctx, v, false, undefined)),
+      opt(strings(s.notRequestPrincipals), (v) => requestField(ctx, v, true, undefined)),
+      opt(strings(s.remoteIpBlocks), (v) => (request === undefined ? SOME : unknown(v, false))),
+      opt(strings(s.notRemoteIpBlocks), (v) => (request === undefined ? SOME : unknown(v, true))),
+    ],
+  );
+}
+
+function operationMatch(ctx: Ctx, o: Obj): Match {
+  const port = String(ctx.conn.port);
+  const r = ctx.conn.request;
+  const lower = (v: unknown) => strings(v)?.map((h) => h.toLowerCase());
+  return entry(
+    ctx,
+    [
+      opt(ports(o.ports), (v) => (v.length === 0 ? NO : field(v, false, port, true))),
+      opt(ports(o.notPorts), (v) => field(v, true, port, true)),
+    ],
+    [
+      opt(lower(o.hosts), (v) => requestField(ctx, v, false, r?.host.toLowerCase())),
+      opt(lower(o.notHosts), (v) => requestField(ctx, v, true, r?.host.toLowerCase())),
+      opt(strings(o.methods), (v) => requestField(ctx, v, false, r?.method)),
+      opt(strings(o.notMethods), (v) => requestField(ctx, v, true, r?.method)),
+      opt(strings(o.paths), (v) => requestField(ctx, v, false, r?.path)),
+      opt(strings(o.notPaths), (v) => requestField(ctx, v, true, r?.path)),
+    ],
+  );
+}
+
+/** The `when` keys istiod converts for ztunnel; every other key is HTTP-only there. */
+export const L4_CONDITION_KEYS = [
+  "source.ip",
+  "source.namespace",
+  "source.principal",
+  "destination.ip",
+  "destination.port",
+];
+
+function conditionMatch(ctx: Ctx, c: Obj): Match {
+  const key = str(c.key) ?? "";
+  const values = strings(c.values);
+  const notValues = strings(c.notValues);
+  const peer = ctx.conn.peer;
+  const port = String(ctx.conn.port);
+  const both = (f: (v: string[], negated: boolean) => Tri) => [
+    opt(values, (v) => f(v, false)),
+    opt(notValues, (v) => f(v, true)),
+  ];
+  switch (key) {
+    case "source.principal":
+      return entry(
+        ctx,
+        both((v, n) => field(v, n, peer?.principal)),
+        [],
+      );
+    case "source.namespace":
+      return entry(
+        ctx,
+        both((v, n) => field(v, n, peer?.namespace)),
+        [],
+      );
+    case "destination.port":
+      return entry(
+        ctx,
+        [
+          opt(ports(values), (v) => field(v, false, port, true)),
+          opt(ports(notValues), (v) => field(v, true, port, true)),
+        ],
+        [],
+      );
+    case "source.ip":
+    case "destination.ip":
+      return entry(ctx, both(unknown), []);
+    case "remote.ip":
+    case "connection.sni":
+      return entry(
+        ctx,
+        [],
+        both((v, n) => (ctx.conn.request === undefined ? SOME : unknown(v, n))),
+      );
+    default:
+      // request.headers[...], request.auth.*, experimental.*: a query's request has no header and no JWT.
+      return entry(
+        ctx,
+        [],
+        both((v, n) => requestField(ctx, v, n, undefined)),
+      );
+  }
+}
+
+/**
+ * A clause: any of its entries matches (a `from` or `to` list). No list, no clause: it matches. ztunnel skips an
+ * empty entry, so a clause of empty entries never matches (ztunnel src/rbac.rs).
+ */
+function clause(ctx: Ctx, entries: readonly unknown[], f: (ctx: Ctx, o: Obj) => Match): Match {
+  if (entries.length === 0) return YES;
   let best: Tri = NO;
-  for (const e of list) {
-    const m = f(ctx, obj(at(e, field)));
+  for (const e of entries) {
+    const m = f(ctx, obj(e));
     if (m === "drop") return "drop";
-    if (m > best) best = m;
+    if (m !== "empty" && m > best) best = m;
   }
   return best;
 }
 
-/** One rule: its `from`, `to` and `when` all match. A dropped rule (ALLOW with HTTP fields, at L4) never does. */
-export function ruleMatch(rule: Obj, conn: Connection, action: Action, mode: Mode): Tri {
-  const ctx: Ctx = { conn, action, mode };
-  const when = arr(rule.when).map((c) => conditionMatch(ctx, obj(c)));
-  const m = all([
-    anyOf(ctx, rule.from, sourceMatch, "source"),
-    anyOf(ctx, rule.to, operationMatch, "operation"),
-    ...when,
-  ]);
-  return m === "drop" ? NO : m;
+/** One rule: its `from`, `to` and each `when` all match. A dropped rule (ALLOW with HTTP fields, no HTTP) never does. */
+export function ruleMatch(rule: Obj, conn: Connection, policy: Pick<Policy, "action" | "namespace">, mode: Mode): Tri {
+  const ctx: Ctx = { conn, action: policy.action, mode, namespace: policy.namespace };
+  const clauses: Match[] = [
+    clause(
+      ctx,
+      arr(rule.from).map((f) => at(f, "source")),
+      sourceMatch,
+    ),
+    clause(
+      ctx,
+      arr(rule.to).map((t) => at(t, "operation")),
+      operationMatch,
+    ),
+    ...arr(rule.when).map((c) => clause(ctx, [c], conditionMatch)),
+  ];
+  if (clauses.includes("drop")) return NO;
+  return andAll(clauses.map((c) => (c === "drop" || c === "empty" ? NO : c)));
 }
 
 /** The best match of any of the policy's rules; a policy without rules matches nothing. */
 export function policyMatch(policy: Policy, conn: Connection, mode: Mode): Tri {
   let best: Tri = NO;
   for (const rule of policy.rules) {
-    const m = ruleMatch(rule, conn, policy.action, mode);
+    const m = ruleMatch(rule, conn, policy, mode);
     if (m === YES) return YES;
     if (m > best) best = m;
   }
@@ -182,24 +248,14 @@ export function policyMatch(policy: Policy, conn: Connection, mode: Mode): Tri {
 export function httpFieldsOf(rule: Obj): string[] {
   const found: string[] = [];
   for (const f of arr(rule.from))
-    for (const k of ["requestPrincipals", "notRequestPrincipals"]) if (strings(at(f, "source", k))) found.push(k);
+    for (const k of ["requestPrincipals", "notRequestPrincipals", "remoteIpBlocks", "notRemoteIpBlocks"])
+      if (strings(at(f, "source", k))) found.push(k);
   for (const t of arr(rule.to))
     for (const k of ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"])
       if (strings(at(t, "operation", k))) found.push(k);
   for (const c of arr(rule.when)) {
     const key = str(at(c, "key")) ?? "";
-    if (
-      ![
-        "source.principal",
-        "source.namespace",
-        "destination.port",
-        "source.ip",
-        "remote.ip",
-        "destination.ip",
-        "connection.sni",
-      ].includes(key)
-    )
-      found.push(`when ${key}`);
+    if (!L4_CONDITION_KEYS.includes(key)) found.push(`when ${key}`);
   }
   return [...new Set(found)];
 }
@@ -217,7 +273,7 @@ export function ztunnelScope(policies: readonly Policy[], w: Workload): Policy[]
       enforced(p) &&
       p.targetRefs.length === 0 &&
       (p.namespace === ROOT_NAMESPACE || p.namespace === w.namespace) &&
-      (p.selector === undefined || labelsMatch(p.selector, w.labels)),
+      (p.selector === undefined || (Object.keys(p.selector).length > 0 && labelsMatch(p.selector, w.labels))),
   );
 }
 

@@ -7,6 +7,7 @@ import { telemetryManifest } from "./specs/telemetry";
 import { waypointManifest } from "./specs/waypoint";
 import { deploymentManifest, serviceAccountManifest, serviceManifest } from "./specs/workload";
 import { ConfigError } from "../config/problems";
+import { AccessProofError, accessProblems } from "./access-proof";
 import { observedCluster } from "./observability/observed";
 import { observabilityObjects } from "./observability/plan";
 import { observabilityProblems, sloWarnings } from "./observability/problems";
@@ -64,9 +65,13 @@ export function buildPlan(settings: MeshSettings): MeshPlan {
     dependsOn: [],
     manifest: o.object,
   }));
+  const objects = [...settings.apps.flatMap((app) => appObjects(settings, app)), ...observability];
+  // The policies are proven against allowFrom as ztunnel and the waypoints will read them, before anything runs.
+  const access = accessProblems(settings, objects);
+  if (access.length > 0) throw new AccessProofError(settings.stack, access);
   return {
     settings,
-    objects: [...settings.apps.flatMap((app) => appObjects(settings, app)), ...observability],
+    objects,
     warnings: [...telemetryWarnings(settings), ...sloWarnings(observed)],
   };
 }

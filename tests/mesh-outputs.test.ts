@@ -13,7 +13,10 @@ describe("stack outputs", () => {
         namespaces: ["accounts", "finance"],
         serviceHosts: { accounts: "accounts.accounts.svc.cluster.local" },
         accountsHost: "accounts.accounts.svc.cluster.local",
-        policyNames: { accounts: ["deny-all", "allow-from-finance", "allow-waypoint"], finance: ["deny-all"] },
+        policyNames: {
+          accounts: ["deny-all", "waypoint-deny-all", "allow-from-finance", "allow-waypoint"],
+          finance: ["deny-all"],
+        },
         keptOnDelete: ["accounts", "finance"],
       });
     });
@@ -37,7 +40,7 @@ describe("component outputs (registerOutputs), which the engine keeps in the sta
     assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshApp", "accounts"), {
       namespace: "accounts",
       host: "accounts.accounts.svc.cluster.local",
-      policyNames: ["deny-all", "allow-from-finance", "allow-waypoint"],
+      policyNames: ["deny-all", "waypoint-deny-all", "allow-from-finance", "allow-waypoint"],
     });
     assert.deepStrictEqual(outputsOf("mesh-lab:index:MeshApp", "finance"), {
       namespace: "finance",

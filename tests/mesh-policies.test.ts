@@ -3,9 +3,9 @@ import { buildPlan } from "../plan/mesh-plan";
 import { FIXTURE_APPS, fixtureSettings } from "./support/fixtures";
 
 // On fixture apps: web (waypoint, allows client) and client. Whole objects: tests/gitops-snapshot.test.ts.
-const policies = (changes: Record<string, unknown> = {}) =>
+const policies = (changes: Record<string, unknown> = {}, apps: readonly Record<string, unknown>[] = FIXTURE_APPS) =>
   new Map(
-    buildPlan(fixtureSettings(FIXTURE_APPS, changes))
+    buildPlan(fixtureSettings(apps, changes))
       .objects.filter((o) => o.manifest.kind === "AuthorizationPolicy")
       .map((o) => [o.name, o.manifest as { metadata: { annotations?: Record<string, string> }; spec?: unknown }]),
   );
@@ -19,6 +19,18 @@ describe("authorization policies", () => {
         // Argo CD applies policies before the workloads, as dependsOn orders pulumi up
         assert.deepStrictEqual(p.get(name)!.metadata.annotations, { "argocd.argoproj.io/sync-wave": "-1" });
       }
+    });
+
+    it("denies all at the waypoint too, which enforces only targetRefs policies: an ALLOW with no rule", () => {
+      assert.deepStrictEqual(policies().get("web-waypoint-deny-all")!.spec, {
+        targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" }],
+      });
+      // Without it, an app behind a waypoint with no allowFrom would take every caller: the waypoint would have no
+      // policy, and the ztunnel lets the waypoint in. buildPlan's access proof refuses such a plan.
+      const { allowFrom: _, ...alone } = FIXTURE_APPS[0];
+      const { calls: __, ...idle } = FIXTURE_APPS[1];
+      const open = policies({}, [alone, idle]);
+      assert.ok(open.has("web-waypoint-deny-all"));
     });
 
     it("checks the caller at the waypoint: allow-from-client targets the Gateway", () => {

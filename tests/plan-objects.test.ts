@@ -26,6 +26,7 @@ describe("the plan (buildPlan), on fixture apps", () => {
         "web-waypoint",
         "web-telemetry",
         "web-deny-all",
+        "web-waypoint-deny-all",
         "web-allow-from-client",
         "web-allow-waypoint",
         "web-serviceaccount",
@@ -42,6 +43,7 @@ describe("the plan (buildPlan), on fixture apps", () => {
       "web-namespace",
       "web-serviceaccount",
       "web-deny-all",
+      "web-waypoint-deny-all",
       "web-allow-from-client",
       "web-allow-waypoint",
     ]);

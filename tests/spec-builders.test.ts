@@ -26,7 +26,7 @@ describe("spec builders", () => {
     );
     assert.deepStrictEqual(
       two.map((p) => p.metadata.name),
-      ["deny-all", "allow-from-finance", "allow-from-audit", "allow-waypoint"],
+      ["deny-all", "waypoint-deny-all", "allow-from-finance", "allow-from-audit", "allow-waypoint"],
     );
     assert.ok(two.every((p) => p.metadata.namespace === "accounts"));
   });

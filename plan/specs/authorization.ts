@@ -27,6 +27,10 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
 /**
  * The app namespace's policies, correct for ambient (https://istio.io/latest/docs/ambient/usage/policy/):
  * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it.
+ * - `waypoint-deny-all` (waypoint only): the same at the waypoint, which enforces only policies attached by
+ *   targetRefs. Without it a waypoint with no allow lets every caller through, and the ztunnel, which must let the
+ *   waypoint in, then lets them all reach the app. An ALLOW policy with no rules matches nothing at the waypoint
+ *   too (istio/istio pilot/pkg/security/authz/builder/builder.go, "an explicit policy that never matches").
  * - `allow-from-<ns>` (a namespace) or `allow-from-<ns>.<sa>` (a service account, by its SPIFFE principal) per
  *   `allowFrom` entry, with its HTTP methods and paths, if any, as the rule's `to`. Behind a waypoint the
  *   destination ztunnel sees the waypoint's identity, not the caller's, so the caller check moves to the waypoint
@@ -38,6 +42,7 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
 export function authorizationManifests(settings: MeshSettings, app: AppSettings): Policy[] {
   const waypoint = hasWaypoint(settings, app);
   const policies = [policy(app, "deny-all", {})];
+  if (waypoint) policies.push(policy(app, "waypoint-deny-all", { targetRefs: [WAYPOINT_REF] }));
   for (const rule of app.allowFrom) {
     const source =
       rule.serviceAccount === undefined
