@@ -1,5 +1,5 @@
-import { Mesh, Policy, principalOf, Service, ServicePort, targetPortOf, Workload } from "./model";
-import { Connection, Mode, Peer, proxyVerdict, waypointScope, ztunnelScope } from "./policy";
+import { Mesh, principalOf, Service, ServicePort, targetPortOf, Workload } from "./model";
+import { Connection, Peer, proxyVerdict, ProxyVerdict, Scope, scopeOf, waypointScope, ztunnelScope } from "./policy";
 
 /** A caller: its namespace and service account, and whether its pods are in the ambient mesh. */
 export interface Caller {
@@ -37,14 +37,16 @@ export const targetName = (t: Target) => `${t.service.name}.${t.service.namespac
 
 interface Backend {
   readonly workload: Workload;
-  readonly policies: readonly Policy[];
+  readonly scope: Scope;
+  /** The port its ztunnel sees: the Service port's target on these pods. */
+  readonly port: number;
 }
 
 /** What a destination port needs for every caller, worked out once: its proxies and their policies. */
 interface Prepared {
   readonly target: Target;
   readonly name: string;
-  readonly waypoint?: { readonly peer: Peer; readonly policies: readonly Policy[]; readonly mode: Mode };
+  readonly waypoint?: { readonly peer: Peer; readonly scope: Scope };
   readonly backends: readonly Backend[];
   readonly host: string;
 }
@@ -58,6 +60,7 @@ interface Prepared {
  */
 export class AccessEvaluator {
   private readonly prepared = new Map<Target, Prepared>();
+  private readonly identities = new WeakMap<Caller, { readonly name: string; readonly peer: Peer | undefined }>();
 
   constructor(readonly mesh: Mesh) {}
 
@@ -92,59 +95,75 @@ export class AccessEvaluator {
         ? {
             waypoint: {
               peer: { namespace: wp.namespace, serviceAccount: wp.name, principal: wp.principal },
-              policies: waypointScope(this.mesh.policies, wp, service),
-              mode: port.http ? "http" : "tcp",
+              scope: scopeOf(waypointScope(this.mesh.policies, wp, service), port.http ? "http" : "tcp"),
             },
           }
         : {}),
       backends: service.backends
         .filter((w) => w.inMesh)
-        .map((workload) => ({ workload, policies: ztunnelScope(this.mesh.policies, workload) })),
+        .map((workload) => ({
+          workload,
+          scope: scopeOf(ztunnelScope(this.mesh.policies, workload), "ztunnel"),
+          port: targetPortOf(port, workload),
+        })),
     };
     this.prepared.set(target, p);
     return p;
   }
 
   /** The destination ztunnels' decision for a peer: denied when any backend's ztunnel denies. */
-  private ztunnel(p: Prepared, peer: Peer | undefined): { allow: boolean; decidedBy: readonly string[] } {
+  private ztunnel(p: Prepared, peer: Peer | undefined): ProxyVerdict {
+    if (p.backends.length === 1) return proxyVerdict(p.backends[0].scope, { peer, port: p.backends[0].port });
     const decidedBy = new Set<string>();
     for (const b of p.backends) {
-      const conn: Connection = { ...(peer ? { peer } : {}), port: targetPortOf(p.target.port, b.workload) };
-      const v = proxyVerdict(b.policies, conn, "ztunnel");
+      const v = proxyVerdict(b.scope, { peer, port: b.port });
       if (!v.allow) return v;
       for (const id of v.decidedBy) decidedBy.add(id);
     }
     return { allow: true, decidedBy: [...decidedBy] };
   }
 
+  /** The caller's name and the identity the proxies see (none outside the mesh), worked out once per caller. */
+  private identity(caller: Caller): { readonly name: string; readonly peer: Peer | undefined } {
+    let id = this.identities.get(caller);
+    if (id === undefined) {
+      const { namespace, serviceAccount } = caller;
+      const principal = principalOf(namespace, serviceAccount, this.mesh.trustDomain);
+      id = { name: callerName(caller), peer: caller.inMesh ? { namespace, serviceAccount, principal } : undefined };
+      this.identities.set(caller, id);
+    }
+    return id;
+  }
+
   decide(caller: Caller, target: Target, request?: HttpRequest): Decision {
     const p = this.prepare(target);
-    const base = {
-      source: callerName(caller),
-      destination: p.name,
-      ...(request ? { method: request.method, path: request.path } : {}),
-    };
-    const peer: Peer | undefined = caller.inMesh
-      ? {
-          namespace: caller.namespace,
-          serviceAccount: caller.serviceAccount,
-          principal: principalOf(caller.namespace, caller.serviceAccount, this.mesh.trustDomain),
-        }
-      : undefined;
+    const { name, peer } = this.identity(caller);
+    const decision = (verdict: "allow" | "deny", enforcedBy: EnforcedBy, decidedBy: readonly string[]): Decision =>
+      request === undefined
+        ? { source: name, destination: p.name, verdict, enforcedBy, decidedBy }
+        : {
+            source: name,
+            destination: p.name,
+            method: request.method,
+            path: request.path,
+            verdict,
+            enforcedBy,
+            decidedBy,
+          };
     if (p.waypoint && peer) {
       const conn: Connection = {
         peer,
         port: target.port.port,
-        ...(request ? { request: { ...request, host: p.host } } : {}),
+        request: request === undefined ? undefined : { method: request.method, path: request.path, host: p.host },
       };
-      const w = proxyVerdict(p.waypoint.policies, conn, p.waypoint.mode);
-      if (!w.allow) return { ...base, verdict: "deny", enforcedBy: "waypoint", decidedBy: w.decidedBy };
+      const w = proxyVerdict(p.waypoint.scope, conn);
+      if (!w.allow) return decision("deny", "waypoint", w.decidedBy);
       const z = this.ztunnel(p, p.waypoint.peer);
-      if (!z.allow) return { ...base, verdict: "deny", enforcedBy: "ztunnel", decidedBy: z.decidedBy };
-      return { ...base, verdict: "allow", enforcedBy: "waypoint", decidedBy: w.decidedBy };
+      if (!z.allow) return decision("deny", "ztunnel", z.decidedBy);
+      return decision("allow", "waypoint", w.decidedBy);
     }
-    if (p.backends.length === 0) return { ...base, verdict: "allow", enforcedBy: "none", decidedBy: [] };
+    if (p.backends.length === 0) return decision("allow", "none", []);
     const z = this.ztunnel(p, peer);
-    return { ...base, verdict: z.allow ? "allow" : "deny", enforcedBy: "ztunnel", decidedBy: z.decidedBy };
+    return decision(z.allow ? "allow" : "deny", "ztunnel", z.decidedBy);
   }
 }

@@ -1,6 +1,6 @@
 import { AccessEvaluator } from "./evaluate";
 import { Policy, targetPortOf } from "./model";
-import { httpFieldsOf, policyMatch, proxyVerdict, ztunnelScope } from "./policy";
+import { httpFieldsOf, policyMatch, proxyVerdict, scopeOf, ztunnelScope } from "./policy";
 
 /** One finding of `npm run access -- --lint`: the object it concerns and what it does not do. */
 export interface LintWarning {
@@ -64,7 +64,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
     for (const backend of svc.backends.filter((b) => b.inMesh)) {
       const policies = ztunnelScope(mesh.policies, backend);
       for (const port of svc.ports) {
-        const v = proxyVerdict(policies, { peer, port: targetPortOf(port, backend) }, "ztunnel");
+        const v = proxyVerdict(scopeOf(policies, "ztunnel"), { peer, port: targetPortOf(port, backend) });
         if (!v.allow)
           warn(
             `Service ${svc.namespace}/${svc.name}`,

@@ -10,10 +10,10 @@ export interface Peer {
 
 /** What one proxy judges: the peer, the port it sees, and the HTTP request when it reads HTTP and one is asked. */
 export interface Connection {
-  readonly peer?: Peer;
+  readonly peer: Peer | undefined;
   readonly port: number;
   /** Undefined at L4: then "allow" means some request is allowed. */
-  readonly request?: { readonly method: string; readonly path: string; readonly host: string };
+  readonly request?: { readonly method: string; readonly path: string; readonly host: string } | undefined;
 }
 
 /**
@@ -32,107 +32,152 @@ const NO: Tri = 0;
 const SOME: Tri = 1;
 const YES: Tri = 2;
 
+/**
+ * A policy, rule, entry or field compiled once into a function of the connection: the matrix of a large mesh
+ * judges each policy for every caller, so the spec is read only here.
+ */
+type Pred = (c: Connection) => Tri;
+const ALWAYS: Pred = () => YES;
+const NEVER: Pred = () => NO;
+
 /** Without HTTP: `drop`, the ALLOW rule is dropped (never matches); `empty`, an entry with no field ztunnel reads. */
-type Match = Tri | "drop" | "empty";
+type Compiled = Pred | "drop" | "empty";
+
+function and(preds: readonly Pred[]): Pred {
+  if (preds.length === 0) return ALWAYS;
+  if (preds.length === 1) return preds[0];
+  return (c) => {
+    let r: Tri = YES;
+    for (const p of preds) {
+      const m = p(c);
+      if (m === NO) return NO;
+      if (m < r) r = m;
+    }
+    return r;
+  };
+}
+
+function or(preds: readonly Pred[]): Pred {
+  if (preds.length === 0) return NEVER;
+  if (preds.length === 1) return preds[0];
+  return (c) => {
+    let best: Tri = NO;
+    for (const p of preds) {
+      const m = p(c);
+      if (m === YES) return YES;
+      if (m > best) best = m;
+    }
+    return best;
+  };
+}
 
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.length > 0 ? v.map((x) => String(x)) : undefined;
 
 /** Ports as istiod sends them to ztunnel: numbers up to 65535; a named or bad port is dropped. */
-const ports = (v: unknown): string[] | undefined => strings(v)?.filter((p) => /^\d+$/.test(p) && Number(p) <= 65535);
+const validPorts = (v: string[]) => v.filter((p) => /^\d+$/.test(p) && Number(p) <= 65535);
+
+/**
+ * Positive (any value matches) or negative (none does) over one field of the connection; a connection without
+ * the value (no identity) matches no value. Exact values are looked up in a set, patterns tried in turn.
+ */
+function known(values: string[], negated: boolean, get: (c: Connection) => string | undefined, exact = false): Pred {
+  const wild = exact ? [] : values.filter((v) => v.startsWith("*") || v.endsWith("*"));
+  const plain = new Set(values.filter((v) => !wild.includes(v)));
+  const hit = wild.length === 0 ? (v: string) => plain.has(v) : (v: string) => plain.has(v) || anyMatch(wild, v);
+  return (c) => {
+    const v = get(c);
+    return (v !== undefined && hit(v)) !== negated ? YES : NO;
+  };
+}
+
+/** A field no manifest answers (an IP address, SNI): an offline caller has none a list names. */
+const unknown = (negated: boolean): Pred => (negated ? ALWAYS : NEVER);
+
+/** A field of the HTTP request: judged on the request asked, SOME when none was. */
+function requestField(values: string[], negated: boolean, get: (c: Connection) => string | undefined): Pred {
+  const judge = known(values, negated, get);
+  return (c) => (c.request === undefined ? SOME : judge(c));
+}
+
+/** Something only an HTTP request carries that a query's request has not (a JWT, a header, the client's IP). */
+const absentFromRequest = (negated: boolean): Pred => requestField(["*"], negated, () => undefined);
 
 interface Ctx {
-  readonly conn: Connection;
   readonly action: Action;
   readonly mode: Mode;
   /** A `serviceAccounts` entry without a namespace is in the policy's. */
   readonly namespace: string;
 }
 
-/** Positive (any value matches) or negative (none does) over one field; no value (no identity) never matches. */
-function field(values: string[] | undefined, negated: boolean, value: string | undefined, exact = false): Tri {
-  if (values === undefined) return YES;
-  const hit = value !== undefined && (exact ? values.includes(value) : anyMatch(values, value));
-  return hit !== negated ? YES : NO;
-}
-
-/** A field no manifest answers (an IP address, SNI): an offline caller has none a list names. */
-const unknown = (values: string[] | undefined, negated: boolean): Tri => (values === undefined || negated ? YES : NO);
-
-/** A field of the HTTP request: judged on the request asked, SOME when none was. */
-function requestField(ctx: Ctx, values: string[] | undefined, negated: boolean, value: string | undefined): Tri {
-  if (values === undefined) return YES;
-  if (ctx.conn.request === undefined) return SOME;
-  return field(values, negated, value);
-}
-
-function andAll(parts: readonly Tri[]): Tri {
-  let r: Tri = YES;
-  for (const p of parts) if (p < r) r = p;
-  return r;
-}
-
 /**
- * One `from`/`to` entry or `when` condition: its L4 parts (fields ztunnel reads) and HTTP-only parts. Without HTTP,
- * an ALLOW rule with HTTP parts is dropped, and for ztunnel an entry with no L4 part is empty.
+ * One `from`/`to` entry or `when` condition, from its L4 parts (fields ztunnel reads) and HTTP-only parts.
+ * Without HTTP, an ALLOW rule with HTTP parts is dropped, and for ztunnel an entry with no L4 part is empty.
  */
-function entry(ctx: Ctx, l4: readonly (Tri | undefined)[], http: readonly (Tri | undefined)[]): Match {
-  const present = (xs: readonly (Tri | undefined)[]) => xs.filter((x): x is Tri => x !== undefined);
+function entry(ctx: Ctx, l4: readonly (Pred | undefined)[], http: readonly (Pred | undefined)[]): Compiled {
+  const present = (xs: readonly (Pred | undefined)[]) => xs.filter((x): x is Pred => x !== undefined);
   if (ctx.mode !== "http") {
     if (ctx.action === "ALLOW" && present(http).length > 0) return "drop";
     const parts = present(l4);
-    return parts.length === 0 && ctx.mode === "ztunnel" ? "empty" : andAll(parts);
+    return parts.length === 0 && ctx.mode === "ztunnel" ? "empty" : and(parts);
   }
-  return andAll([...present(l4), ...present(http)]);
+  return and([...present(l4), ...present(http)]);
 }
 
-const opt = <T>(values: T | undefined, f: (v: T) => Tri): Tri | undefined =>
+const opt = <T>(values: T | undefined, f: (v: T) => Pred): Pred | undefined =>
   values === undefined ? undefined : f(values);
 
-function sourceMatch(ctx: Ctx, s: Obj): Match {
-  const peer = ctx.conn.peer;
-  const account = peer ? `${peer.namespace}/${peer.serviceAccount}` : undefined;
+const principal = (c: Connection) => c.peer?.principal;
+const peerNamespace = (c: Connection) => c.peer?.namespace;
+const account = (c: Connection) => (c.peer ? `${c.peer.namespace}/${c.peer.serviceAccount}` : undefined);
+const port = (c: Connection) => String(c.port);
+
+/** A port list: at ztunnel a list with no valid port is dropped, as istiod drops them; a waypoint matches none. */
+function portField(ctx: Ctx, values: string[] | undefined, negated: boolean): Pred | undefined {
+  if (values === undefined) return undefined;
+  const valid = validPorts(values);
+  if (valid.length === 0) return ctx.mode === "ztunnel" ? undefined : negated ? ALWAYS : NEVER;
+  return known(valid, negated, port, true);
+}
+
+function source(ctx: Ctx, s: Obj): Compiled {
   const accounts = (v: unknown) => strings(v)?.map((a) => (a.includes("/") ? a : `${ctx.namespace}/${a}`));
-  const request = ctx.conn.request;
   return entry(
     ctx,
     [
-      opt(strings(s.principals), (v) => field(v, false, peer?.principal)),
-      opt(strings(s.notPrincipals), (v) => field(v, true, peer?.principal)),
-      opt(strings(s.namespaces), (v) => field(v, false, peer?.namespace)),
-      opt(strings(s.notNamespaces), (v) => field(v, true, peer?.namespace)),
-      opt(accounts(s.serviceAccounts), (v) => field(v, false, account, true)),
-      opt(accounts(s.notServiceAccounts), (v) => field(v, true, account, true)),
-      opt(strings(s.ipBlocks), (v) => unknown(v, false)),
-      opt(strings(s.notIpBlocks), (v) => unknown(v, true)),
+      opt(strings(s.principals), (v) => known(v, false, principal)),
+      opt(strings(s.notPrincipals), (v) => known(v, true, principal)),
+      opt(strings(s.namespaces), (v) => known(v, false, peerNamespace)),
+      opt(strings(s.notNamespaces), (v) => known(v, true, peerNamespace)),
+      opt(accounts(s.serviceAccounts), (v) => known(v, false, account, true)),
+      opt(accounts(s.notServiceAccounts), (v) => known(v, true, account, true)),
+      opt(strings(s.ipBlocks), () => unknown(false)),
+      opt(strings(s.notIpBlocks), () => unknown(true)),
     ],
     [
-      // A query's request carries no JWT, so no request principal.
-      opt(strings(s.requestPrincipals), (v) => requestField(ctx, v, false, undefined)),
-      opt(strings(s.notRequestPrincipals), (v) => requestField(ctx, v, true, undefined)),
-      opt(strings(s.remoteIpBlocks), (v) => (request === undefined ? SOME : unknown(v, false))),
-      opt(strings(s.notRemoteIpBlocks), (v) => (request === undefined ? SOME : unknown(v, true))),
+      opt(strings(s.requestPrincipals), () => absentFromRequest(false)),
+      opt(strings(s.notRequestPrincipals), () => absentFromRequest(true)),
+      opt(strings(s.remoteIpBlocks), () => absentFromRequest(false)),
+      opt(strings(s.notRemoteIpBlocks), () => absentFromRequest(true)),
     ],
   );
 }
 
-function operationMatch(ctx: Ctx, o: Obj): Match {
-  const port = String(ctx.conn.port);
-  const r = ctx.conn.request;
+function operation(ctx: Ctx, o: Obj): Compiled {
   const lower = (v: unknown) => strings(v)?.map((h) => h.toLowerCase());
+  const host = (c: Connection) => c.request?.host.toLowerCase();
+  const method = (c: Connection) => c.request?.method;
+  const path = (c: Connection) => c.request?.path;
   return entry(
     ctx,
+    [portField(ctx, strings(o.ports), false), portField(ctx, strings(o.notPorts), true)],
     [
-      opt(ports(o.ports), (v) => (v.length === 0 ? NO : field(v, false, port, true))),
-      opt(ports(o.notPorts), (v) => field(v, true, port, true)),
-    ],
-    [
-      opt(lower(o.hosts), (v) => requestField(ctx, v, false, r?.host.toLowerCase())),
-      opt(lower(o.notHosts), (v) => requestField(ctx, v, true, r?.host.toLowerCase())),
-      opt(strings(o.methods), (v) => requestField(ctx, v, false, r?.method)),
-      opt(strings(o.notMethods), (v) => requestField(ctx, v, true, r?.method)),
-      opt(strings(o.paths), (v) => requestField(ctx, v, false, r?.path)),
-      opt(strings(o.notPaths), (v) => requestField(ctx, v, true, r?.path)),
+      opt(lower(o.hosts), (v) => requestField(v, false, host)),
+      opt(lower(o.notHosts), (v) => requestField(v, true, host)),
+      opt(strings(o.methods), (v) => requestField(v, false, method)),
+      opt(strings(o.notMethods), (v) => requestField(v, true, method)),
+      opt(strings(o.paths), (v) => requestField(v, false, path)),
+      opt(strings(o.notPaths), (v) => requestField(v, true, path)),
     ],
   );
 }
@@ -146,54 +191,42 @@ export const L4_CONDITION_KEYS = [
   "destination.port",
 ];
 
-function conditionMatch(ctx: Ctx, c: Obj): Match {
-  const key = str(c.key) ?? "";
+function condition(ctx: Ctx, c: Obj): Compiled {
   const values = strings(c.values);
   const notValues = strings(c.notValues);
-  const peer = ctx.conn.peer;
-  const port = String(ctx.conn.port);
-  const both = (f: (v: string[], negated: boolean) => Tri) => [
+  const both = (f: (v: string[], negated: boolean) => Pred) => [
     opt(values, (v) => f(v, false)),
     opt(notValues, (v) => f(v, true)),
   ];
-  switch (key) {
+  switch (str(c.key) ?? "") {
     case "source.principal":
       return entry(
         ctx,
-        both((v, n) => field(v, n, peer?.principal)),
+        both((v, n) => known(v, n, principal)),
         [],
       );
     case "source.namespace":
       return entry(
         ctx,
-        both((v, n) => field(v, n, peer?.namespace)),
+        both((v, n) => known(v, n, peerNamespace)),
         [],
       );
     case "destination.port":
-      return entry(
-        ctx,
-        [
-          opt(ports(values), (v) => field(v, false, port, true)),
-          opt(ports(notValues), (v) => field(v, true, port, true)),
-        ],
-        [],
-      );
+      return entry(ctx, [portField(ctx, values, false), portField(ctx, notValues, true)], []);
     case "source.ip":
     case "destination.ip":
-      return entry(ctx, both(unknown), []);
-    case "remote.ip":
-    case "connection.sni":
       return entry(
         ctx,
+        both((_, n) => unknown(n)),
         [],
-        both((v, n) => (ctx.conn.request === undefined ? SOME : unknown(v, n))),
       );
     default:
-      // request.headers[...], request.auth.*, experimental.*: a query's request has no header and no JWT.
+      // remote.ip, connection.sni, request.headers[...], request.auth.*, experimental.*: HTTP only for ztunnel;
+      // a query's request has none of them.
       return entry(
         ctx,
         [],
-        both((v, n) => requestField(ctx, v, n, undefined)),
+        both((_, n) => absentFromRequest(n)),
       );
   }
 }
@@ -202,47 +235,52 @@ function conditionMatch(ctx: Ctx, c: Obj): Match {
  * A clause: any of its entries matches (a `from` or `to` list). No list, no clause: it matches. ztunnel skips an
  * empty entry, so a clause of empty entries never matches (ztunnel src/rbac.rs).
  */
-function clause(ctx: Ctx, entries: readonly unknown[], f: (ctx: Ctx, o: Obj) => Match): Match {
-  if (entries.length === 0) return YES;
-  let best: Tri = NO;
+function clause(ctx: Ctx, entries: readonly unknown[], f: (ctx: Ctx, o: Obj) => Compiled): Compiled {
+  if (entries.length === 0) return ALWAYS;
+  const preds: Pred[] = [];
   for (const e of entries) {
     const m = f(ctx, obj(e));
     if (m === "drop") return "drop";
-    if (m !== "empty" && m > best) best = m;
+    if (m !== "empty") preds.push(m);
   }
-  return best;
+  return or(preds);
 }
 
 /** One rule: its `from`, `to` and each `when` all match. A dropped rule (ALLOW with HTTP fields, no HTTP) never does. */
-export function ruleMatch(rule: Obj, conn: Connection, policy: Pick<Policy, "action" | "namespace">, mode: Mode): Tri {
-  const ctx: Ctx = { conn, action: policy.action, mode, namespace: policy.namespace };
-  const clauses: Match[] = [
+function compileRule(rule: Obj, ctx: Ctx): Pred {
+  const clauses = [
     clause(
       ctx,
       arr(rule.from).map((f) => at(f, "source")),
-      sourceMatch,
+      source,
     ),
     clause(
       ctx,
       arr(rule.to).map((t) => at(t, "operation")),
-      operationMatch,
+      operation,
     ),
-    ...arr(rule.when).map((c) => clause(ctx, [c], conditionMatch)),
+    ...arr(rule.when).map((c) => clause(ctx, [c], condition)),
   ];
-  if (clauses.includes("drop")) return NO;
-  return andAll(clauses.map((c) => (c === "drop" || c === "empty" ? NO : c)));
+  const preds: Pred[] = [];
+  for (const c of clauses) {
+    if (c === "drop") return NEVER;
+    preds.push(c === "empty" ? NEVER : c);
+  }
+  return and(preds);
 }
 
-/** The best match of any of the policy's rules; a policy without rules matches nothing. */
-export function policyMatch(policy: Policy, conn: Connection, mode: Mode): Tri {
-  let best: Tri = NO;
-  for (const rule of policy.rules) {
-    const m = ruleMatch(rule, conn, policy, mode);
-    if (m === YES) return YES;
-    if (m > best) best = m;
-  }
-  return best;
+const compiledCache = new WeakMap<Policy, Partial<Record<Mode, Pred>>>();
+
+/** The policy as one proxy reads it: any of its rules matches; a policy without rules matches nothing. */
+export function compilePolicy(policy: Policy, mode: Mode): Pred {
+  const cached = compiledCache.get(policy) ?? {};
+  compiledCache.set(policy, cached);
+  const ctx: Ctx = { action: policy.action, mode, namespace: policy.namespace };
+  return (cached[mode] ??= or(policy.rules.map((r) => compileRule(r, ctx))));
 }
+
+/** The best match of the policy for one connection, as the proxy of `mode` reads it. */
+export const policyMatch = (policy: Policy, conn: Connection, mode: Mode): Tri => compilePolicy(policy, mode)(conn);
 
 /** True when some field of the rule is one only HTTP can answer (what ztunnel cannot enforce). */
 export function httpFieldsOf(rule: Obj): string[] {
@@ -303,17 +341,35 @@ export interface ProxyVerdict {
   readonly decidedBy: readonly string[];
 }
 
+/** The policies one proxy enforces for one destination, compiled, DENY and ALLOW apart. */
+export interface Scope {
+  readonly denies: readonly { readonly id: string; readonly match: Pred }[];
+  readonly allows: readonly { readonly id: string; readonly match: Pred }[];
+  readonly allowIds: readonly string[];
+}
+
+export function scopeOf(policies: readonly Policy[], mode: Mode): Scope {
+  const compiled = (action: Action) =>
+    policies.filter((p) => p.action === action).map((p) => ({ id: p.id, match: compilePolicy(p, mode) }));
+  const allows = compiled("ALLOW");
+  return { denies: compiled("DENY"), allows, allowIds: allows.map((a) => a.id) };
+}
+
+const NONE: readonly string[] = [];
+
 /**
- * One proxy's decision, the order both apply: a matching DENY denies; else, with no ALLOW policy, allow; else
- * allow only when an ALLOW policy matches. `decidedBy`: the matching DENY policies, the matching ALLOW ones, or,
- * for a caller no ALLOW policy lets in, every ALLOW policy in scope.
+ * One proxy's decision, in the order both apply (ztunnel src/state.rs, assert_rbac; Envoy's DENY filter before
+ * its ALLOW filter): a matching DENY denies; else, with no ALLOW policy, allow; else allow only when an ALLOW
+ * policy matches. `decidedBy`: the matching DENY policies, the matching ALLOW ones, or, for a caller no ALLOW
+ * policy lets in, every ALLOW policy in scope.
  */
-export function proxyVerdict(policies: readonly Policy[], conn: Connection, mode: Mode): ProxyVerdict {
-  const denies = policies.filter((p) => p.action === "DENY" && policyMatch(p, conn, mode) === YES);
-  if (denies.length > 0) return { allow: false, decidedBy: denies.map((p) => p.id) };
-  const allows = policies.filter((p) => p.action === "ALLOW");
-  if (allows.length === 0) return { allow: true, decidedBy: [] };
-  const matched = allows.filter((p) => policyMatch(p, conn, mode) !== NO);
-  if (matched.length > 0) return { allow: true, decidedBy: matched.map((p) => p.id) };
-  return { allow: false, decidedBy: allows.map((p) => p.id) };
+export function proxyVerdict(scope: Scope, conn: Connection): ProxyVerdict {
+  let denied: string[] | undefined;
+  for (const d of scope.denies) if (d.match(conn) === YES) (denied ??= []).push(d.id);
+  if (denied) return { allow: false, decidedBy: denied };
+  if (scope.allows.length === 0) return { allow: true, decidedBy: NONE };
+  let matched: string[] | undefined;
+  for (const a of scope.allows) if (a.match(conn) !== NO) (matched ??= []).push(a.id);
+  if (matched) return { allow: true, decidedBy: matched };
+  return { allow: false, decidedBy: scope.allowIds };
 }
