@@ -25,7 +25,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
         const what =
           p.action === "ALLOW"
             ? "istiod drops the rule for ztunnel, so it never allows anything"
-            : "istiod keeps the rule without them, so it denies every connection the rest of the rule matches";
+            : "istiod keeps the rule without them: an entry that keeps an L4 field denies more than it says, and a DENY entry left with no L4 field never matches";
         warn(
           `AuthorizationPolicy ${p.id}`,
           `rules[${i}] has HTTP fields (${fields.join(", ")}) but the policy has no targetRefs: ztunnel enforces it and sees no HTTP; ${what}. Attach it to a waypoint with targetRefs`,

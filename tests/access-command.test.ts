@@ -1,0 +1,157 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { findKubectl } from "../render/kustomize-build";
+import { basics, namespace, Obj, policy, TO_WAYPOINT, waypoint } from "./support/access-mesh";
+import { ProcessResult, runProcess } from "./support/spawn";
+
+// `npm run access` as a user runs it: a process, from a directory of their own, on manifests written here.
+const ROOT = path.resolve(__dirname, "..");
+const yaml = (objects: readonly Obj[]) => objects.map((o) => stringify(o)).join("---\n");
+
+/** api behind a waypoint that admits web; a second caller, batch, that nothing admits. */
+function served(allowed = "web"): Obj[] {
+  return [
+    ...basics().map((o) =>
+      o.kind === "Namespace" && (o.metadata as { name: string }).name === "api"
+        ? namespace("api", { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" })
+        : o,
+    ),
+    namespace("batch"),
+    {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "nightly", namespace: "batch" },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+    },
+    waypoint("api"),
+    policy("api", "deny-all", {}),
+    policy("api", "waypoint-deny-all", { ...TO_WAYPOINT }),
+    policy("api", `allow-from-${allowed}`, {
+      ...TO_WAYPOINT,
+      rules: [{ from: [{ source: { namespaces: [allowed] } }] }],
+    }),
+    policy("api", "allow-waypoint", {
+      rules: [{ from: [{ source: { principals: ["cluster.local/ns/api/sa/waypoint"] } }] }],
+    }),
+  ];
+}
+
+describe("npm run access, as a process", function () {
+  this.timeout(120_000);
+  let dir: string;
+  const access = (...args: string[]): Promise<ProcessResult> =>
+    runProcess("npm", ["--prefix", ROOT, "run", "-s", "access", "--", ...args], {
+      cwd: dir,
+      env: { ...process.env, INIT_CWD: dir },
+    });
+  const runs: Record<string, Promise<ProcessResult>> = {};
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-"));
+    fs.writeFileSync(path.join(dir, "mesh.yaml"), yaml(served()));
+    fs.mkdirSync(path.join(dir, "head"));
+    fs.writeFileSync(path.join(dir, "head", "mesh.yaml"), yaml(served("batch")));
+    fs.writeFileSync(path.join(dir, "broken.yaml"), "kind: [unclosed\n");
+    // All at once: each is a Node start; the suite waits for the slowest.
+    runs.query = access("--manifests", "mesh.yaml", "--query", "web/web -> api.api:80 GET /", "--json");
+    runs.matrix = access("--manifests", "mesh.yaml");
+    runs.all = access("--manifests", "mesh.yaml", "--json");
+    runs.broken = access("--manifests", "broken.yaml");
+    runs.nothing = access("--manifests", "mesh.yaml", "--query", "web/web -> nope.api:80");
+    runs.lint = access("--manifests", "head", "--lint");
+    runs.diff = access("--diff", "mesh.yaml", "head");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("answers a query with exactly the documented JSON", async () => {
+    const r = await runs.query;
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(
+      r.stdout,
+      '{"decisions": [{"source": "web/web", "destination": "api.api:80", "method": "GET", "path": "/", "verdict": "allow", "enforcedBy": "waypoint", "decidedBy": ["api/allow-from-web"]}]}\n',
+    );
+  });
+
+  it("without --query, answers every caller the manifests run against every Service port", async () => {
+    const all = await runs.all;
+    assert.strictEqual(all.status, 0, all.stderr);
+    const decisions = (JSON.parse(all.stdout) as { decisions: { source: string; verdict: string }[] }).decisions;
+    // Callers: api, web and the CronJob's default account; one Service port.
+    assert.deepStrictEqual(
+      decisions.map((d) => `${d.source} ${d.verdict}`),
+      ["api/api deny", "web/web allow", "batch/default deny"],
+    );
+    const matrix = await runs.matrix;
+    assert.strictEqual(matrix.status, 0, matrix.stderr);
+    assert.match(matrix.stdout, /^web\/web\s+W$/m);
+    assert.match(matrix.stdout, /^batch\/default\s+\.$/m);
+    assert.match(matrix.stdout, /1 {2}api\.api:80 \(waypoint api\/waypoint\)/);
+  });
+
+  it("exits 2 naming the file that is not YAML, and the query that names nothing", async () => {
+    const broken = await runs.broken;
+    assert.strictEqual(broken.status, 2);
+    assert.match(broken.stderr, /broken\.yaml is not YAML/);
+    const nothing = await runs.nothing;
+    assert.strictEqual(nothing.status, 2);
+    assert.match(nothing.stderr, /no Service api\/nope/);
+  });
+
+  it("--lint exits 0 on manifests that do what they look like", async () => {
+    const lint = await runs.lint;
+    assert.strictEqual(lint.status, 0, lint.stdout + lint.stderr);
+    assert.match(lint.stdout, /^0 warning\(s\)$/m);
+  });
+
+  it("--diff lists the pairs whose verdict changes", async () => {
+    const diff = await runs.diff;
+    assert.strictEqual(diff.status, 0, diff.stderr);
+    assert.strictEqual(
+      diff.stdout,
+      [
+        "2 access change(s)",
+        "  batch/default -> api.api:80: now allowed (waypoint), was denied (waypoint: api/waypoint-deny-all, api/allow-from-web)",
+        "  web/web -> api.api:80: now denied (waypoint: api/waypoint-deny-all, api/allow-from-batch), was allowed (waypoint)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  describe("on kustomizations and rendered trees (needs kubectl)", () => {
+    const kubectl = findKubectl();
+    before(function () {
+      if (kubectl === undefined) {
+        console.log("    skipped: no kubectl on PATH (or $KUBECTL); these cases build kustomizations with it");
+        this.skip();
+      }
+    });
+
+    it("builds a kustomization directory, and compares two rendered trees cluster by cluster", async () => {
+      for (const [tree, objects] of [
+        ["base", served()],
+        ["next", served("batch")],
+      ] as const) {
+        const overlay = path.join(dir, tree, "clusters", "east");
+        fs.mkdirSync(overlay, { recursive: true });
+        fs.writeFileSync(path.join(overlay, "mesh.yaml"), yaml(objects));
+        fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources:\n  - mesh.yaml\n");
+      }
+      const built = await access("--manifests", "base/clusters/east", "--query", "web/web -> api.api:80");
+      assert.strictEqual(built.status, 0, built.stderr);
+      assert.match(built.stdout, /web\/web -> api\.api:80: allow \(waypoint; api\/allow-from-web\)/);
+      const diff = await access("--diff", "base", "next", "--json");
+      assert.strictEqual(diff.status, 0, diff.stderr);
+      const changes = (JSON.parse(diff.stdout) as { changes: { cluster: string; source: string }[] }).changes;
+      assert.deepStrictEqual(
+        changes.map((c) => `${c.cluster} ${c.source}`),
+        ["east batch/default", "east web/web"],
+      );
+      const whole = await access("--manifests", "base");
+      assert.strictEqual(whole.status, 2);
+      assert.match(whole.stderr, /rendered tree of 1 cluster\(s\); pass one overlay, such as base\/clusters\/east/);
+    });
+  });
+});

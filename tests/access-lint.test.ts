@@ -1,0 +1,86 @@
+import * as assert from "assert";
+import { AccessEvaluator } from "../access/evaluate";
+import { lintMesh } from "../access/lint";
+import { readMesh } from "../access/model";
+import { basics, namespace, Obj, policy, service, TO_WAYPOINT, waypoint } from "./support/access-mesh";
+
+// `npm run access -- --lint`: policies that do not do what they look like. One case per finding, on manifests
+// built here; the messages name the object and what the proxies will really do.
+const lint = (objects: readonly Obj[]) =>
+  lintMesh(new AccessEvaluator(readMesh(structuredClone(objects)))).map((w) => `${w.object}: ${w.message}`);
+
+/** api behind its waypoint, with the policies mesh-lab writes for it: clean. */
+function behindWaypoint(...extra: Obj[]): Obj[] {
+  return [
+    ...basics().filter((o) => o.kind !== "Namespace" || (o.metadata as { name: string }).name !== "api"),
+    namespace("api", { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" }),
+    waypoint("api"),
+    policy("api", "deny-all", {}),
+    policy("api", "allow-web", { ...TO_WAYPOINT, rules: [{ from: [{ source: { namespaces: ["web"] } }] }] }),
+    policy("api", "allow-waypoint", {
+      rules: [{ from: [{ source: { principals: ["cluster.local/ns/api/sa/waypoint"] } }] }],
+    }),
+    ...extra,
+  ];
+}
+
+describe("access lint", () => {
+  it("finds nothing in policies that do what they look like", () => {
+    assert.deepStrictEqual(lint(behindWaypoint()), []);
+    assert.deepStrictEqual(lint([...basics(), policy("api", "deny-all", {})]), []);
+  });
+
+  it("warns of HTTP fields in a policy ztunnel enforces, saying what istiod makes of ALLOW and of DENY", () => {
+    const http = { to: [{ operation: { methods: ["GET"], paths: ["/x"] } }] };
+    assert.deepStrictEqual(lint([...basics(), policy("api", "get", { rules: [http] })]), [
+      "AuthorizationPolicy api/get: rules[0] has HTTP fields (methods, paths) but the policy has no targetRefs: ztunnel enforces it and sees no HTTP; istiod drops the rule for ztunnel, so it never allows anything. Attach it to a waypoint with targetRefs",
+    ]);
+    const [deny] = lint([
+      ...basics(),
+      policy("api", "no", { action: "DENY", rules: [{ when: [{ key: "request.headers[x]", values: ["1"] }] }] }),
+    ]);
+    assert.match(
+      deny,
+      /rules\[0\] has HTTP fields \(when request\.headers\[x\]\).*a DENY entry left with no L4 field never matches/,
+    );
+  });
+
+  it("warns of targetRefs to a Service without a waypoint, or a Gateway that is not one: enforced nowhere", () => {
+    const toService = policy("api", "p", { targetRefs: [{ group: "", kind: "Service", name: "api" }], rules: [{}] });
+    assert.deepStrictEqual(lint([...basics(), toService]), [
+      "AuthorizationPolicy api/p: targetRefs names Service api/api, which uses no waypoint: only a waypoint enforces targetRefs policies, so this one applies nowhere",
+    ]);
+    assert.deepStrictEqual(lint([...basics(), policy("api", "p", { ...TO_WAYPOINT, rules: [{}] })]), [
+      "AuthorizationPolicy api/p: targetRefs names Gateway api/waypoint, which is not a waypoint in the manifests: the policy applies nowhere",
+    ]);
+  });
+
+  it("warns of a destination policy that blocks its own waypoint", () => {
+    const objects = behindWaypoint().filter((o) => (o.metadata as { name: string }).name !== "allow-waypoint");
+    assert.deepStrictEqual(lint(objects), [
+      "Service api/api: port 80: the ztunnel of Deployment api/api denies the Service's own waypoint (cluster.local/ns/api/sa/waypoint) by api/deny-all: every request through the waypoint is refused. Allow that principal in the workload's policies",
+    ]);
+  });
+
+  it("warns of a caller check on the pods behind a waypoint, where ztunnel only ever sees the waypoint", () => {
+    const podLevel = policy("api", "web-only", {
+      selector: { matchLabels: { app: "api" } },
+      rules: [{ from: [{ source: { namespaces: ["web"] } }] }],
+    });
+    assert.ok(
+      lint(behindWaypoint(podLevel)).includes(
+        "AuthorizationPolicy api/web-only: selects Deployment api/api, behind waypoint api/waypoint: ztunnel sees the waypoint's identity there, never the callers this policy names, so it allows none of them. Attach it to the waypoint with targetRefs",
+      ),
+    );
+  });
+
+  it("warns of a Service whose waypoint label names no waypoint: its traffic goes to the pods directly", () => {
+    const objects = [
+      ...basics().filter((o) => o.kind !== "Service"),
+      service("api", "api", { labels: { "istio.io/use-waypoint": "gone" } }),
+    ];
+    assert.deepStrictEqual(lint(objects), [
+      "Service api/api: uses waypoint api/gone, which is not a Gateway of class istio-waypoint here: its traffic goes to the pods directly",
+    ]);
+  });
+});

@@ -1,0 +1,160 @@
+import * as assert from "assert";
+import { AccessProofError, accessProblems } from "../plan/access-proof";
+import { appObjects, buildPlan } from "../plan/mesh-plan";
+import { PlannedObject } from "../plan/types";
+import { MeshSettings } from "../config/schema";
+import { CLIENT, fixtureSettings, WEB } from "./support/fixtures";
+
+// buildPlan proves the plan's policies against allowFrom before pulumi up registers or the render writes anything.
+// These plans are correct, then broken the subtle ways policies go wrong in ambient, which the proof must catch.
+type Spec = Record<string, unknown>;
+
+function planned(apps: readonly Record<string, unknown>[], changes: Record<string, unknown> = {}) {
+  const settings = fixtureSettings(apps, changes);
+  return { settings, objects: settings.apps.flatMap((a) => appObjects(settings, a)) };
+}
+
+/** The plan with one policy's spec replaced (or the policy removed, for `undefined`). */
+function withPolicy(objects: readonly PlannedObject[], name: string, spec: Spec | undefined): PlannedObject[] {
+  const found = objects.some((o) => o.name === name);
+  assert.ok(found, `no planned object ${name}`);
+  return objects.flatMap((o) =>
+    o.name !== name
+      ? [o]
+      : spec === undefined
+        ? []
+        : [{ ...o, manifest: { ...o.manifest, spec } as PlannedObject["manifest"] }],
+  );
+}
+
+const WAYPOINT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" };
+const fromClient = { from: [{ source: { namespaces: ["client"] } }] };
+
+describe("the access proof of a plan (buildPlan)", () => {
+  it("passes the plans mesh-lab writes: waypoint or not, service accounts, HTTP rules, chart workloads", () => {
+    const variants: [readonly Record<string, unknown>[], Record<string, unknown>][] = [
+      [[WEB, CLIENT], {}],
+      [[WEB, CLIENT], { waypoints: "false" }],
+      [
+        [
+          { ...WEB, allowFrom: ["client/client", { from: "client", methods: ["GET"], paths: ["/api/*", "*.json"] }] },
+          CLIENT,
+        ],
+        {},
+      ],
+      [
+        [
+          { ...WEB, allowFrom: undefined },
+          { ...CLIENT, calls: undefined },
+        ],
+        {},
+      ],
+      [
+        [
+          { name: "chart", workload: false, port: 8080, serviceAccounts: ["chart-sa"], allowFrom: ["client"] },
+          { ...CLIENT, calls: ["chart"] },
+        ],
+        {},
+      ],
+      [[WEB, CLIENT], { trustDomain: "mesh.example" }],
+    ];
+    for (const [apps, changes] of variants) {
+      const { settings, objects } = planned(
+        apps.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined))),
+        changes,
+      );
+      assert.deepStrictEqual(accessProblems(settings, objects), [], JSON.stringify({ apps, changes }));
+    }
+  });
+
+  it("catches a selector where a targetRef is needed: behind a waypoint the ztunnel sees only the waypoint", () => {
+    const { settings, objects } = planned([WEB, CLIENT]);
+    const selector = { selector: { matchLabels: { app: "web" } }, action: "ALLOW", rules: [fromClient] };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", selector));
+    assert.ok(
+      problems.includes(
+        "client/client -> web.web:8080: allowFrom admits it (decided by the waypoint), but the planned policies deny it at the waypoint (web/waypoint-deny-all)",
+      ),
+      problems.join("\n"),
+    );
+  });
+
+  it("catches a missing waypoint allow: the destination ztunnel's deny-all refuses the waypoint itself", () => {
+    const { settings, objects } = planned([WEB, CLIENT]);
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-waypoint", undefined));
+    assert.ok(
+      problems.includes(
+        "client/client -> web.web:8080: allowFrom admits it (decided by the waypoint), but the planned policies deny it at the ztunnel (web/deny-all)",
+      ),
+      problems.join("\n"),
+    );
+  });
+
+  it("catches an HTTP rule on a ztunnel-enforced policy: istiod drops it, the caller is refused", () => {
+    const http = [{ ...WEB, allowFrom: [{ from: "client", methods: ["GET"] }] }, CLIENT];
+    const { settings, objects } = planned(http);
+    const atZtunnel = { action: "ALLOW", rules: [{ ...fromClient, to: [{ operation: { methods: ["GET"] } }] }] };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", atZtunnel));
+    assert.ok(
+      problems.includes(
+        "client/client -> web.web:8080 GET /: allowFrom admits it (decided by the waypoint), but the planned policies deny it at the waypoint (web/waypoint-deny-all)",
+      ),
+      problems.join("\n"),
+    );
+  });
+
+  it("catches an HTTP rule that lets through more than allowFrom says", () => {
+    const http = [{ ...WEB, allowFrom: [{ from: "client", methods: ["GET"] }] }, CLIENT];
+    const { settings, objects } = planned(http);
+    const anyMethod = { targetRefs: [WAYPOINT_REF], action: "ALLOW", rules: [fromClient] };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", anyMethod));
+    assert.ok(
+      problems.some((p) =>
+        /^client\/client -> web\.web:8080 DELETE \/: no allowFrom entry of apps\[0\] admits it .* allow it at the waypoint/.test(
+          p,
+        ),
+      ),
+      problems.join("\n"),
+    );
+  });
+
+  it("catches a waypoint left open: with no allow at the waypoint, every caller gets through it", () => {
+    const { allowFrom: _, ...alone } = WEB;
+    const { calls: __, ...idle } = CLIENT;
+    const { settings, objects } = planned([alone, idle]);
+    const problems = accessProblems(settings, withPolicy(objects, "web-waypoint-deny-all", undefined));
+    assert.ok(
+      problems.includes(
+        "client/client -> web.web:8080: no allowFrom entry of apps[0] admits it (decided by the waypoint), but the planned policies allow it at the waypoint (no policy)",
+      ),
+      problems.join("\n"),
+    );
+    // Every other identity too, down to a namespace no app has.
+    assert.ok(
+      problems.some((p) => p.startsWith("mesh-lab-outsider/default -> web.web:8080")),
+      problems.join("\n"),
+    );
+  });
+
+  it("stops buildPlan, so nothing is registered or written: here on settings parseSettings would have refused", () => {
+    // An HTTP rule without a waypoint: the config layer refuses it; were it to slip through, the plan's L4 policy
+    // would carry HTTP fields, which ztunnel drops, and the proof refuses the plan.
+    const valid = fixtureSettings([WEB, CLIENT], { waypoints: "false" });
+    assert.doesNotThrow(() => buildPlan(valid));
+    const slipped: MeshSettings = {
+      ...valid,
+      apps: valid.apps.map((a) =>
+        a.name === "web" ? { ...a, allowFrom: [{ namespace: "client", methods: ["GET"] }] } : a,
+      ),
+    };
+    assert.throws(
+      () => buildPlan(slipped),
+      (e: Error) =>
+        e instanceof AccessProofError &&
+        e.message.startsWith('stack "test": the planned policies do not do what the config asks') &&
+        e.message.includes(
+          "client/client -> web.web:8080: allowFrom admits it (decided by the ztunnel), but the planned policies deny it at the ztunnel (web/deny-all, web/allow-from-client)",
+        ),
+    );
+  });
+});
