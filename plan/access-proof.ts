@@ -43,7 +43,7 @@ function probeRequests(rule: AllowRule): HttpRequest[] {
 }
 
 /** Who the check calls from: every app's accounts, each namespace's `default`, waypoints, allowFrom's callers, an outsider. */
-function callersOf(settings: MeshSettings): Caller[] {
+export function callersOf(settings: MeshSettings): Caller[] {
   const found = new Map<string, Caller>();
   const add = (namespace: string, serviceAccount: string) =>
     found.set(`${namespace}/${serviceAccount}`, { namespace, serviceAccount, inMesh: true });

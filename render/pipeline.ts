@@ -2,6 +2,7 @@ import { GitOpsEngine } from "../config/gitops-engines";
 import { listStacks } from "../config/project-files";
 import { observedCluster } from "../plan/observability/observed";
 import { meshMapMarkdown } from "../plan/observability/plan";
+import { accessMapMarkdown } from "../plan/access-map";
 import { argoApplication } from "./argocd";
 import { argoApplicationSet } from "./argocd-applicationset";
 import { fluxObjects } from "./flux";
@@ -44,6 +45,10 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
           kubeContext: s.settings.kubeContext,
           engines: s.settings.gitopsEngines,
           meshMap: meshMapMarkdown(observedCluster(s.settings)),
+          accessMap: accessMapMarkdown(
+            s.settings,
+            s.objects.map((o) => o.manifest),
+          ),
         },
       ]),
     ),

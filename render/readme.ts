@@ -20,6 +20,8 @@ export interface ReadmeStack {
   readonly engines: readonly string[];
   /** The cluster's mesh map (Mermaid, in Markdown), rendered from the same settings. */
   readonly meshMap: string;
+  /** The cluster's access matrix (Markdown), computed from the planned objects by the access evaluator. */
+  readonly accessMap: string;
 }
 
 /** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
@@ -126,7 +128,15 @@ stack's own cluster, and the opt-in policy-check Jobs.
 Per cluster: the namespaces, who may call whom (\`allowFrom\`), which apps sit behind a waypoint, which Services
 are global. Rendered from the same settings as the objects above, so it cannot drift from them.
 
-${layout.stacks.map((s) => stacks.get(s)!.meshMap).join("\n")}`;
+${layout.stacks.map((s) => stacks.get(s)!.meshMap).join("\n")}
+## Access
+
+Per cluster: who may call each Service port, as ztunnel and the waypoints will decide it from the policies above
+(computed from the planned objects by the evaluator \`npm run access\` runs, not copied from the config;
+docs/access.md). The render and \`pulumi up\` stop when the two differ. A caller that an HTTP rule admits gets in
+for the requests the rule names only.
+
+${layout.stacks.map((s) => stacks.get(s)!.accessMap).join("\n")}`;
 }
 
 /** The README's Argo CD section: the per-cluster Applications, or why there are none. */

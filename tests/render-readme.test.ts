@@ -26,6 +26,7 @@ describe("gitops/README.md: the layout table", () => {
     kubeContext: "ctx",
     engines: ["argocd"],
     meshMap: "",
+    accessMap: "",
   };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
   const tableRows = (text: string) =>
