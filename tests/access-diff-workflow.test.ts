@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { findKubectl } from "../render/kustomize-build";
-import { basics, namespace, Obj, policy, TO_WAYPOINT, waypoint } from "./support/access-mesh";
+import { basics, namespace, Obj, policy } from "./support/access-mesh";
 import { runProcess } from "./support/spawn";
 import { ROOT } from "./support/stacks";
 
