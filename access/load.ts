@@ -1,8 +1,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { findKubectl } from "../render/kustomize-build";
-import { allDocuments } from "../render/yaml";
+import { parseAllDocuments } from "yaml";
 
 /** Bad input to `npm run access`: the command prints the message and exits 2. */
 export class AccessInputError extends Error {
@@ -29,13 +28,15 @@ function flatten(docs: readonly unknown[]): unknown[] {
   });
 }
 
-function readFile(file: string): unknown[] {
-  try {
-    return flatten(allDocuments(fs.readFileSync(file, "utf8")));
-  } catch (e) {
-    throw new AccessInputError(`${file} is not YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
+/** Every document of a YAML stream, empty ones dropped; the first syntax error, naming where it came from. */
+function documents(text: string, where: string): unknown[] {
+  const docs = parseAllDocuments(text);
+  const bad = docs.find((d) => d.errors.length > 0);
+  if (bad) throw new AccessInputError(`${where} is not YAML: ${bad.errors[0].message.split("\n")[0]}`);
+  return flatten(docs.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined));
 }
+
+const readFile = (file: string) => documents(fs.readFileSync(file, "utf8"), file);
 
 function filesUnder(dir: string): string[] {
   return fs
@@ -67,11 +68,7 @@ export function loadManifests(target: string): unknown[] {
   if (!fs.existsSync(target)) throw new AccessInputError(`--manifests ${target}: no such file or directory`);
   if (!fs.statSync(target).isDirectory()) return readFile(target);
   if (KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(target, k)))) {
-    const kubectl = findKubectl();
-    if (kubectl === undefined)
-      throw new AccessInputError(
-        `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
-      );
+    const kubectl = process.env.KUBECTL || "kubectl";
     let out: string;
     try {
       out = execFileSync(kubectl, ["kustomize", target], {
@@ -80,12 +77,16 @@ export function loadManifests(target: string): unknown[] {
         stdio: ["ignore", "pipe", "pipe"],
       });
     } catch (e) {
-      const err = e as { stderr?: string; message: string };
+      const err = e as { code?: string; stderr?: string; message: string };
+      if (err.code === "ENOENT")
+        throw new AccessInputError(
+          `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
+        );
       throw new AccessInputError(
-        `--manifests ${target}: kubectl kustomize failed: ${(err.stderr || err.message).trim()}`,
+        `--manifests ${target}: ${kubectl} kustomize failed: ${(err.stderr || err.message).trim()}`,
       );
     }
-    return flatten(allDocuments(out));
+    return documents(out, `${kubectl} kustomize ${target}`);
   }
   const clusters = renderedClusters(target);
   if (clusters.size > 0)

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { runAccess } from "../access/cli";
 import { findKubectl } from "../render/kustomize-build";
 import { basics, namespace, Obj, policy, TO_WAYPOINT, waypoint } from "./support/access-mesh";
 import { ProcessResult, runProcess } from "./support/spawn";
@@ -118,6 +119,26 @@ describe("npm run access, as a process", function () {
         "",
       ].join("\n"),
     );
+  });
+
+  it("says a kustomization needs kubectl when there is none, exit 2", () => {
+    const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-kust-"));
+    fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources: []\n");
+    const saved = process.env.KUBECTL;
+    process.env.KUBECTL = path.join(overlay, "no-such-kubectl");
+    let err = "";
+    try {
+      const code = runAccess(["--manifests", overlay], {
+        out: { write: () => undefined },
+        err: { write: (t) => void (err += t) },
+      });
+      assert.strictEqual(code, 2);
+      assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECTL;
+      else process.env.KUBECTL = saved;
+      fs.rmSync(overlay, { recursive: true, force: true });
+    }
   });
 
   describe("on kustomizations and rendered trees (needs kubectl)", () => {
