@@ -17,11 +17,10 @@ describe("app namespaces", () => {
       for (const app of settings.apps) {
         const labels = labelsOf(p, `${app.name}-namespace`);
         assert.strictEqual(labels["istio.io/dataplane-mode"], "ambient", app.name);
-        assert.strictEqual(
-          labels["istio.io/use-waypoint"],
-          settings.waypoints && app.waypoint ? "waypoint" : undefined,
-          app.name,
-        );
+        const waypoint = settings.waypoints && app.waypoint;
+        assert.strictEqual(labels["istio.io/use-waypoint"], waypoint ? "waypoint" : undefined, app.name);
+        // Ingress gateways too: else they reach the pods, whose ztunnel admits only the waypoint.
+        assert.strictEqual(labels["istio.io/ingress-use-waypoint"], waypoint ? "true" : undefined, app.name);
       }
     });
   }

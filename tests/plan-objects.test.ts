@@ -126,6 +126,7 @@ describe("the plan (buildPlan), on fixture apps", () => {
         [],
       );
       assert.strictEqual(get(p, "web-namespace").manifest.metadata.labels!["istio.io/use-waypoint"], undefined);
+      assert.strictEqual(get(p, "web-namespace").manifest.metadata.labels!["istio.io/ingress-use-waypoint"], undefined);
       assert.deepStrictEqual(
         p.objects.filter((o) => o.app === "web" && o.manifest.kind === "AuthorizationPolicy").map((o) => o.name),
         ["web-deny-all", "web-allow-from-client"],
