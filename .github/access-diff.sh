@@ -3,7 +3,7 @@
 # preview workflow comments it next to Pulumi's resource diff. Run from the repository root:
 #   bash .github/access-diff.sh STACK BASE_SHA
 # A stack the base does not have is compared with no manifests (every pair it allows is new); tests run this on
-# real git histories (tests/preview-workflow.test.ts).
+# real git histories (tests/access-diff-workflow.test.ts).
 set -euo pipefail
 stack="$1"
 base="$2"

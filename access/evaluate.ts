@@ -94,7 +94,7 @@ export class AccessEvaluator {
       ...(wp
         ? {
             waypoint: {
-              peer: { namespace: wp.namespace, serviceAccount: wp.name, principal: wp.principal },
+              peer: { namespace: wp.namespace, serviceAccount: wp.serviceAccount, principal: wp.principal },
               scope: scopeOf(waypointScope(this.mesh.policies, wp, service), port.http ? "http" : "tcp"),
             },
           }
@@ -133,6 +133,26 @@ export class AccessEvaluator {
       this.identities.set(caller, id);
     }
     return id;
+  }
+
+  /**
+   * The destination ztunnel's decision for a caller that reaches the pods directly (their IP, not the Service's),
+   * which skips a service waypoint (ztunnel outbound.rs L569-609): behind a waypoint, the pods' own policies
+   * must refuse everyone but the waypoint, or this is a way around it.
+   */
+  bypassingWaypoint(caller: Caller, target: Target): Decision {
+    const p = this.prepare(target);
+    const { name, peer } = this.identity(caller);
+    if (p.backends.length === 0)
+      return { source: name, destination: p.name, verdict: "allow", enforcedBy: "none", decidedBy: [] };
+    const z = this.ztunnel(p, peer);
+    return {
+      source: name,
+      destination: p.name,
+      verdict: z.allow ? "allow" : "deny",
+      enforcedBy: "ztunnel",
+      decidedBy: z.decidedBy,
+    };
   }
 
   decide(caller: Caller, target: Target, request?: HttpRequest): Decision {

@@ -8,7 +8,8 @@ export interface LintWarning {
   readonly message: string;
 }
 
-const enforcedByZtunnel = (p: Policy) => (p.action === "ALLOW" || p.action === "DENY") && p.targetRefs.length === 0;
+const enforcedByZtunnel = (p: Policy) =>
+  (p.action === "ALLOW" || p.action === "DENY") && !p.dryRun && p.targetRefs.length === 0;
 
 /** Policies and Services that do not do what they look like, in the order of the manifests. */
 export function lintMesh(ev: AccessEvaluator): LintWarning[] {
@@ -17,6 +18,16 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
   const warn = (object: string, message: string) => warnings.push({ object, message });
 
   for (const p of mesh.policies) {
+    if (p.action === "CUSTOM")
+      warn(
+        `AuthorizationPolicy ${p.id}`,
+        `CUSTOM: ${p.targetRefs.length > 0 ? "the waypoint asks the external authorizer, whose answer no manifest holds; the evaluator leaves it out" : "ztunnel does not enforce CUSTOM (istiod authorization.go L412-424), and without targetRefs no waypoint does"}`,
+      );
+    if (p.selector !== undefined && Object.keys(p.selector).length === 0)
+      warn(
+        `AuthorizationPolicy ${p.id}`,
+        "its selector names no label: istiod attaches selector policies by their labels, and whether an empty one selects every pod or none is not settled here (the evaluator reads none); name the labels, or drop the selector for the whole namespace",
+      );
     // HTTP fields where ztunnel enforces: istiod's handleRule drops the ALLOW rule, or the fields of the DENY rule.
     if (enforcedByZtunnel(p))
       p.rules.forEach((rule, i) => {
@@ -60,7 +71,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
       warn(`Service ${svc.namespace}/${svc.name}`, `${svc.waypointProblem}: its traffic goes to the pods directly`);
     const wp = svc.waypoint;
     if (!wp) continue;
-    const peer = { namespace: wp.namespace, serviceAccount: wp.name, principal: wp.principal };
+    const peer = { namespace: wp.namespace, serviceAccount: wp.serviceAccount, principal: wp.principal };
     for (const backend of svc.backends.filter((b) => b.inMesh)) {
       const policies = ztunnelScope(mesh.policies, backend);
       for (const port of svc.ports) {

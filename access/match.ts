@@ -1,13 +1,14 @@
 /**
  * Istio's string patterns, as AuthorizationPolicy fields use them (principals, namespaces, paths, hosts): `*`
- * alone matches anything, `prefix*` a prefix, `*suffix` a suffix, anything else exactly. ztunnel reads them the
- * same way (istio/ztunnel src/rbac.rs, `StringMatch`); the waypoint gets them as Envoy string matchers
+ * alone matches any non-empty value, `*suffix` a suffix, `prefix*` a prefix (a leading `*` is read first),
+ * anything else exactly (istiod authorization.go L604-627). ztunnel reads them the same way (istio/ztunnel src/rbac.rs, `StringMatch`); the waypoint gets them as Envoy string matchers
  * (istio/istio pilot/pkg/security/authz/matcher/string.go). Hosts are compared case-insensitively.
  */
 export function istioMatch(pattern: string, value: string): boolean {
-  if (pattern === "*") return true;
-  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
+  // `*` alone is presence: any non-empty value. A leading `*` is read first, so `*x*` is the suffix `x*`.
+  if (pattern === "*") return value !== "";
   if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
   return pattern === value;
 }
 

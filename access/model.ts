@@ -26,6 +26,8 @@ export interface Waypoint {
   /** `istio.io/waypoint-for`: which traffic it takes (`service` when unset). */
   readonly trafficType: string;
   readonly principal: string;
+  /** The waypoint's own service account. */
+  readonly serviceAccount: string;
 }
 
 export interface ServicePort {
@@ -159,7 +161,9 @@ function readPolicy(o: Obj): Policy {
   const m = meta(o);
   const spec = obj(o.spec);
   const refs = [...arr(spec.targetRefs), ...(spec.targetRef === undefined ? [] : [spec.targetRef])];
-  const selector = spec.selector === undefined ? undefined : record(at(spec, "selector", "matchLabels"));
+  // `selector:` with no value is no selector (istiod reads a nil one as namespace-wide).
+  const selector =
+    spec.selector === undefined || spec.selector === null ? undefined : record(at(spec, "selector", "matchLabels"));
   const action = ACTIONS.find((a) => a === spec.action) ?? "ALLOW";
   return {
     id: `${m.namespace}/${m.name}`,
@@ -267,8 +271,10 @@ export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN
         namespace: m.namespace,
         name: m.name,
         trafficType: m.labels["istio.io/waypoint-for"] ?? "service",
-        // The waypoint's pods run as a service account named after the Gateway (deploymentcontroller.go).
-        principal: principalOf(m.namespace, m.name, trustDomain),
+        // The waypoint's pods run as a service account named after the Gateway, unless an annotation names
+        // another (deploymentcontroller.go L493, L526; conversion.go L1599-1604).
+        serviceAccount: m.annotations["gateway.istio.io/service-account"] ?? m.name,
+        principal: principalOf(m.namespace, m.annotations["gateway.istio.io/service-account"] ?? m.name, trustDomain),
       };
     });
   const services = all

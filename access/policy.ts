@@ -74,8 +74,9 @@ function or(preds: readonly Pred[]): Pred {
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.length > 0 ? v.map((x) => String(x)) : undefined;
 
-/** Ports as istiod sends them to ztunnel: numbers up to 65535; a named or bad port is dropped. */
-const validPorts = (v: string[]) => v.filter((p) => /^\d+$/.test(p) && Number(p) <= 65535);
+/** Ports as both proxies parse them: numbers up to 65535 (`08080` is 8080); a named or bad port is left out. */
+const validPorts = (v: string[]) =>
+  v.filter((p) => /^\d+$/.test(p) && Number(p) <= 65535).map((p) => String(Number(p)));
 
 /**
  * Positive (any value matches) or negative (none does) over one field of the connection; a connection without
@@ -114,8 +115,9 @@ interface Ctx {
  * One `from`/`to` entry or `when` condition, from its L4 parts (fields ztunnel reads) and HTTP-only parts.
  * Without HTTP, an ALLOW rule with HTTP parts is dropped, and for ztunnel an entry with no L4 part is empty.
  */
-function entry(ctx: Ctx, l4: readonly (Pred | undefined)[], http: readonly (Pred | undefined)[]): Compiled {
-  const present = (xs: readonly (Pred | undefined)[]) => xs.filter((x): x is Pred => x !== undefined);
+function entry(ctx: Ctx, l4: readonly (Pred | "drop" | undefined)[], http: readonly (Pred | undefined)[]): Compiled {
+  const present = (xs: readonly (Pred | "drop" | undefined)[]) => xs.filter((x): x is Pred => typeof x === "function");
+  if (l4.includes("drop")) return "drop";
   if (ctx.mode !== "http") {
     if (ctx.action === "ALLOW" && present(http).length > 0) return "drop";
     const parts = present(l4);
@@ -132,16 +134,37 @@ const peerNamespace = (c: Connection) => c.peer?.namespace;
 const account = (c: Connection) => (c.peer ? `${c.peer.namespace}/${c.peer.serviceAccount}` : undefined);
 const port = (c: Connection) => String(c.port);
 
-/** A port list: at ztunnel a list with no valid port is dropped, as istiod drops them; a waypoint matches none. */
-function portField(ctx: Ctx, values: string[] | undefined, negated: boolean): Pred | undefined {
+/**
+ * A port list. A value that is no port number (`http`): istiod drops it for ztunnel (authorization.go
+ * L648-658); Envoy's builder fails on it, which drops an ALLOW rule and leaves a DENY rule without it (model.go
+ * L344-356). No value left: no condition.
+ */
+function portField(ctx: Ctx, values: string[] | undefined, negated: boolean): Pred | "drop" | undefined {
   if (values === undefined) return undefined;
   const valid = validPorts(values);
-  if (valid.length === 0) return ctx.mode === "ztunnel" ? undefined : negated ? ALWAYS : NEVER;
-  return known(valid, negated, port, true);
+  if (ctx.mode !== "ztunnel" && ctx.action === "ALLOW" && valid.length < values.length) return "drop";
+  return valid.length === 0 ? undefined : known(valid, negated, port, true);
+}
+
+/**
+ * A field ztunnel cannot see but Envoy can (the client's address, SNI, the source service account): HTTP-only
+ * for ztunnel (istiod's conversion drops it), an L4 field at a waypoint, TCP port or not (Envoy's generator.go).
+ * Returns where it goes: `[l4, http]`.
+ */
+function envoyOnly(ctx: Ctx, pred: Pred | undefined): [Pred | undefined, Pred | undefined] {
+  return ctx.mode === "ztunnel" ? [undefined, pred] : [pred, undefined];
 }
 
 function source(ctx: Ctx, s: Obj): Compiled {
   const accounts = (v: unknown) => strings(v)?.map((a) => (a.includes("/") ? a : `${ctx.namespace}/${a}`));
+  const [remote, remoteHttp] = envoyOnly(
+    ctx,
+    opt(strings(s.remoteIpBlocks), () => unknown(false)),
+  );
+  const [notRemote, notRemoteHttp] = envoyOnly(
+    ctx,
+    opt(strings(s.notRemoteIpBlocks), () => unknown(true)),
+  );
   return entry(
     ctx,
     [
@@ -153,12 +176,14 @@ function source(ctx: Ctx, s: Obj): Compiled {
       opt(accounts(s.notServiceAccounts), (v) => known(v, true, account, true)),
       opt(strings(s.ipBlocks), () => unknown(false)),
       opt(strings(s.notIpBlocks), () => unknown(true)),
+      remote,
+      notRemote,
     ],
     [
       opt(strings(s.requestPrincipals), () => absentFromRequest(false)),
       opt(strings(s.notRequestPrincipals), () => absentFromRequest(true)),
-      opt(strings(s.remoteIpBlocks), () => absentFromRequest(false)),
-      opt(strings(s.notRemoteIpBlocks), () => absentFromRequest(true)),
+      remoteHttp,
+      notRemoteHttp,
     ],
   );
 }
@@ -183,13 +208,7 @@ function operation(ctx: Ctx, o: Obj): Compiled {
 }
 
 /** The `when` keys istiod converts for ztunnel; every other key is HTTP-only there. */
-export const L4_CONDITION_KEYS = [
-  "source.ip",
-  "source.namespace",
-  "source.principal",
-  "destination.ip",
-  "destination.port",
-];
+const L4_CONDITION_KEYS = ["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"];
 
 function condition(ctx: Ctx, c: Obj): Compiled {
   const values = strings(c.values);
@@ -220,9 +239,18 @@ function condition(ctx: Ctx, c: Obj): Compiled {
         both((_, n) => unknown(n)),
         [],
       );
+    case "remote.ip":
+    case "connection.sni": {
+      const preds = both((_, n) => unknown(n));
+      return ctx.mode === "ztunnel" ? entry(ctx, [], preds) : entry(ctx, preds, []);
+    }
+    case "source.serviceAccount": {
+      const accounts = (v: string[]) => v.map((a) => (a.includes("/") ? a : `${ctx.namespace}/${a}`));
+      const preds = both((v, n) => known(accounts(v), n, account, true));
+      return ctx.mode === "ztunnel" ? entry(ctx, [], preds) : entry(ctx, preds, []);
+    }
     default:
-      // remote.ip, connection.sni, request.headers[...], request.auth.*, experimental.*: HTTP only for ztunnel;
-      // a query's request has none of them.
+      // request.headers[...], request.auth.*, experimental.*: HTTP only; a query's request has none of them.
       return entry(
         ctx,
         [],
@@ -272,7 +300,7 @@ function compileRule(rule: Obj, ctx: Ctx): Pred {
 const compiledCache = new WeakMap<Policy, Partial<Record<Mode, Pred>>>();
 
 /** The policy as one proxy reads it: any of its rules matches; a policy without rules matches nothing. */
-export function compilePolicy(policy: Policy, mode: Mode): Pred {
+function compilePolicy(policy: Policy, mode: Mode): Pred {
   const cached = compiledCache.get(policy) ?? {};
   compiledCache.set(policy, cached);
   const ctx: Ctx = { action: policy.action, mode, namespace: policy.namespace };
@@ -316,7 +344,7 @@ export function ztunnelScope(policies: readonly Policy[], w: Workload): Policy[]
 }
 
 /** What a policy's targetRefs attach it to at a waypoint: the Gateway, a Service that uses it, or every waypoint. */
-export function attachesTo(p: Policy, waypoint: Waypoint, service: Service): boolean {
+function attachesTo(p: Policy, waypoint: Waypoint, service: Service): boolean {
   return p.targetRefs.some(
     (r) =>
       (r.kind === "Gateway" &&

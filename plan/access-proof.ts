@@ -38,8 +38,14 @@ function probeRequests(rule: AllowRule): HttpRequest[] {
   const methods = rule.methods ?? ["GET"];
   const paths = (rule.paths ?? ["/"]).map(pathIn);
   const inside = methods.flatMap((method) => paths.map((path) => ({ method, path })));
-  const otherMethod = ["DELETE", "PATCH", "GET", "POST"].find((m) => !methods.includes(m))!;
-  return [...inside, { method: otherMethod, path: paths[0] }, { method: methods[0], path: "/mesh-lab-access-probe" }];
+  const otherMethod = ["DELETE", "PATCH", "GET", "POST", "PUT", "HEAD", "OPTIONS", "TRACE", "CONNECT"].find(
+    (m) => !methods.includes(m),
+  );
+  return [
+    ...inside,
+    ...(otherMethod === undefined ? [] : [{ method: otherMethod, path: paths[0] }]),
+    { method: methods[0], path: "/mesh-lab-access-probe" },
+  ];
 }
 
 /** Who the check calls from: every app's accounts, each namespace's `default`, waypoints, allowFrom's callers, an outsider. */
@@ -99,8 +105,17 @@ export function accessProblems(settings: MeshSettings, objects: readonly Planned
   for (const t of ev.targets()) {
     const app = appOf.get(`${t.service.namespace}/${t.service.name}`);
     if (app === undefined) continue;
+    const waypoint = hasWaypoint(settings, app) ? `${app.namespace}/${WAYPOINT_NAME}` : undefined;
     for (const c of callers) {
       check(app, c, t);
+      // Behind a waypoint, a caller that dials the pods' IP skips it: their ztunnel must refuse all but the waypoint.
+      if (waypoint !== undefined && `${c.namespace}/${c.serviceAccount}` !== waypoint) {
+        const d = ev.bypassingWaypoint(c, t);
+        if (d.verdict !== "deny")
+          problems.push(
+            `${describe(d)}, to the pods' address (skipping the waypoint): only the waypoint may reach them, but the planned policies allow it at the ztunnel (${d.decidedBy.join(", ") || "no policy"})`,
+          );
+      }
       const httpRules = app.allowFrom.filter((r) => admits(r, c) && (r.methods !== undefined || r.paths !== undefined));
       for (const rule of httpRules) for (const request of probeRequests(rule)) check(app, c, t, request);
     }

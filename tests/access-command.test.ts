@@ -64,6 +64,12 @@ describe("npm run access, as a process", function () {
     runs.nothing = access("--manifests", "mesh.yaml", "--query", "web/web -> nope.api:80");
     runs.lint = access("--manifests", "head", "--lint");
     runs.diff = access("--diff", "mesh.yaml", "head");
+    fs.writeFileSync(
+      path.join(dir, "open.yaml"),
+      yaml([...basics(), policy("api", "get", { rules: [{ to: [{ operation: { methods: ["GET"] } }] }] })]),
+    );
+    runs.lintWarns = access("--manifests", "open.yaml", "--lint");
+    runs.unknownOption = access("--manifests", "mesh.yaml", "--matrix");
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -105,6 +111,35 @@ describe("npm run access, as a process", function () {
     const lint = await runs.lint;
     assert.strictEqual(lint.status, 0, lint.stdout + lint.stderr);
     assert.match(lint.stdout, /^0 warning\(s\)$/m);
+  });
+
+  it("--lint exits 1 when it warns; an unknown option exits 2", async () => {
+    const lint = await runs.lintWarns;
+    assert.strictEqual(lint.status, 1, lint.stderr);
+    assert.match(lint.stdout, /^warning: AuthorizationPolicy api\/get: rules\[0\] has HTTP fields \(methods\)/m);
+    assert.match(lint.stdout, /^1 warning\(s\)$/m);
+    const unknown = await runs.unknownOption;
+    assert.strictEqual(unknown.status, 2);
+    assert.match(unknown.stderr, /npm run access: Unknown option '--matrix'/);
+  });
+
+  it("reads kind: List items, and principals in the trust domain --trust-domain names", () => {
+    const list = path.join(dir, "list.yaml");
+    const allowPrincipal = policy("api", "p", {
+      rules: [{ from: [{ source: { principals: ["mesh.example/ns/web/sa/web"] } }] }],
+    });
+    fs.writeFileSync(list, stringify({ apiVersion: "v1", kind: "List", items: [...basics(), allowPrincipal] }));
+    const query = (...extra: string[]) => {
+      let out = "";
+      const code = runAccess(["--manifests", list, "--query", "web/web -> api.api:80", ...extra], {
+        out: { write: (t) => void (out += t) },
+        err: { write: () => undefined },
+      });
+      assert.strictEqual(code, 0);
+      return out;
+    };
+    assert.match(query(), /: deny \(ztunnel; api\/p\)/);
+    assert.match(query("--trust-domain", "mesh.example"), /: allow \(ztunnel; api\/p\)/);
   });
 
   it("--diff lists the pairs whose verdict changes", async () => {

@@ -83,4 +83,21 @@ describe("access lint", () => {
       "Service api/api: uses waypoint api/gone, which is not a Gateway of class istio-waypoint here: its traffic goes to the pods directly",
     ]);
   });
+
+  it("warns of CUSTOM policies and empty selectors, and not of dry-run policies, which nothing enforces", () => {
+    assert.deepStrictEqual(
+      lint([...basics(), policy("api", "ext", { action: "CUSTOM", provider: { name: "opa" }, rules: [{}] })]),
+      [
+        "AuthorizationPolicy api/ext: CUSTOM: ztunnel does not enforce CUSTOM (istiod authorization.go L412-424), and without targetRefs no waypoint does",
+      ],
+    );
+    assert.match(lint([...basics(), policy("api", "p", { selector: {} })]).join("\n"), /its selector names no label/);
+    const dry = policy(
+      "api",
+      "p",
+      { rules: [{ to: [{ operation: { methods: ["GET"] } }] }] },
+      { "istio.io/dry-run": "true" },
+    );
+    assert.deepStrictEqual(lint([...basics(), dry]), []);
+  });
 });

@@ -90,16 +90,61 @@ describe("the access proof of a plan (buildPlan)", () => {
     );
   });
 
-  it("catches an HTTP rule on a ztunnel-enforced policy: istiod drops it, the caller is refused", () => {
-    const http = [{ ...WEB, allowFrom: [{ from: "client", methods: ["GET"] }] }, CLIENT];
-    const { settings, objects } = planned(http);
-    const atZtunnel = { action: "ALLOW", rules: [{ ...fromClient, to: [{ operation: { methods: ["GET"] } }] }] };
-    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", atZtunnel));
+  it("catches an HTTP rule on a ztunnel-enforced policy: istiod drops the rule, the caller is refused", () => {
+    const { settings, objects } = planned([WEB, CLIENT], { waypoints: "false" });
+    const http = { action: "ALLOW", rules: [{ ...fromClient, to: [{ operation: { methods: ["GET"] } }] }] };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", http));
     assert.ok(
       problems.includes(
-        "client/client -> web.web:8080 GET /: allowFrom admits it (decided by the waypoint), but the planned policies deny it at the waypoint (web/waypoint-deny-all)",
+        "client/client -> web.web:8080: allowFrom admits it (decided by the ztunnel), but the planned policies deny it at the ztunnel (web/deny-all, web/allow-from-client)",
       ),
       problems.join("\n"),
+    );
+    // The same rule without its HTTP field passes: the field is what ztunnel drops.
+    assert.deepStrictEqual(
+      accessProblems(settings, withPolicy(objects, "web-allow-from-client", { action: "ALLOW", rules: [fromClient] })),
+      [],
+    );
+  });
+
+  it("catches a way around the waypoint: a pod-level allow lets the caller dial the pods' address", () => {
+    const { settings, objects } = planned([{ ...WEB, allowFrom: [{ from: "client", methods: ["GET"] }] }, CLIENT]);
+    const podLevel = { ...objects.find((o) => o.name === "web-allow-waypoint")!, name: "web-pod-allow" };
+    const opened = [
+      ...objects,
+      {
+        ...podLevel,
+        manifest: {
+          ...podLevel.manifest,
+          metadata: { ...podLevel.manifest.metadata, name: "pod-allow" },
+          spec: { action: "ALLOW", rules: [fromClient] },
+        } as PlannedObject["manifest"],
+      },
+    ];
+    const bypass = (who: string) =>
+      `${who} -> web.web:8080, to the pods' address (skipping the waypoint): only the waypoint may reach them, but the planned policies allow it at the ztunnel (web/pod-allow)`;
+    assert.deepStrictEqual(accessProblems(settings, opened), [bypass("client/default"), bypass("client/client")]);
+  });
+
+  it("probes an HTTP rule that names every method with its paths only", () => {
+    const every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
+    const { settings, objects } = planned([
+      { ...WEB, allowFrom: [{ from: "client", methods: every, paths: ["/api/*"] }] },
+      CLIENT,
+    ]);
+    assert.deepStrictEqual(accessProblems(settings, objects), []);
+    const anyPath = {
+      targetRefs: [WAYPOINT_REF],
+      action: "ALLOW",
+      rules: [{ ...fromClient, to: [{ operation: { methods: every } }] }],
+    };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", anyPath));
+    assert.deepStrictEqual(
+      problems.map((p) => p.split(":")[0] + ":" + p.split(":")[1]),
+      [
+        "client/default -> web.web:8080 GET /mesh-lab-access-probe",
+        "client/client -> web.web:8080 GET /mesh-lab-access-probe",
+      ],
     );
   });
 

@@ -57,7 +57,20 @@ describe("access: through a waypoint", () => {
           })
         : o,
     );
-    assert.strictEqual(decide(other, Q).enforcedBy, "ztunnel");
+    assert.strictEqual(brief(decide(other, Q)), "deny ztunnel [api/deny-all api/allow-waypoint]");
+    // gateway.istio.io/service-account names another account (deploymentcontroller.go L493, L526).
+    const annotated = other.map((o) =>
+      o.kind === "Gateway"
+        ? {
+            ...o,
+            metadata: {
+              ...(o.metadata as object),
+              annotations: { "gateway.istio.io/service-account": "waypoint-istio" },
+            },
+          }
+        : o,
+    );
+    assert.strictEqual(brief(decide(annotated, Q)), "allow waypoint [api/allow-web]");
   });
 
   it("enforces only targetRefs policies: a selector or namespace policy never applies at a waypoint (policyattachment.go:L139-149)", () => {
@@ -176,5 +189,70 @@ describe("access: through a waypoint", () => {
       o.kind === "Namespace" && (o.metadata as { name: string }).name === "web" ? namespace("web", {}) : o,
     );
     assert.strictEqual(brief(decide(objects, Q)), "deny ztunnel [api/deny-all api/allow-waypoint]");
+  });
+
+  it("reads at the waypoint what ztunnel cannot: the source service account, the client address, SNI (generator.go)", () => {
+    const bySa = policy("api", "allow-web", {
+      ...TO_WAYPOINT,
+      rules: [{ when: [{ key: "source.serviceAccount", values: ["web/web"] }] }],
+    });
+    assert.strictEqual(brief(decide(behindWaypoint(bySa), Q)), "allow waypoint [api/allow-web]");
+    // A DENY of an address range or a server name denies what it names, which no manifest does: nobody here.
+    for (const deny of [
+      { from: [{ source: { remoteIpBlocks: ["203.0.113.0/24"] } }] },
+      { when: [{ key: "connection.sni", values: ["evil.example"] }] },
+    ]) {
+      // On a TCP port, where Envoy's builder would drop an HTTP-only field and deny everyone.
+      const objects = behindWaypoint(
+        allowWeb(),
+        policy("api", "d", { ...TO_WAYPOINT, action: "DENY", rules: [deny] }),
+      ).map((o) =>
+        o.kind === "Service" ? service("api", "api", { ports: [{ name: "tcp", port: 80, targetPort: 8080 }] }) : o,
+      );
+      assert.strictEqual(decide(objects, Q).verdict, "allow", JSON.stringify(deny));
+    }
+  });
+
+  it("drops an ALLOW rule with a port that is no number, and a DENY keeps the rule without it (model.go:L344-356)", () => {
+    assert.strictEqual(
+      decide(behindWaypoint(allowWeb({ to: [{ operation: { ports: ["http", "80"] } }] })), Q, GET).verdict,
+      "deny",
+    );
+    const deny = policy("api", "d", {
+      ...TO_WAYPOINT,
+      action: "DENY",
+      rules: [{ to: [{ operation: { ports: ["http"] } }] }],
+    });
+    assert.strictEqual(brief(decide(behindWaypoint(allowWeb(), deny), Q, GET)), "deny waypoint [api/d]");
+  });
+
+  it("uses another namespace's waypoint with istio.io/use-waypoint-namespace beside the label (waypoints.go:L196-213)", () => {
+    const objects = [
+      ...basics().map((o) =>
+        o.kind === "Service"
+          ? service("api", "api", {
+              labels: { "istio.io/use-waypoint": "shared", "istio.io/use-waypoint-namespace": "gw" },
+            })
+          : o,
+      ),
+      namespace("gw"),
+      waypoint("gw", "shared"),
+      policy("gw", "no", {
+        targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "shared" }],
+        action: "DENY",
+        rules: [{}],
+      }),
+    ];
+    assert.strictEqual(brief(decide(objects, Q)), "deny waypoint [gw/no]");
+  });
+
+  it("reads a port that names no protocol as HTTP, and one named tcp-... as TCP", () => {
+    const get = allowWeb({ to: [{ operation: { methods: ["GET"] } }] });
+    const withPort = (p: Record<string, unknown>) =>
+      behindWaypoint(get).map((o) =>
+        o.kind === "Service" ? service("api", "api", { ports: [{ port: 80, targetPort: 8080, ...p }] }) : o,
+      );
+    assert.strictEqual(decide(withPort({}), Q, GET).verdict, "allow");
+    assert.strictEqual(decide(withPort({ name: "tcp-api" }), Q, GET).verdict, "deny");
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { AccessEvaluator } from "../access/evaluate";
+import { readMesh } from "../access/model";
 import { basics, brief, decide, deployment, namespace, policy, service, TO_WAYPOINT } from "./support/access-mesh";
 
 // What the destination's ztunnel decides. Each case pins the lines of istio/istio 1.28.0 (istiod's conversion,
@@ -181,5 +183,41 @@ describe("access: the destination ztunnel", () => {
       decide([...chartOnly, policy("api", "x", { selector: { matchLabels: { app: "api" } } })], Q).verdict,
       "deny",
     );
+  });
+
+  it("reads `selector:` with no value as no selector, namespace-wide (authorization.go:L405-406)", () => {
+    assert.strictEqual(decide([...basics(), policy("api", "p", { selector: null })], Q).verdict, "deny");
+  });
+
+  it("parses ports as numbers: 08080 is 8080", () => {
+    const objects = [...basics(), policy("api", "p", { rules: [{ to: [{ operation: { ports: ["08080"] } }] }] })];
+    assert.strictEqual(decide(objects, Q).verdict, "allow");
+  });
+
+  it("allows a caller only when every workload behind the Service lets it in: a request may land on any pod", () => {
+    const two = [...basics(), deployment("api", "api-canary", { sa: "api", labels: { app: "api", track: "canary" } })];
+    const canaryOnly = policy("api", "canary", { selector: { matchLabels: { track: "canary" } } });
+    assert.strictEqual(brief(decide([...two, canaryOnly], Q)), "deny ztunnel [api/canary]");
+    assert.strictEqual(decide(two, Q).verdict, "allow");
+  });
+
+  it("leaves a pod with a sidecar to the sidecar: outside the ambient mesh (enablement_selector.go:L76-89)", () => {
+    const injected = [
+      ...basics().filter((o) => o.kind !== "Namespace" || (o.metadata as { name: string }).name !== "api"),
+      namespace("api", { "istio.io/dataplane-mode": "ambient", "istio-injection": "enabled" }),
+      policy("api", "deny-all", {}),
+    ];
+    assert.strictEqual(decide(injected, Q).enforcedBy, "none");
+  });
+
+  it("counts a service account once as a caller, as the mesh sees it when some of its pods are in it", () => {
+    const objects = [
+      ...basics(),
+      namespace("mixed", {}),
+      deployment("mixed", "out", { sa: "shared" }),
+      deployment("mixed", "in", { sa: "shared", labels: { "istio.io/dataplane-mode": "ambient" } }),
+    ];
+    const callers = new AccessEvaluator(readMesh(objects)).callers().filter((c) => c.namespace === "mixed");
+    assert.deepStrictEqual(callers, [{ namespace: "mixed", serviceAccount: "shared", inMesh: true }]);
   });
 });
