@@ -1,5 +1,16 @@
-import { Mesh, principalOf, Service, ServicePort, targetPortOf, Workload } from "./model";
-import { Connection, Peer, proxyVerdict, ProxyVerdict, Scope, scopeOf, waypointScope, ztunnelScope } from "./policy";
+import { Mesh, Policy, principalOf, ROOT_NAMESPACE, Service, ServicePort, targetPortOf, Workload } from "./model";
+import {
+  Connection,
+  identitiesNamed,
+  NamedIdentities,
+  Peer,
+  proxyVerdict,
+  ProxyVerdict,
+  Scope,
+  scopeOf,
+  waypointScope,
+  ztunnelScope,
+} from "./policy";
 
 /** A caller: its namespace and service account, and whether its pods are in the ambient mesh. */
 export interface Caller {
@@ -62,7 +73,16 @@ export class AccessEvaluator {
   private readonly prepared = new Map<Target, Prepared>();
   private readonly identities = new WeakMap<Caller, { readonly name: string; readonly peer: Peer | undefined }>();
 
-  constructor(readonly mesh: Mesh) {}
+  /** Policies by namespace: a proxy only ever looks at its own namespace's, the Service's and the root's. */
+  private readonly policiesIn = new Map<string, Policy[]>();
+
+  constructor(readonly mesh: Mesh) {
+    for (const p of mesh.policies) this.policiesIn.set(p.namespace, [...(this.policiesIn.get(p.namespace) ?? []), p]);
+  }
+
+  private near(...namespaces: string[]): Policy[] {
+    return [...new Set([...namespaces, ROOT_NAMESPACE])].flatMap((ns) => this.policiesIn.get(ns) ?? []);
+  }
 
   /** Every Service port of the mesh, in the order of the manifests. */
   targets(): Target[] {
@@ -95,7 +115,10 @@ export class AccessEvaluator {
         ? {
             waypoint: {
               peer: { namespace: wp.namespace, serviceAccount: wp.serviceAccount, principal: wp.principal },
-              scope: scopeOf(waypointScope(this.mesh.policies, wp, service), port.http ? "http" : "tcp"),
+              scope: scopeOf(
+                waypointScope(this.near(wp.namespace, service.namespace), wp, service),
+                port.http ? "http" : "tcp",
+              ),
             },
           }
         : {}),
@@ -103,7 +126,7 @@ export class AccessEvaluator {
         .filter((w) => w.inMesh)
         .map((workload) => ({
           workload,
-          scope: scopeOf(ztunnelScope(this.mesh.policies, workload), "ztunnel"),
+          scope: scopeOf(ztunnelScope(this.near(workload.namespace), workload), "ztunnel"),
           port: targetPortOf(port, workload),
         })),
     };
@@ -133,6 +156,16 @@ export class AccessEvaluator {
       this.identities.set(caller, id);
     }
     return id;
+  }
+
+  /**
+   * The caller identities the policies judging this target name, or undefined when one is a pattern. Callers it
+   * names none of are judged alike: checking one of them stands for all, which keeps a check of every caller
+   * against every Service linear in practice.
+   */
+  identitiesNamed(target: Target): NamedIdentities | undefined {
+    const p = this.prepare(target);
+    return identitiesNamed([...(p.waypoint?.scope.policies ?? []), ...p.backends.flatMap((b) => b.scope.policies)]);
   }
 
   /**

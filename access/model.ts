@@ -204,7 +204,7 @@ function readWorkload(o: Obj, pod: unknown, namespaces: ReadonlyMap<string, Labe
 
 function readService(
   o: Obj,
-  workloads: readonly Workload[],
+  workloads: ReadonlyMap<string, readonly Workload[]>,
   namespaces: ReadonlyMap<string, Labels>,
   waypoints: readonly Waypoint[],
 ): Service | undefined {
@@ -212,7 +212,7 @@ function readService(
   const selector = record(at(o, "spec", "selector"));
   if (at(o, "spec", "type") === "ExternalName" || Object.keys(selector).length === 0) return undefined;
   const nsLabels = namespaces.get(m.namespace) ?? {};
-  let backends = workloads.filter((w) => w.namespace === m.namespace && labelsMatch(selector, w.labels));
+  let backends = (workloads.get(m.namespace) ?? []).filter((w) => labelsMatch(selector, w.labels));
   // Pods the manifests do not hold (a chart's): assumed to carry the selector's labels and the default account.
   if (backends.length === 0)
     backends = [
@@ -263,6 +263,8 @@ export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN
     const pod = podTemplate(o);
     if (pod !== undefined) workloads.push(readWorkload(o, pod, namespaces));
   }
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
   const waypoints: Waypoint[] = all
     .filter((o) => o.kind === "Gateway" && at(o, "spec", "gatewayClassName") === "istio-waypoint")
     .map((o) => {
@@ -279,7 +281,7 @@ export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN
     });
   const services = all
     .filter((o) => o.kind === "Service")
-    .flatMap((o) => readService(o, workloads, namespaces, waypoints) ?? []);
+    .flatMap((o) => readService(o, byNamespace, namespaces, waypoints) ?? []);
   const policies = all
     .filter((o) => o.kind === "AuthorizationPolicy" && (str(o.apiVersion) ?? "").startsWith("security.istio.io/"))
     .map(readPolicy);

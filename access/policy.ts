@@ -371,6 +371,7 @@ export interface ProxyVerdict {
 
 /** The policies one proxy enforces for one destination, compiled, DENY and ALLOW apart. */
 export interface Scope {
+  readonly policies: readonly Policy[];
   readonly denies: readonly { readonly id: string; readonly match: Pred }[];
   readonly allows: readonly { readonly id: string; readonly match: Pred }[];
   readonly allowIds: readonly string[];
@@ -380,7 +381,7 @@ export function scopeOf(policies: readonly Policy[], mode: Mode): Scope {
   const compiled = (action: Action) =>
     policies.filter((p) => p.action === action).map((p) => ({ id: p.id, match: compilePolicy(p, mode) }));
   const allows = compiled("ALLOW");
-  return { denies: compiled("DENY"), allows, allowIds: allows.map((a) => a.id) };
+  return { policies, denies: compiled("DENY"), allows, allowIds: allows.map((a) => a.id) };
 }
 
 const NONE: readonly string[] = [];
@@ -400,4 +401,52 @@ export function proxyVerdict(scope: Scope, conn: Connection): ProxyVerdict {
   for (const a of scope.allows) if (a.match(conn) !== NO) (matched ??= []).push(a.id);
   if (matched) return { allow: true, decidedBy: matched };
   return { allow: false, decidedBy: scope.allowIds };
+}
+
+/** The caller identities policies name: namespaces, principals and `namespace/account`s, exact. */
+export interface NamedIdentities {
+  readonly namespaces: ReadonlySet<string>;
+  readonly principals: ReadonlySet<string>;
+  readonly accounts: ReadonlySet<string>;
+}
+
+/**
+ * Every caller identity the policies name, or undefined when one is a pattern (`*`): then a caller they do not
+ * name may still match one. A caller none of them names is judged like any other such caller.
+ */
+export function identitiesNamed(policies: readonly Policy[]): NamedIdentities | undefined {
+  const namespaces = new Set<string>();
+  const principals = new Set<string>();
+  const accounts = new Set<string>();
+  const add = (into: Set<string>, values: unknown, qualify?: string) => {
+    for (const v of strings(values) ?? []) into.add(qualify !== undefined && !v.includes("/") ? `${qualify}/${v}` : v);
+  };
+  for (const p of policies)
+    for (const rule of p.rules) {
+      for (const f of arr(rule.from)) {
+        const src = obj(at(f, "source"));
+        add(principals, src.principals);
+        add(principals, src.notPrincipals);
+        add(namespaces, src.namespaces);
+        add(namespaces, src.notNamespaces);
+        add(accounts, src.serviceAccounts, p.namespace);
+        add(accounts, src.notServiceAccounts, p.namespace);
+      }
+      for (const c of arr(rule.when)) {
+        const key = str(at(c, "key"));
+        const into =
+          key === "source.principal"
+            ? principals
+            : key === "source.namespace"
+              ? namespaces
+              : key === "source.serviceAccount"
+                ? accounts
+                : undefined;
+        if (into === undefined) continue;
+        add(into, at(c, "values"), into === accounts ? p.namespace : undefined);
+        add(into, at(c, "notValues"), into === accounts ? p.namespace : undefined);
+      }
+    }
+  const exact = [...namespaces, ...principals, ...accounts].every((v) => !v.includes("*"));
+  return exact ? { namespaces, principals, accounts } : undefined;
 }

@@ -1,7 +1,7 @@
 import { MeshSettings } from "../config/schema";
 import { AccessEvaluator, callerName, targetName } from "../access/evaluate";
 import { readMesh } from "../access/model";
-import { callersOf } from "./access-proof";
+import { callersOf, callersToCheck } from "./access-proof";
 
 /**
  * The cluster's access matrix for gitops/README.md, computed by the access evaluator from the planned objects (not
@@ -13,20 +13,21 @@ export function accessMapMarkdown(settings: MeshSettings, manifests: readonly un
   const ev = new AccessEvaluator(readMesh(manifests, settings.trustDomain));
   const callers = callersOf(settings);
   const rows = ev.targets().map((t) => {
-    const decisions = callers.map((c) => ev.decide(c, t));
+    // Callers the policies do not name are judged as the outsider is: one decision stands for all of them.
+    const checked = callersToCheck(ev, t, callers, []);
+    const decisions = checked.map((c) => ev.decide(c, t));
     const allowed = decisions.filter((d) => d.verdict === "allow");
-    const who =
-      allowed.length === 0
-        ? "nobody"
-        : allowed
-            .map((d) => `\`${d.source}\` (${d.decidedBy.map((p) => `\`${p}\``).join(", ") || "no policy"})`)
-            .join("<br>");
+    const others = callers.all.length - checked.length;
+    const outsiderAllowed = allowed.some((d) => d.source === callerName(callers.outsider));
+    const who = allowed.map((d) => `\`${d.source}\` (${d.decidedBy.map((p) => `\`${p}\``).join(", ") || "no policy"})`);
+    if (outsiderAllowed && others > 0) who.push(`${others} other caller(s), as \`${callerName(callers.outsider)}\``);
     const proxy = t.service.waypoint
       ? `waypoint \`${t.service.waypoint.namespace}/${t.service.waypoint.name}\``
       : "ztunnel";
-    return `| \`${targetName(t)}\` | ${who} | ${proxy} | ${decisions.length - allowed.length} |`;
+    const denied = callers.all.length - allowed.length - (outsiderAllowed ? others : 0);
+    return `| \`${targetName(t)}\` | ${who.length === 0 ? "nobody" : who.join("<br>")} | ${proxy} | ${denied} |`;
   });
-  const checked = callers.map((c) => `\`${callerName(c)}\``).join(", ");
+  const checked = callers.all.map((c) => `\`${callerName(c)}\``).join(", ");
   return `### ${settings.clusterName}
 
 ${rows.length === 0 ? "No Service: nothing to reach." : `| Destination | Allowed callers (by policy) | Decided by | Denied callers |\n| --- | --- | --- | ---: |\n${rows.join("\n")}`}

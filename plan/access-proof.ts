@@ -3,9 +3,9 @@ import { AppSettings } from "../config/parse-apps";
 import { hasWaypoint } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { MeshSettings } from "../config/schema";
-import { AccessEvaluator, Caller, Decision, HttpRequest, Target } from "../access/evaluate";
+import { AccessEvaluator, Caller, callerName, Decision, HttpRequest, Target } from "../access/evaluate";
 import { istioMatch } from "../access/match";
-import { readMesh } from "../access/model";
+import { principalOf, readMesh } from "../access/model";
 import { WAYPOINT_NAME } from "./specs/marks";
 import { PlannedObject } from "./types";
 
@@ -49,7 +49,7 @@ function probeRequests(rule: AllowRule): HttpRequest[] {
 }
 
 /** Who the check calls from: every app's accounts, each namespace's `default`, waypoints, allowFrom's callers, an outsider. */
-export function callersOf(settings: MeshSettings): Caller[] {
+export function callersOf(settings: MeshSettings): Callers {
   const found = new Map<string, Caller>();
   const add = (namespace: string, serviceAccount: string) =>
     found.set(`${namespace}/${serviceAccount}`, { namespace, serviceAccount, inMesh: true });
@@ -65,7 +65,61 @@ export function callersOf(settings: MeshSettings): Caller[] {
   for (let i = 2; namespaces.has(outsider) || found.has(`${outsider}/default`); i++)
     outsider = `mesh-lab-outsider-${i}`;
   add(outsider, "default");
-  return [...found.values()];
+  return indexCallers([...found.values()], found.get(`${outsider}/default`)!, settings.trustDomain);
+}
+
+/** The callers the check uses, and one that no policy of mesh-lab's names, which stands for every such caller. */
+export interface Callers {
+  readonly all: readonly Caller[];
+  readonly outsider: Caller;
+  /** Callers by namespace, by `namespace/account` and by principal, to find those a policy names. */
+  readonly byNamespace: ReadonlyMap<string, readonly Caller[]>;
+  readonly byAccount: ReadonlyMap<string, Caller>;
+  readonly byPrincipal: ReadonlyMap<string, Caller>;
+  /** Each caller's place in `all`. */
+  readonly order: ReadonlyMap<Caller, number>;
+}
+
+function indexCallers(all: readonly Caller[], outsider: Caller, trustDomain: string): Callers {
+  const byNamespace = new Map<string, Caller[]>();
+  const byAccount = new Map<string, Caller>();
+  const byPrincipal = new Map<string, Caller>();
+  for (const c of all) {
+    byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
+    byAccount.set(`${c.namespace}/${c.serviceAccount}`, c);
+    byPrincipal.set(principalOf(c.namespace, c.serviceAccount, trustDomain), c);
+  }
+  return { all, outsider, byNamespace, byAccount, byPrincipal, order: new Map(all.map((c, i) => [c, i])) };
+}
+
+/**
+ * The callers a Service port's check needs. When the policies judging it name only exact identities, a caller
+ * they do not name is judged as the outsider is (both match the same fields), so the check takes the callers the
+ * policies name, those `allowFrom` admits, and the outsider for all the others: linear in apps, not quadratic.
+ * Otherwise (a `*` pattern, or the outsider named), every caller.
+ */
+export function callersToCheck(
+  ev: AccessEvaluator,
+  t: Target,
+  callers: Callers,
+  rules: readonly AllowRule[],
+): Caller[] {
+  const named = ev.identitiesNamed(t);
+  if (named === undefined) return [...callers.all];
+  const picked = new Set<Caller>([callers.outsider]);
+  const pick = (c: Caller | undefined) => c !== undefined && picked.add(c);
+  for (const ns of named.namespaces) for (const c of callers.byNamespace.get(ns) ?? []) pick(c);
+  for (const a of named.accounts) pick(callers.byAccount.get(a));
+  for (const p of named.principals) pick(callers.byPrincipal.get(p));
+  const outsider = callers.outsider;
+  if (named.namespaces.has(outsider.namespace) || named.accounts.has(callerName(outsider))) return [...callers.all];
+  if (named.principals.has(principalOf(outsider.namespace, outsider.serviceAccount, ev.mesh.trustDomain)))
+    return [...callers.all];
+  for (const r of rules)
+    if (r.serviceAccount === undefined) for (const c of callers.byNamespace.get(r.namespace) ?? []) pick(c);
+    else pick(callers.byAccount.get(`${r.namespace}/${r.serviceAccount}`));
+  // In the order of `all`, so messages come out the same whichever way a caller was picked.
+  return [...picked].sort((x, y) => callers.order.get(x)! - callers.order.get(y)!);
 }
 
 function describe(d: Decision): string {
@@ -98,15 +152,16 @@ export function accessProblems(settings: MeshSettings, objects: readonly Planned
     if ((d.verdict === "allow") === want && d.enforcedBy === proxy) return;
     const said = want ? `allowFrom admits it` : `no allowFrom entry of apps[${app.index}] admits it`;
     const by = d.decidedBy.length > 0 ? d.decidedBy.join(", ") : "no policy";
+    const every = c === callers.outsider ? " (and so every caller the policies do not name)" : "";
     problems.push(
-      `${describe(d)}: ${said} (decided by the ${proxy}), but the planned policies ${d.verdict} it at the ${d.enforcedBy} (${by})`,
+      `${describe(d)}${every}: ${said} (decided by the ${proxy}), but the planned policies ${d.verdict} it at the ${d.enforcedBy} (${by})`,
     );
   };
   for (const t of ev.targets()) {
     const app = appOf.get(`${t.service.namespace}/${t.service.name}`);
     if (app === undefined) continue;
     const waypoint = hasWaypoint(settings, app) ? `${app.namespace}/${WAYPOINT_NAME}` : undefined;
-    for (const c of callers) {
+    for (const c of callersToCheck(ev, t, callers, app.allowFrom)) {
       check(app, c, t);
       // Behind a waypoint, a caller that dials the pods' IP skips it: their ztunnel must refuse all but the waypoint.
       if (waypoint !== undefined && `${c.namespace}/${c.serviceAccount}` !== waypoint) {

@@ -168,15 +168,26 @@ describe("the access proof of a plan (buildPlan)", () => {
     const { calls: __, ...idle } = CLIENT;
     const { settings, objects } = planned([alone, idle]);
     const problems = accessProblems(settings, withPolicy(objects, "web-waypoint-deny-all", undefined));
+    // The waypoint's own account, which a policy names, and the outsider, which stands for every caller no policy
+    // names (client/client among them): each judged, each let in.
+    const verdict =
+      ": no allowFrom entry of apps[0] admits it (decided by the waypoint), but the planned policies allow it at the waypoint (no policy)";
+    assert.deepStrictEqual(problems, [
+      `web/waypoint -> web.web:8080${verdict}`,
+      `mesh-lab-outsider/default -> web.web:8080 (and so every caller the policies do not name)${verdict}`,
+    ]);
+  });
+
+  it("checks every caller when a policy names callers by a pattern: one it does not name may still match", () => {
+    const { settings, objects } = planned([WEB, CLIENT]);
+    const pattern = {
+      targetRefs: [WAYPOINT_REF],
+      action: "ALLOW",
+      rules: [{ from: [{ source: { namespaces: ["c*", "w*"] } }] }],
+    };
+    const problems = accessProblems(settings, withPolicy(objects, "web-allow-from-client", pattern));
     assert.ok(
-      problems.includes(
-        "client/client -> web.web:8080: no allowFrom entry of apps[0] admits it (decided by the waypoint), but the planned policies allow it at the waypoint (no policy)",
-      ),
-      problems.join("\n"),
-    );
-    // Every other identity too, down to a namespace no app has.
-    assert.ok(
-      problems.some((p) => p.startsWith("mesh-lab-outsider/default -> web.web:8080")),
+      problems.some((p) => p.startsWith("web/web -> web.web:8080: no allowFrom entry of apps[0] admits it")),
       problems.join("\n"),
     );
   });
