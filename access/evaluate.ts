@@ -64,9 +64,11 @@ interface Prepared {
 
 /**
  * Who can reach whom in one cluster, as Istio ambient decides it. A request to a Service with a waypoint goes
- * through it when the caller is in the mesh (its ztunnel sends it there); the waypoint judges the caller's
- * identity by the policies attached to it, then the destination's ztunnel judges the waypoint's identity by the
- * workload's own policies. Without a waypoint, or from outside the mesh, only the destination's ztunnel judges.
+ * through it when the caller is in the mesh (its ztunnel sends it there, ztunnel outbound.rs L459-503); the
+ * waypoint judges the caller's identity by the policies attached to it, on the Service port (outbound.rs L496),
+ * then the destination's ztunnel judges the waypoint's identity, the connection's TLS peer (inbound.rs
+ * L121-128), by the workload's own policies, on the pod's target port (inbound.rs L562-592). Without a waypoint,
+ * or from outside the mesh (no identity: inbound_passthrough.rs L144-155), only the destination's ztunnel judges.
  * docs/access.md gives each rule with the lines of istiod and ztunnel it comes from.
  */
 export class AccessEvaluator {

@@ -118,7 +118,8 @@ function podTemplate(o: Obj): unknown {
 
 /**
  * Captured by ztunnel: the pod or its namespace says `istio.io/dataplane-mode: ambient`, the pod does not say
- * `none`, and no sidecar is injected (a sidecar's pod is left to the sidecar).
+ * `none`, and no sidecar is injected (a sidecar's pod is left to the sidecar). istio-cni's defaults:
+ * manifests/charts/istio-cni/values.yaml L59-66, cni/pkg/util/enablement_selector.go L76-89 (1.28.0).
  */
 export function capturedByZtunnel(pod: Labels, namespace: Labels): boolean {
   const mode = pod["istio.io/dataplane-mode"];
@@ -291,7 +292,8 @@ export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN
 /**
  * The waypoint a Service's traffic goes through: the Service's `istio.io/use-waypoint` label, else its
  * namespace's; `none` on the Service opts it out. `istio.io/use-waypoint-namespace`, next to the label used, names
- * another namespace's waypoint.
+ * another namespace's waypoint. A label naming no Gateway, or one not for service traffic, means none: the
+ * traffic goes to the pods (ambient/waypoints.go L100-173, L196-213, L240-254).
  */
 function waypointOf(
   service: Labels,

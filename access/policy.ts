@@ -330,8 +330,10 @@ export function httpFieldsOf(rule: Obj): string[] {
 const enforced = (p: Policy) => (p.action === "ALLOW" || p.action === "DENY") && !p.dryRun;
 
 /**
- * The policies a workload's ztunnel enforces: no targetRefs (istiod gives ztunnel none of those), and in the root
- * namespace (every namespace) or the workload's own, with no selector or one that matches its pod labels.
+ * The policies a workload's ztunnel enforces: no targetRefs (istiod gives ztunnel none of those, authorization.go
+ * L398-402), ALLOW or DENY and not dry-run (L412-424; policies.go L171-174), and in the root namespace (every
+ * namespace) or the workload's own, with no selector or one whose labels the pod has (authorization.go L404-411;
+ * workloads.go L1017-1018; ztunnel state.rs L544-563).
  */
 export function ztunnelScope(policies: readonly Policy[], w: Workload): Policy[] {
   return policies.filter(
@@ -343,7 +345,11 @@ export function ztunnelScope(policies: readonly Policy[], w: Workload): Policy[]
   );
 }
 
-/** What a policy's targetRefs attach it to at a waypoint: the Gateway, a Service that uses it, or every waypoint. */
+/**
+ * What a policy's targetRefs attach it to at a waypoint: the Gateway (from its namespace), a Service that uses it
+ * (from the Service's), or every waypoint (the GatewayClass, from the root namespace). No targetRefs, no waypoint
+ * (istio/istio pilot/pkg/model/policyattachment.go L139-197).
+ */
 function attachesTo(p: Policy, waypoint: Waypoint, service: Service): boolean {
   return p.targetRefs.some(
     (r) =>
@@ -387,8 +393,8 @@ export function scopeOf(policies: readonly Policy[], mode: Mode): Scope {
 const NONE: readonly string[] = [];
 
 /**
- * One proxy's decision, in the order both apply (ztunnel src/state.rs, assert_rbac; Envoy's DENY filter before
- * its ALLOW filter): a matching DENY denies; else, with no ALLOW policy, allow; else allow only when an ALLOW
+ * One proxy's decision, in the order both apply (ztunnel src/state.rs L573-604, assert_rbac; Envoy's DENY filter
+ * before its ALLOW filter): a matching DENY denies; else, with no ALLOW policy, allow; else allow only when an ALLOW
  * policy matches. `decidedBy`: the matching DENY policies, the matching ALLOW ones, or, for a caller no ALLOW
  * policy lets in, every ALLOW policy in scope.
  */
