@@ -3,14 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubeManifest, PlannedObject } from "../plan/types";
 import { registerPlanned } from "./register";
 import { DeployMarks, NO_MARKS } from "./deploy-marks";
+import type { ClusterCheck } from "./mesh-cluster";
 
 export interface MeshAppArgs {
   /** The app's objects from the plan, in registration order. */
   readonly objects: readonly PlannedObject[];
   /** The stack's Kubernetes provider; every child is created through it. */
   readonly provider: k8s.Provider;
-  /** Resolves once the cluster is known to be the stack's own; the namespace, and so everything, waits for it. @default - no wait */
-  readonly clusterVerified?: pulumi.Input<pulumi.Resource[]>;
+  /** The cluster check; the namespace, and so everything, waits for it to pass. @default - no wait */
+  readonly clusterVerified?: ClusterCheck;
   /** Deploy-only annotations (adoption, waiting for the waypoint). @default - none, as the render needs */
   readonly marks?: DeployMarks;
 }
@@ -41,8 +42,10 @@ export class MeshApp extends pulumi.ComponentResource {
     for (const o of args.objects) {
       const after = o.dependsOn.map((d) => registered.get(d)!);
       // The plan's roots (the namespace) wait for the cluster check; everything else waits for them.
-      const dependsOn = o.dependsOn.length === 0 ? args.clusterVerified : after;
-      const resource = registerPlanned(o, marks, { parent: this, provider: args.provider, dependsOn });
+      const root = o.dependsOn.length === 0;
+      const dependsOn = root ? args.clusterVerified?.after : after;
+      const gate = root ? args.clusterVerified?.passed : undefined;
+      const resource = registerPlanned(o, marks, { parent: this, provider: args.provider, dependsOn }, gate);
       registered.set(o.name, resource);
       if (o.manifest.kind === "Namespace") namespace = resource as k8s.core.v1.Namespace;
       if (o.manifest.kind === "Service") service = resource as k8s.core.v1.Service;

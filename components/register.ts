@@ -43,13 +43,24 @@ export function registerManifest(
 /**
  * Registers one object of the plan: its logical name, the run's deploy-only marks, and `retainOnDelete` for what
  * the plan keeps (namespaces and workloads outlive their removal from config). The one way both components do it.
+ * With a `gate` (the cluster check), nothing is registered until it resolves, and nothing if it rejects.
  */
 export function registerPlanned(
   o: PlannedObject,
   marks: DeployMarks,
   opts: pulumi.CustomResourceOptions,
+  gate?: pulumi.Output<unknown>,
 ): pulumi.CustomResource {
-  return registerManifest(o.name, withDeployMarks(o.manifest, marks), {
+  const manifest = withDeployMarks(o.manifest, marks);
+  // Gated: the object's name is known only once `gate` resolves, so it is not registered before, nor if it rejects.
+  const gated =
+    gate === undefined
+      ? manifest
+      : sdkArgs<KubeManifest>({
+          ...manifest,
+          metadata: { ...manifest.metadata, name: gate.apply(() => manifest.metadata.name) },
+        });
+  return registerManifest(o.name, gated, {
     ...opts,
     ...(o.keep ? { retainOnDelete: true } : {}),
   });
