@@ -8,7 +8,7 @@ import { allPairs, decisionLine, Sink, writeJson, writeMatrix } from "./output";
 import { parseQuery, Query } from "./query";
 
 export const USAGE = `usage: npm run access -- --manifests PATH [--query "NS/SA -> SERVICE.NS:PORT [METHOD PATH]"]... [--json] [--trust-domain TD]
-       npm run access -- --manifests PATH --lint
+       npm run access -- --manifests PATH --lint [--json]
        npm run access -- --diff BASE HEAD [--json]
 PATH: a YAML file, a kustomization directory (built with kubectl kustomize), or a directory of YAML files.
 TD: the mesh's trust domain (default cluster.local).
