@@ -70,10 +70,14 @@ export function installedIdentityProblems(settings: MeshSettings, values: Readon
 /** Thrown before anything is applied when a stack points at a cluster that is not the one it declares. */
 export class WrongClusterError extends Error {
   constructor(stack: string, problems: readonly string[]) {
-    super(
+    const text =
       `stack "${stack}" refuses to deploy to this cluster:\n  - ${problems.join("\n  - ")}\n` +
-        `Fix mesh-lab:kubeContext in Pulumi.${stack}.yaml, or the cluster's declared name/network if they are wrong.`,
-    );
+      `Fix mesh-lab:kubeContext in Pulumi.${stack}.yaml, or the cluster's declared name/network if they are wrong.`;
+    super(text);
     this.name = "WrongClusterError";
+    // Every object gated on the check fails with this one error, and the SDK prefixes the message of the error it
+    // serialises (runtime/rpc.js: 'error serializing property "metadata": ...'), once per object: the message
+    // stays the one the user needs to read.
+    Object.defineProperty(this, "message", { get: () => text, set: () => undefined, enumerable: false });
   }
 }

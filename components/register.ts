@@ -52,13 +52,15 @@ export function registerPlanned(
   gate?: pulumi.Output<unknown>,
 ): pulumi.CustomResource {
   const manifest = withDeployMarks(o.manifest, marks);
-  // Gated: the object's name is known only once `gate` resolves, so it is not registered before, nor if it rejects.
+  // Gated: the object's labels (every planned object has some) are known only once `gate` resolves, so it is not
+  // registered before, nor if it rejects. Labels, not the name: were the gate unknown on a preview, an unknown
+  // name would show every object as replaced (metadata.name forces a new object); unknown labels as updated.
   const gated =
     gate === undefined
       ? manifest
       : sdkArgs<KubeManifest>({
           ...manifest,
-          metadata: { ...manifest.metadata, name: gate.apply(() => manifest.metadata.name) },
+          metadata: { ...manifest.metadata, labels: gate.apply(() => manifest.metadata.labels) },
         });
   return registerManifest(o.name, gated, {
     ...opts,

@@ -60,7 +60,7 @@ describe("the right cluster, always", () => {
     assert.strictEqual((failed.cause as Error).name, "WrongClusterError");
     assert.match(
       (failed.cause as Error).message,
-      /stack "cluster-1" refuses to deploy to this cluster:\n {2}- kube context "k3d-cluster-1" reaches Istio cluster "cluster-2", but mesh-lab:clusterName is "cluster-1"/,
+      /^stack "cluster-1" refuses to deploy to this cluster:\n {2}- kube context "k3d-cluster-1" reaches Istio cluster "cluster-2", but mesh-lab:clusterName is "cluster-1"/,
     );
     assert.ok(
       (failed.cause as Error).message.endsWith(
