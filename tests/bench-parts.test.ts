@@ -2,11 +2,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { fleetApps, writeFleet } from "../bench/fleet";
+import { buildPlan } from "../plan/mesh-plan";
 import { parseSettings } from "../config/parse-settings";
 import { listStacks, loadStackConfig } from "../config/project-files";
 import { naturalSort } from "../config/natural-order";
-import { SAMPLE } from "./support/stacks";
+import { ROOT, SAMPLE } from "./support/stacks";
 
 describe("bench parts (the instrument, not its numbers)", () => {
   it("generates fleet stacks that are valid config, each its own cluster, with the apps asked for", () => {
@@ -37,5 +39,30 @@ describe("bench parts (the instrument, not its numbers)", () => {
         ["client-0", ["server-0"]],
       ],
     );
+  });
+
+  it("times the program only after every planned object is registered (bench/program.ts, one run)", function () {
+    this.timeout(60_000);
+    const r = spawnSync(
+      process.execPath,
+      ["--require", "tsx/cjs", path.join(ROOT, "bench", "program.ts"), "--one", "4"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    assert.strictEqual(r.status, 0, r.stderr);
+    const [plan, program, answered] = r.stdout.trim().split(" ").map(Number);
+    assert.ok(plan > 0 && program > 0, r.stdout);
+    const planned = buildPlan(
+      parseSettings("bench", {
+        "mesh-lab:kubeContext": "k3d-bench",
+        "mesh-lab:clusterName": "bench",
+        "mesh-lab:network": "network1",
+        "mesh-lab:apps": JSON.stringify(fleetApps(4, 1)),
+      }),
+    ).objects.length;
+    // Every planned object, plus the provider, the two cluster reads and the components.
+    assert.ok(answered > planned + 3, `${answered} answered, ${planned} planned`);
   });
 });
