@@ -48,7 +48,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
         if (svc === undefined)
           warn(
             `AuthorizationPolicy ${p.id}`,
-            `targetRefs names Service ${p.namespace}/${ref.name}, which is not in the manifests: the policy applies nowhere`,
+            `targetRefs names Service ${p.namespace}/${ref.name}, which is not a Service with a selector in the manifests: the policy applies nowhere`,
           );
         else if (svc.waypoint === undefined)
           warn(
@@ -86,8 +86,9 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
       for (const p of policies) {
         const namesCallers = p.rules.some((r) => Array.isArray(r.from) && r.from.length > 0);
         if (p.action !== "ALLOW" || !namesCallers) continue;
-        const port = targetPortOf(svc.ports[0] ?? { port: 0, targetPort: 0, http: false }, backend);
-        if (policyMatch(p, { peer, port }, "ztunnel") === 0)
+        // On none of the Service's ports does the waypoint get in by this policy.
+        const ports = svc.ports.map((sp) => targetPortOf(sp, backend));
+        if (ports.length > 0 && ports.every((port) => policyMatch(p, { peer, port }, "ztunnel") === 0))
           warn(
             `AuthorizationPolicy ${p.id}`,
             `selects ${backend.kind} ${backend.namespace}/${backend.name}, behind waypoint ${wp.namespace}/${wp.name}: ztunnel sees the waypoint's identity there, never the callers this policy names, so it allows none of them. Attach it to the waypoint with targetRefs`,

@@ -74,6 +74,43 @@ describe("access lint", () => {
     );
   });
 
+  it("warns of targetRefs to a Service the manifests do not hold, and judges a caller check on every port", () => {
+    assert.deepStrictEqual(
+      lint([
+        ...basics(),
+        policy("api", "p", { targetRefs: [{ group: "", kind: "Service", name: "gone" }], rules: [{}] }),
+      ]),
+      [
+        "AuthorizationPolicy api/p: targetRefs names Service api/gone, which is not a Service with a selector in the manifests: the policy applies nowhere",
+      ],
+    );
+    // A pod-level allow that lets the waypoint in on the second port only is not a caller check that blocks it.
+    const twoPorts = behindWaypoint(
+      policy("api", "wp-on-9090", {
+        selector: { matchLabels: { app: "api" } },
+        rules: [
+          {
+            from: [{ source: { principals: ["cluster.local/ns/api/sa/waypoint"] } }],
+            to: [{ operation: { ports: ["9090"] } }],
+          },
+        ],
+      }),
+    ).map((o) =>
+      o.kind === "Service"
+        ? service("api", "api", {
+            ports: [
+              { name: "http", port: 80, targetPort: 8080 },
+              { name: "http-admin", port: 90, targetPort: 9090 },
+            ],
+          })
+        : o,
+    );
+    assert.ok(
+      !lint(twoPorts).some((w) => w.startsWith("AuthorizationPolicy api/wp-on-9090: selects")),
+      lint(twoPorts).join("\n"),
+    );
+  });
+
   it("warns of a Service whose waypoint label names no waypoint: its traffic goes to the pods directly", () => {
     const objects = [
       ...basics().filter((o) => o.kind !== "Service"),
