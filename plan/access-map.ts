@@ -27,7 +27,11 @@ export function accessMapMarkdown(settings: MeshSettings, manifests: readonly un
     const denied = callers.all.length - allowed.length - (outsiderAllowed ? others : 0);
     return `| \`${targetName(t)}\` | ${who.length === 0 ? "nobody" : who.join("<br>")} | ${proxy} | ${denied} |`;
   });
-  const checked = callers.all.map((c) => `\`${callerName(c)}\``).join(", ");
+  // Named one by one while the list stays readable; a large mesh gets the count.
+  const checked =
+    callers.all.length <= 20
+      ? callers.all.map((c) => `\`${callerName(c)}\``).join(", ")
+      : `${callers.all.length} (every app's service accounts, each app namespace's \`default\`, the waypoints, the callers \`allowFrom\` names, and \`${callerName(callers.outsider)}\`)`;
   return `### ${settings.clusterName}
 
 ${rows.length === 0 ? "No Service: nothing to reach." : `| Destination | Allowed callers (by policy) | Decided by | Denied callers |\n| --- | --- | --- | ---: |\n${rows.join("\n")}`}

@@ -38,4 +38,13 @@ describe("the access matrix of a cluster (gitops/README.md)", () => {
       /^Callers checked: `web\/web`, `web\/default`, `web\/waypoint`, `client\/client`, `client\/default`, `mesh-lab-outsider\/default`\.$/m,
     );
   });
+
+  it("counts the callers it checked, rather than naming them, in a large mesh", () => {
+    const apps = Array.from({ length: 12 }, (_, i) => ({ ...WEB, name: `web-${i}`, allowFrom: ["client"] }));
+    const text = map([...apps, { ...CLIENT, calls: ["web-0"] }]);
+    assert.match(
+      text,
+      /^Callers checked: 38 \(every app's service accounts, .* and `mesh-lab-outsider\/default`\)\.$/m,
+    );
+  });
 });
