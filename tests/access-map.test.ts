@@ -42,9 +42,10 @@ describe("the access matrix of a cluster (gitops/README.md)", () => {
   it("counts the callers it checked, rather than naming them, in a large mesh", () => {
     const apps = Array.from({ length: 12 }, (_, i) => ({ ...WEB, name: `web-${i}`, allowFrom: ["client"] }));
     const text = map([...apps, { ...CLIENT, calls: ["web-0"] }]);
+    // 12 apps x (account, default, waypoint), the client's account and default, and the outsider.
     assert.match(
       text,
-      /^Callers checked: 38 \(every app's service accounts, .* and `mesh-lab-outsider\/default`\)\.$/m,
+      /^Callers checked: 39 \(every app's service accounts, .* and `mesh-lab-outsider\/default`\)\.$/m,
     );
   });
 });
