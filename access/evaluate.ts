@@ -11,6 +11,7 @@ import {
   waypointScope,
   ztunnelScope,
 } from "./policy";
+import { groupBy } from "./match";
 
 /** A caller: its namespace and service account, and whether its pods are in the ambient mesh. */
 export interface Caller {
@@ -76,10 +77,10 @@ export class AccessEvaluator {
   private readonly identities = new WeakMap<Caller, { readonly name: string; readonly peer: Peer | undefined }>();
 
   /** Policies by namespace: a proxy only ever looks at its own namespace's, the Service's and the root's. */
-  private readonly policiesIn = new Map<string, Policy[]>();
+  private readonly policiesIn: ReadonlyMap<string, readonly Policy[]>;
 
   constructor(readonly mesh: Mesh) {
-    for (const p of mesh.policies) this.policiesIn.set(p.namespace, [...(this.policiesIn.get(p.namespace) ?? []), p]);
+    this.policiesIn = groupBy(mesh.policies, (p) => p.namespace);
   }
 
   private near(...namespaces: string[]): Policy[] {

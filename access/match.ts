@@ -18,3 +18,15 @@ export const anyMatch = (patterns: readonly string[], value: string) => patterns
 export function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
+
+/** Items by a key, each group in the items' order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

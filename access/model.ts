@@ -1,4 +1,4 @@
-import { labelsMatch } from "./match";
+import { groupBy, labelsMatch } from "./match";
 
 /** Istio's defaults the evaluator assumes: the root namespace and the trust domain of a default install. */
 export const ROOT_NAMESPACE = "istio-system";
@@ -264,8 +264,7 @@ export function readMesh(objects: readonly unknown[], trustDomain = TRUST_DOMAIN
     const pod = podTemplate(o);
     if (pod !== undefined) workloads.push(readWorkload(o, pod, namespaces));
   }
-  const byNamespace = new Map<string, Workload[]>();
-  for (const w of workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
+  const byNamespace = groupBy(workloads, (w) => w.namespace);
   const waypoints: Waypoint[] = all
     .filter((o) => o.kind === "Gateway" && at(o, "spec", "gatewayClassName") === "istio-waypoint")
     .map((o) => {

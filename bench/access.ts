@@ -3,27 +3,25 @@
 // (what `npm run render` and `pulumi up` pay per stack), and `npm run access -- --manifests FILE --json` as a
 // whole process, with its peak memory. Medians; the last column is the time per million pairs, flat when the
 // cost grows linearly with pairs.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AccessEvaluator } from "../access/evaluate";
 import { readMesh } from "../access/model";
 import { accessMesh, accessMeshYaml } from "./access-mesh";
+import { flag as flagOf, median, runOnce } from "./measure";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const flag = (name: string, fallback: string) => flagOf(args, name, fallback);
 const RUNS = Number(flag("--runs", "5"));
 const SIZES = flag("--sizes", "100,300,1000").split(",").map(Number);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs is "${flag("--runs", "")}"; expected an integer >= 1`);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 2))
   throw new Error(`--sizes is "${flag("--sizes", "")}"; expected integers >= 2, comma-separated`);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-bench-access-"));
 process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
-const gnuTime = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 /** The whole L4 matrix, evaluated in this process; seconds. */
 function evaluate(objects: readonly unknown[]): number {
@@ -37,24 +35,12 @@ function evaluate(objects: readonly unknown[]): number {
 }
 
 /** `npm run access -- --manifests file --json` as a process, output discarded; seconds and peak RSS in MB. */
-function command(file: string): { seconds: number; mb?: number } {
-  const argv = [
-    process.execPath,
-    "--require",
-    "tsx/cjs",
-    path.join(ROOT, "scripts", "access.ts"),
-    "--manifests",
-    file,
-    "--json",
-  ];
-  const full = gnuTime ? [gnuTime, "-f", "%M", ...argv] : argv;
-  const start = process.hrtime.bigint();
-  const r = spawnSync(full[0], full.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`npm run access exited ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`);
-  const kb = gnuTime ? Number(r.stderr.trim().split("\n").pop()) : NaN;
-  return { seconds, ...(Number.isFinite(kb) ? { mb: kb / 1024 } : {}) };
-}
+const command = (file: string) =>
+  runOnce(
+    [process.execPath, "--require", "tsx/cjs", path.join(ROOT, "scripts", "access.ts"), "--manifests", file, "--json"],
+    ROOT,
+    true,
+  );
 
 console.log(`${RUNS} runs per row after one warm-up, medians. ${os.cpus().length} cores.\n`);
 console.log("| tenants (pairs) | what | median s | peak MB | s per 10^6 pairs |\n| --- | --- | ---: | ---: | ---: |");
@@ -79,6 +65,6 @@ for (const n of SIZES) {
     `| ${n} (${pairs.toLocaleString("en")}) | evaluation of the L4 matrix, in process | ${e.toFixed(2)} | | ${perMillion(e)} |`,
   );
   console.log(
-    `| ${n} (${pairs.toLocaleString("en")}) | \`npm run access -- --manifests FILE --json\` | ${c.toFixed(2)} | ${mb} | ${perMillion(c)} |`,
+    `| ${n} (${pairs.toLocaleString("en")}) | \`npm run access -- --manifests FILE --json\` (its node process) | ${c.toFixed(2)} | ${mb} | ${perMillion(c)} |`,
   );
 }

@@ -11,9 +11,10 @@ import { meshProgram } from "../components/mesh-program";
 import { parseSettings } from "../config/parse-settings";
 import { buildPlan } from "../plan/mesh-plan";
 import { fleetApps } from "./fleet";
+import { flag as flagOf, median } from "./measure";
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const flag = (name: string, fallback: string) => flagOf(args, name, fallback);
 
 /** The stack's cluster as the program reads it: an istiod and an istio-system that say they are this cluster. */
 class ClusterMocks implements pulumi.runtime.Mocks {
@@ -73,8 +74,6 @@ async function one(apps: number): Promise<void> {
   }
   console.log(`${plan} ${Number(process.hrtime.bigint() - start) / 1e9} ${mocks.answered}`);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 function main(): void {
   const runs = Number(flag("--runs", "3"));

@@ -1,17 +1,17 @@
 // npm run bench [-- --runs N] [-- --stacks 2,50,200]: mesh-lab's render against cdk8s synthesizing the same
 // objects, on this repository and on generated fleets. Every row is a whole process, timed from outside; rows of
 // one group run in turn (A B A B ...) so that load on a shared machine hits them alike; medians are printed.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { listStacks } from "../config/project-files";
 import { writeFleet } from "./fleet";
+import { flag as flagOf, median, runOnce } from "./measure";
 import { writeOverlayObjects } from "./objects-json";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const flag = (name: string, fallback: string) => flagOf(args, name, fallback);
 const RUNS = Number(flag("--runs", "5"));
 const FLEETS = flag("--stacks", "2,50,200").split(",").map(Number);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs is "${flag("--runs", "")}"; expected an integer >= 1`);
@@ -37,15 +37,7 @@ interface Row {
 }
 
 /** Runs a command once; returns its wall time in seconds, or throws with its output when it fails. */
-function time(argv: string[]): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status ?? r.signal}:\n${r.stderr.slice(-4000)}`);
-  return seconds;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const time = (argv: string[]): number => runOnce(argv, ROOT).seconds;
 
 /** Times the rows of one group in turn; prints one Markdown row each, with the ratio to the group's last row. */
 function group(rows: Row[]): void {

@@ -4,7 +4,7 @@ import { hasWaypoint } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { MeshSettings } from "../config/schema";
 import { AccessEvaluator, Caller, callerName, Decision, HttpRequest, Target } from "../access/evaluate";
-import { istioMatch } from "../access/match";
+import { groupBy, istioMatch } from "../access/match";
 import { principalOf, readMesh } from "../access/model";
 import { WAYPOINT_NAME } from "./specs/marks";
 import { PlannedObject } from "./types";
@@ -81,15 +81,14 @@ export interface Callers {
 }
 
 function indexCallers(all: readonly Caller[], outsider: Caller, trustDomain: string): Callers {
-  const byNamespace = new Map<string, Caller[]>();
-  const byAccount = new Map<string, Caller>();
-  const byPrincipal = new Map<string, Caller>();
-  for (const c of all) {
-    byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
-    byAccount.set(`${c.namespace}/${c.serviceAccount}`, c);
-    byPrincipal.set(principalOf(c.namespace, c.serviceAccount, trustDomain), c);
-  }
-  return { all, outsider, byNamespace, byAccount, byPrincipal, order: new Map(all.map((c, i) => [c, i])) };
+  return {
+    all,
+    outsider,
+    byNamespace: groupBy(all, (c) => c.namespace),
+    byAccount: new Map(all.map((c) => [callerName(c), c])),
+    byPrincipal: new Map(all.map((c) => [principalOf(c.namespace, c.serviceAccount, trustDomain), c])),
+    order: new Map(all.map((c, i) => [c, i])),
+  };
 }
 
 /**
