@@ -4,11 +4,11 @@ import * as path from "path";
 import { Tree } from "./files";
 
 /**
- * The documents `kubectl kustomize clusters/<stack>` printed for exactly these inputs, kept (as JSON, which reads
+ * The documents the builds of a stack's units (`clusters/<stack>`, `tenants/<stack>/*`) printed for exactly these inputs, kept (as JSON, which reads
  * back an order of magnitude faster than YAML) so an unchanged overlay is not built again. `kubectl kustomize` of a local tree is a function of the files it reads and of the kubectl binary,
  * so the key is a SHA-256 over: the kubectl binary (real path, size, modification time), the stack, every file
- * of the tree outside `clusters/` (base/, apps/ and the rest: an overlay may read any of them), and the files
- * of `clusters/<stack>/`. Only another stack's overlay directory is left out, which no overlay references.
+ * of the tree outside `clusters/` and `tenants/` (base/, apps/ and the rest: a unit may read any of them), and the
+ * files of `clusters/<stack>/` and `tenants/<stack>/`. Only other stacks' units are left out, which no unit references.
  * Only what a build printed with exit status 0, and that matched its stack's plan, is kept (buildOverlays); a hit
  * is still compared with the stack's plan, exactly like a fresh build. Entries are `<dir>/<stack>/<key>.json`; a
  * stack keeps its `entriesPerStack` most recently stored or read builds (one by default: a render keeps the last
@@ -17,7 +17,7 @@ import { Tree } from "./files";
 export class BuildCache {
   private readonly shared: string;
   private readonly binary: string;
-  /** Each overlay's own files (`clusters/<stack>/...`), grouped once rather than filtered out of the tree per stack. */
+  /** Each stack's unit files (`clusters/<stack>/...`, `tenants/<stack>/...`), grouped once rather than filtered out of the tree per stack. */
   private readonly own = new Map<string, [string, string][]>();
 
   constructor(
@@ -28,11 +28,12 @@ export class BuildCache {
   ) {
     if (!Number.isInteger(entriesPerStack) || entriesPerStack < 1)
       throw new Error(`entriesPerStack is ${entriesPerStack}; expected an integer >= 1`);
-    this.shared = digest([...tree].filter(([rel]) => !rel.startsWith("clusters/")));
+    const own = (rel: string) => rel.startsWith("clusters/") || rel.startsWith("tenants/");
+    this.shared = digest([...tree].filter(([rel]) => !own(rel)));
     this.binary = binaryIdentity(kubectl);
     for (const [rel, content] of tree) {
       const parts = rel.split("/");
-      if (parts[0] !== "clusters" || parts.length < 3) continue;
+      if (!own(rel) || parts.length < 3) continue;
       const list = this.own.get(parts[1]) ?? [];
       list.push([rel, content]);
       this.own.set(parts[1], list);
@@ -43,7 +44,7 @@ export class BuildCache {
   key(stack: string): string {
     return createHash("sha256")
       .update(
-        `mesh-lab kustomize build v1\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`,
+        `mesh-lab kustomize build v2\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`,
       )
       .digest("hex");
   }

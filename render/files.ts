@@ -1,4 +1,5 @@
-import { Layout } from "./placement";
+import type { FluxObjects } from "./flux";
+import { Layout, Unit } from "./placement";
 import { groupOf, KubeObject, versionOf } from "./kube-object";
 import { QuoteCache, toYaml } from "./yaml";
 
@@ -25,11 +26,13 @@ function baseName(o: KubeObject, qualified: boolean): string {
  */
 export function fileNames(layout: Layout): Map<string, string> {
   const all = new Map<string, KubeObject>();
-  for (const o of layout.base) all.set(o.key, o);
-  for (const list of layout.apps.values()) for (const o of list) all.set(o.key, o);
+  for (const list of [...layout.base.values(), ...layout.apps.values()]) for (const o of list) all.set(o.key, o);
   for (const c of layout.clusters.values()) {
-    for (const o of [...c.objects, ...c.observability]) all.set(o.key, o);
-    for (const p of c.patches) all.set(p.target.key, p.target);
+    for (const o of c.observability) all.set(o.key, o);
+    for (const u of c.units) {
+      for (const o of u.objects) all.set(o.key, o);
+      for (const p of u.patches) all.set(p.target.key, p.target);
+    }
   }
   const buckets = new Map<string, string[]>();
   for (const o of all.values()) {
@@ -66,7 +69,7 @@ export function buildTree(
   layout: Layout,
   extra: {
     readonly argocd: ReadonlyMap<string, unknown>;
-    readonly flux?: ReadonlyMap<string, { readonly source: unknown; readonly sync: unknown }>;
+    readonly flux?: ReadonlyMap<string, FluxObjects>;
     readonly readme: string;
     readonly install?: ReadonlyMap<string, readonly KubeObject[]>;
   },
@@ -84,13 +87,18 @@ export function buildTree(
       }),
     );
   };
-  if (layout.base.length > 0)
-    layer("base", layout.base, "Mesh-wide objects every cluster has, the same everywhere up to the overlays' patches.");
+  for (const [app, objects] of layout.base) {
+    layer(
+      `base/${app}`,
+      objects,
+      `The ${app} app's namespace-wide objects, the same in every cluster up to a unit's patches.`,
+    );
+  }
   for (const [app, objects] of layout.apps) {
     layer(
       `apps/${app}`,
       objects,
-      `The ${app} app, in every cluster that runs it (the overlays that include this directory).`,
+      `The ${app} app, in every cluster that runs it (the units tenants/<stack>/${app} that include this directory).`,
     );
   }
   for (const [stack, c] of layout.clusters) {
@@ -101,34 +109,14 @@ export function buildTree(
         `The SLO rules and dashboard of ${stack} (mesh-lab:observability.deploy), included by clusters/${stack}.`,
       );
     }
-    const dir = `clusters/${stack}`;
-    for (const o of c.objects) files.set(`${dir}/${names.get(o.key)}`, manifestFile(o, quotes));
-    const patches = c.patches
-      .map((p) => {
-        const path = `patches/${names.get(p.target.key)}`;
-        files.set(
-          `${dir}/${path}`,
-          toYaml(p.ops, `${HEADER}\nWhat ${stack} has in place of the shared copy: a JSON patch (RFC 6902).`, {
-            quotes,
-          }),
-        );
-        return { path, target: patchTarget(p.target) };
-      })
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const resources = [
-      ...(c.base ? ["../../base"] : []),
-      ...c.apps.map((a) => `../../apps/${a}`),
-      ...(c.observability.length > 0 ? [`../../observability/${stack}`] : []),
-      ...c.objects.map((o) => names.get(o.key)!).sort(),
-    ];
-    const kustomization = { ...KUSTOMIZATION, resources, ...(patches.length > 0 ? { patches } : {}) };
-    const comment = `${HEADER}\nEverything stack ${stack} deploys: kubectl kustomize ${GITOPS_DIR}/${dir} is exactly what pulumi up -s ${stack} applies.`;
-    files.set(`${dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true, quotes }));
+    for (const u of c.units) writeUnit(files, u, names, quotes);
   }
   for (const [stack, app] of extra.argocd) files.set(`argocd/${stack}.yaml`, toYaml(app, HEADER, { quotes }));
   for (const [stack, f] of extra.flux ?? []) {
     files.set(`flux/${stack}/source.yaml`, toYaml(f.source, HEADER, { quotes }));
     files.set(`flux/${stack}/sync.yaml`, toYaml(f.sync, HEADER, { quotes }));
+    files.set(`flux/${stack}/tenants.yaml`, toYaml(f.tenants, HEADER, { quotes }));
+    for (const [app, k] of f.units) files.set(`flux/${stack}/tenants/${app}.yaml`, toYaml(k, HEADER, { quotes }));
   }
   for (const [stack, objects] of extra.install ?? []) {
     if (objects.length === 0) continue;
@@ -145,20 +133,52 @@ export function buildTree(
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A unit's own files, its patches and its `kustomization.yaml`, which lists what it includes, then its files. */
+function writeUnit(files: Map<string, string>, u: Unit, names: ReadonlyMap<string, string>, quotes: QuoteCache): void {
+  for (const o of u.objects) files.set(`${u.dir}/${names.get(o.key)}`, manifestFile(o, quotes));
+  const patches = u.patches
+    .map((p) => {
+      const path = `patches/${names.get(p.target.key)}`;
+      files.set(
+        `${u.dir}/${path}`,
+        toYaml(p.ops, `${HEADER}\nWhat ${u.stack} has in place of the shared copy: a JSON patch (RFC 6902).`, {
+          quotes,
+        }),
+      );
+      return { path, target: patchTarget(p.target) };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const up = u.dir
+    .split("/")
+    .map(() => "..")
+    .join("/");
+  const resources = [...u.includes.map((d) => `${up}/${d}`), ...u.objects.map((o) => names.get(o.key)!).sort()];
+  const kustomization = { ...KUSTOMIZATION, resources, ...(patches.length > 0 ? { patches } : {}) };
+  const what =
+    u.app === undefined
+      ? `What stack ${u.stack} deploys outside its tenants (tenants/${u.stack}/*: one unit per app).`
+      : `Everything of app ${u.app} that stack ${u.stack} deploys.`;
+  const comment = `${HEADER}\n${what} kubectl kustomize ${GITOPS_DIR}/${u.dir} is exactly what pulumi up -s ${u.stack} applies of it.`;
+  files.set(`${u.dir}/kustomization.yaml`, toYaml(kustomization, comment, { keepOrder: true, quotes }));
+}
+
 /** The part of the tree one stack's build reads, and its Application: what `--stack` writes and checks. */
 export function stackPart(layout: Layout, stack: string): (path: string) => boolean {
-  const c = layout.clusters.get(stack)!;
-  const prefixes = [
-    ...(c.base ? ["base/"] : []),
-    ...c.apps.map((a) => `apps/${a}/`),
+  // The shared directories its units include (base/<app>, apps/<app>, observability/<stack>) are two levels deep.
+  const shared = new Set(layout.clusters.get(stack)!.units.flatMap((u) => u.includes));
+  const own = [
     `clusters/${stack}/`,
+    `tenants/${stack}/`,
     `observability/${stack}/`,
     `install/${stack}/`,
     `flux/${stack}/`,
   ];
-  return (path) =>
-    path === "README.md" ||
-    path === `argocd/${stack}.yaml` ||
-    path === "argocd/applicationset.yaml" ||
-    prefixes.some((p) => path.startsWith(p));
+  const files = new Set([
+    "README.md",
+    `argocd/${stack}.yaml`,
+    `argocd/${stack}.tenants.yaml`,
+    "argocd/applicationset.yaml",
+    "argocd/applicationset.tenants.yaml",
+  ]);
+  return (path) => files.has(path) || shared.has(path.split("/", 2).join("/")) || own.some((p) => path.startsWith(p));
 }

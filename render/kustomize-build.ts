@@ -6,6 +6,7 @@ import { BuildCache } from "./build-cache";
 import { cleanupOnInterrupt } from "./interrupt";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
+import { unitDir } from "./placement";
 import { allDocuments, fingerprint } from "./yaml";
 
 /** The kubectl the build check runs: `$KUBECTL`, else `kubectl` on PATH; undefined when there is none. */
@@ -45,31 +46,47 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
   });
 }
 
-/** The differences between what an overlay builds to and what its stack plans. */
+/** The differences between what a stack's units build to, together, and what the stack plans. */
 export function buildDifferences(
   stack: string,
   built: readonly Record<string, unknown>[],
   objects: readonly KubeObject[],
 ): string[] {
-  const dir = `clusters/${stack}`;
   const builtPrints = built.map(fingerprint);
   const plannedPrints = objects.map((o) => fingerprint(o.manifest));
   const got = new Set(builtPrints);
   const want = new Set(plannedPrints);
   const problems = objects
     .filter((_, i) => !got.has(plannedPrints[i]))
-    .map((o) => `${dir} lacks ${describe(o)} as the program plans it`);
+    .map((o) => `${unitDir(stack, o.app)} lacks ${describe(o)} as the program plans it`);
   for (const [i, m] of built.entries()) {
     if (want.has(builtPrints[i])) continue;
     const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
     problems.push(
-      `${dir} has ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`,
+      `${stack}'s units have ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`,
     );
   }
   if (built.length !== objects.length)
-    problems.push(`${dir} builds ${built.length} objects; the program plans ${objects.length}`);
+    problems.push(`${stack}'s units build ${built.length} objects; the program plans ${objects.length}`);
   return problems;
 }
+
+/** The units of `stack` in `tree`: its cluster unit, then each tenant unit that has a kustomization.yaml. */
+export function unitsOf(tree: Tree, stack: string): string[] {
+  const prefix = `tenants/${stack}/`;
+  const tenants = [...tree.keys()]
+    .filter((rel) => rel.startsWith(prefix) && rel.endsWith("/kustomization.yaml"))
+    .map((rel) => rel.slice(0, -"/kustomization.yaml".length))
+    .filter((dir) => !dir.slice(prefix.length).includes("/"));
+  return [`clusters/${stack}`, ...tenants];
+}
+
+/**
+ * How many units one check build includes. Kustomize's cost grows faster than linearly with the objects of one
+ * build, and each kubectl process costs about 50 ms to start: builds of 40 units (a few hundred objects) keep both
+ * small (docs/performance.md).
+ */
+export const UNITS_PER_CHECK = 40;
 
 /** What building the overlays found, and how many came from the build cache rather than a kubectl process. */
 export interface BuildReport {
@@ -114,31 +131,68 @@ export async function buildOverlays(
     };
     try {
       await cleanupOnInterrupt(interrupted, async () => {
+        const root = path.join(scratch, "tree");
         for (const [rel, content] of tree) {
-          const file = path.join(scratch, ...rel.split("/"));
+          const file = path.join(root, ...rel.split("/"));
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, content);
         }
+        // Each stack's units in groups; a group is built as one kustomization that includes its units, which
+        // builds each unit as kustomize builds it alone and refuses an object that two units both hold.
+        const groups: { stack: number; units: string[] }[] = [];
+        for (const i of misses) {
+          const units = unitsOf(tree, stacks[i].stack);
+          for (let u = 0; u < units.length; u += UNITS_PER_CHECK)
+            groups.push({ stack: i, units: units.slice(u, u + UNITS_PER_CHECK) });
+        }
+        const docs = new Map<number, Record<string, unknown>[]>(misses.map((i) => [i, []]));
+        const failures = new Map<number, string[]>(misses.map((i) => [i, []]));
+        const build = (dir: string) =>
+          kustomize(kubectl, dir, running).then((out) => allDocuments(out) as Record<string, unknown>[]);
         let next = 0;
         const worker = async () => {
-          for (let m = next++; m < misses.length; m = next++) {
-            const i = misses[m];
-            const s = stacks[i];
+          for (let g = next++; g < groups.length; g = next++) {
+            const { stack, units } = groups[g];
+            const dir = path.join(scratch, "check", String(g));
+            fs.mkdirSync(dir, { recursive: true });
+            const resources = units.map((u) => path.relative(dir, path.join(root, u)).split(path.sep).join("/"));
+            fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));
             try {
-              const docs = allDocuments(
-                await kustomize(kubectl, path.join(scratch, "clusters", s.stack), running),
-              ) as Record<string, unknown>[];
-              results[i] = buildDifferences(s.stack, docs, s.objects);
-              // Kept only when it matches the plan: what a parse or planning bug read wrongly never outlives the bug.
-              if (results[i].length === 0) store(cache, s.stack, keys[i], docs);
+              docs.get(stack)!.push(...(await build(dir)));
             } catch (e) {
-              results[i] = [`clusters/${s.stack} does not build with ${kubectl} kustomize: ${(e as Error).message}`];
+              // Which unit: each one alone, so the message names it.
+              const alone = await Promise.all(
+                units.map((u) =>
+                  build(path.join(root, u)).then(
+                    () => undefined,
+                    (err: Error) => `${u} does not build with ${kubectl} kustomize: ${err.message}`,
+                  ),
+                ),
+              );
+              const named = alone.filter((m): m is string => m !== undefined);
+              failures
+                .get(stack)!
+                .push(
+                  ...(named.length > 0
+                    ? named
+                    : [`${units.join(", ")} do not build together with ${kubectl} kustomize: ${(e as Error).message}`]),
+                );
             }
           }
         };
         await Promise.all(
-          Array.from({ length: Math.min(misses.length, Math.max(4, os.availableParallelism() * 4)) }, worker),
+          Array.from({ length: Math.min(groups.length, Math.max(4, os.availableParallelism() * 2)) }, worker),
         );
+        for (const i of misses) {
+          const s = stacks[i];
+          if (failures.get(i)!.length > 0) {
+            results[i] = failures.get(i)!;
+            continue;
+          }
+          results[i] = buildDifferences(s.stack, docs.get(i)!, s.objects);
+          // Kept only when it matches the plan: what a parse or planning bug read wrongly never outlives the bug.
+          if (results[i].length === 0) store(cache, s.stack, keys[i], docs.get(i)!);
+        }
       });
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });

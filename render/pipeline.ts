@@ -3,7 +3,7 @@ import { listStacks } from "../config/project-files";
 import { observedCluster } from "../plan/observability/observed";
 import { meshMapMarkdown } from "../plan/observability/plan";
 import { accessMapMarkdown } from "../plan/access-map";
-import { argoApplication } from "./argocd";
+import { argoApplication, argoCentralTenantsApplicationSet, argoTenantsApplicationSet } from "./argocd";
 import { argoApplicationSet } from "./argocd-applicationset";
 import { fluxObjects } from "./flux";
 import { ConfigProblems, RenderError } from "./errors";
@@ -27,13 +27,19 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
   const layout = planLayout(stacks);
   const uses = (s: PlannedStack, engine: GitOpsEngine) => s.settings.gitopsEngines.includes(engine);
   const argoStacks = stacks.filter((s) => uses(s, "argocd"));
+  const tenants = (stack: string) => layout.clusters.get(stack)!.units.flatMap((u) => (u.app ? [u.app] : []));
+  unitNameProblems(stacks, tenants);
+  // Keyed by file: argocd/<key>.yaml.
   const argocd = new Map<string, Record<string, unknown>>(
-    argoStacks.map((s) => [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)]),
+    argoStacks.flatMap((s) => [
+      [s.stack, argoApplication(s.stack, s.settings.gitopsRepoUrl)],
+      [`${s.stack}.tenants`, argoTenantsApplicationSet(s.stack, s.settings.gitopsRepoUrl)],
+    ]),
   );
   const flux = new Map(
     stacks
       .filter((s) => uses(s, "flux"))
-      .map((s) => [s.stack, fluxObjects(s.stack, s.settings.gitopsRepoUrl, s.settings.gitopsBranch)]),
+      .map((s) => [s.stack, fluxObjects(s.stack, s.settings.gitopsRepoUrl, s.settings.gitopsBranch, tenants(s.stack))]),
   );
   const readme = gitopsReadme(
     layout,
@@ -58,7 +64,10 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
   // every overlay, Flux stacks' too: were it to stop generating a stack's Application (a stack moved to Flux), its
   // controller would delete that Application, and with it, by Argo CD's resources finalizer, the cluster's objects.
   const repos = new Set(argoStacks.map((s) => s.settings.gitopsRepoUrl));
-  if (repos.size === 1) argocd.set("applicationset", argoApplicationSet([...repos][0]));
+  if (repos.size === 1) {
+    argocd.set("applicationset", argoApplicationSet([...repos][0]));
+    argocd.set("applicationset.tenants", argoCentralTenantsApplicationSet([...repos][0]));
+  }
   const tree = buildTree(layout, {
     argocd,
     flux,
@@ -71,10 +80,35 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
     ...[...flux].flatMap(([stack, f]) => [
       { where: `flux/${stack}/source.yaml`, manifest: f.source },
       { where: `flux/${stack}/sync.yaml`, manifest: f.sync },
+      { where: `flux/${stack}/tenants.yaml`, manifest: f.tenants },
+      ...[...f.units].map(([app, k]) => ({ where: `flux/${stack}/tenants/${app}.yaml`, manifest: k })),
     ]),
   ]);
   if (problems.length > 0) throw new RenderError(problems);
   return { tree, layout, stacks };
+}
+
+/** The longest name Argo CD and Flux can give a unit: it is a label value (`app.kubernetes.io/instance`, Flux's
+ * `kustomize.toolkit.fluxcd.io/name`), at most 63 characters. */
+const UNIT_NAME_MAX = 63;
+
+/**
+ * Refuses, before anything is written, an app whose tenant unit's longest name (`mesh-lab-<stack>.<app>`: the
+ * central ApplicationSet's Application, the Flux Kustomization) would not fit in a label value.
+ */
+function unitNameProblems(stacks: readonly PlannedStack[], tenants: (stack: string) => readonly string[]): void {
+  const problems: string[] = [];
+  for (const s of stacks) {
+    for (const app of tenants(s.stack)) {
+      const name = `mesh-lab-${s.stack}.${app}`;
+      if (name.length <= UNIT_NAME_MAX) continue;
+      const i = s.settings.apps.findIndex((a) => a.name === app);
+      problems.push(
+        `stack "${s.stack}": key "mesh-lab:apps[${i}].name" is "${app}", which names its GitOps unit "${name}" (${name.length} characters); Argo CD and Flux put that name in a label value, at most ${UNIT_NAME_MAX} characters: shorten the app name to at most ${UNIT_NAME_MAX - name.length + app.length} characters, or the stack name`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ConfigProblems(problems);
 }
 
 /** Renders every stack of the project at `root`: config from its stack files, objects from the plan. */

@@ -15,15 +15,28 @@ export interface Patch {
   readonly ops: readonly Operation[];
 }
 
-export interface ClusterOverlay {
+/**
+ * One directory Argo CD or Flux applies as a whole: a tenant unit (`tenants/<stack>/<app>/`, everything of one app
+ * in one cluster) or the cluster unit (`clusters/<stack>/`, what belongs to no app). Each is built on its own, so
+ * no build grows with the number of tenants.
+ */
+export interface Unit {
   readonly stack: string;
-  /** Whether the overlay builds on `base/` (false only when base is empty). */
-  readonly base: boolean;
-  /** The `apps/<app>/` directories it includes, sorted. */
-  readonly apps: readonly string[];
-  /** Objects written in full in this overlay: only in this stack (or only in some), or policies. */
+  /** The tenant (app) it holds; undefined for the cluster unit. */
+  readonly app?: string;
+  /** Its directory in the tree: `tenants/<stack>/<app>` or `clusters/<stack>`. */
+  readonly dir: string;
+  /** The shared directories it includes (`base/<app>`, `apps/<app>`, `observability/<stack>`), in this order. */
+  readonly includes: readonly string[];
+  /** Objects written in full in the unit: only in this stack (or only in some), or policies. */
   readonly objects: readonly KubeObject[];
   readonly patches: readonly Patch[];
+}
+
+export interface ClusterOverlay {
+  readonly stack: string;
+  /** The cluster unit first, then one unit per tenant, by app name. */
+  readonly units: readonly Unit[];
   /** Its SLO rules and dashboard, written to `observability/<stack>/` (they name the cluster, so never shared). */
   readonly observability: readonly KubeObject[];
 }
@@ -31,9 +44,16 @@ export interface ClusterOverlay {
 /** Where every object of every stack goes. Pure: no files, no YAML. */
 export interface Layout {
   readonly stacks: readonly string[];
-  readonly base: readonly KubeObject[];
+  /** Per app, its objects every cluster has (namespace, Telemetry): `base/<app>/`. */
+  readonly base: ReadonlyMap<string, readonly KubeObject[]>;
+  /** Per app, its workload every cluster that runs it has: `apps/<app>/`. */
   readonly apps: ReadonlyMap<string, readonly KubeObject[]>;
   readonly clusters: ReadonlyMap<string, ClusterOverlay>;
+}
+
+/** The directory of a stack's unit for `app` (undefined: the cluster unit). */
+export function unitDir(stack: string, app: string | undefined): string {
+  return app === undefined ? `clusters/${stack}` : `tenants/${stack}/${app}`;
 }
 
 /**
@@ -51,10 +71,12 @@ function sortObjects(list: KubeObject[]): KubeObject[] {
 
 /**
  * Plans the tree for all stacks at once, since where an object goes depends on every stack:
- * - an object in every stack of its layer's scope goes to that layer once (`base/`: all stacks; `apps/<app>/`:
- *   the stacks that run the app). Its content is the one most stacks have (ties: the first stack's); each
- *   stack whose content differs gets a JSON patch in its overlay.
- * - an object only some of those stacks have, and every policy, is written in full in each overlay that has it.
+ * - an object in every stack of its layer's scope goes to that layer once (`base/<app>/`: all stacks;
+ *   `apps/<app>/`: the stacks that run the app). Its content is the one most stacks have (ties: the first
+ *   stack's); each stack whose content differs gets a JSON patch in its unit.
+ * - an object only some of those stacks have, and every policy, is written in full in each unit that has it.
+ * - each stack's objects are split into units: one per app (the objects the app's component registers), and the
+ *   cluster unit for the rest (the observability layer).
  */
 export function planLayout(stacks: readonly StackObjects[]): Layout {
   const names = stacks.map((s) => s.stack);
@@ -73,28 +95,40 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
   const appStacks = new Map<string, Set<string>>();
   for (const s of stacks) {
     for (const o of s.objects) {
-      if (o.layer === "observability") continue;
-      const home = homeOf(o);
-      if (!home.startsWith("app:")) continue;
-      if (!appStacks.has(home)) appStacks.set(home, new Set());
-      appStacks.get(home)!.add(s.stack);
+      if (o.layer !== "app" || o.app === undefined) continue;
+      if (!appStacks.has(o.app)) appStacks.set(o.app, new Set());
+      appStacks.get(o.app)!.add(s.stack);
     }
   }
 
-  const base: KubeObject[] = [];
+  const base = new Map<string, KubeObject[]>();
   const apps = new Map<string, KubeObject[]>();
-  const own = new Map<string, KubeObject[]>(names.map((n) => [n, []]));
-  const patches = new Map<string, Patch[]>(names.map((n) => [n, []]));
+  // Per stack, per unit (app, or "" for the cluster unit): its own objects and patches.
+  const units = new Map<string, Map<string, { objects: KubeObject[]; patches: Patch[] }>>(
+    names.map((n) => [n, new Map()]),
+  );
+  const unitOf = (stack: string, app: string | undefined) => {
+    const byApp = units.get(stack)!;
+    const k = app ?? "";
+    if (!byApp.has(k)) byApp.set(k, { objects: [], patches: [] });
+    return byApp.get(k)!;
+  };
+  const add = (map: Map<string, KubeObject[]>, app: string, o: KubeObject) => {
+    if (!map.has(app)) map.set(app, []);
+    map.get(app)!.push(o);
+  };
 
   for (const key of [...versions.keys()].sort()) {
     const byStack = versions.get(key)!;
     const present = names.filter((n) => byStack.has(n));
     const homes = new Set(present.map((n) => homeOf(byStack.get(n)!)));
-    const home = homes.size === 1 ? [...homes][0] : "cluster";
+    const owners = new Set(present.map((n) => byStack.get(n)!.app));
+    const app = owners.size === 1 ? [...owners][0] : undefined;
+    const home = homes.size === 1 && app !== undefined ? [...homes][0] : "cluster";
     const scope =
-      home === "base" ? names : home.startsWith("app:") ? names.filter((n) => appStacks.get(home)!.has(n)) : undefined;
+      home === "base" ? names : home.startsWith("app:") ? names.filter((n) => appStacks.get(app!)?.has(n)) : undefined;
     if (!scope || present.length !== scope.length) {
-      for (const n of present) own.get(n)!.push(byStack.get(n)!);
+      for (const n of present) unitOf(n, byStack.get(n)!.app).objects.push(byStack.get(n)!);
       continue;
     }
     // The shared copy: the content most stacks have; on a tie, the first stack's.
@@ -102,29 +136,47 @@ export function planLayout(stacks: readonly StackObjects[]): Layout {
     const count = (p: string) => prints.filter((x) => x === p).length;
     const best = prints.reduce((b, p, i) => (count(p) > count(prints[b]) ? i : b), 0);
     const shared = byStack.get(present[best])!;
-    if (home === "base") base.push(shared);
-    else {
-      const app = home.slice("app:".length);
-      if (!apps.has(app)) apps.set(app, []);
-      apps.get(app)!.push(shared);
-    }
+    add(home === "base" ? base : apps, app!, shared);
     for (const n of present) {
       const ops = createPatch(shared.manifest, byStack.get(n)!.manifest);
-      if (ops.length > 0) patches.get(n)!.push({ target: shared, ops });
+      if (ops.length > 0) unitOf(n, app).patches.push({ target: shared, ops });
     }
   }
 
   const clusters = new Map<string, ClusterOverlay>();
   for (const n of names) {
+    const obs = sortObjects(observability.get(n)!);
+    const tenants = new Set<string>([...units.get(n)!.keys()].filter((k) => k !== ""));
+    for (const a of base.keys()) tenants.add(a);
+    for (const a of apps.keys()) if (appStacks.get(a)!.has(n)) tenants.add(a);
+    const unit = (a: string | undefined, includes: string[]): Unit => {
+      const own = units.get(n)!.get(a ?? "") ?? { objects: [], patches: [] };
+      return {
+        stack: n,
+        app: a,
+        dir: unitDir(n, a),
+        includes,
+        objects: sortObjects(own.objects),
+        patches: own.patches,
+      };
+    };
     clusters.set(n, {
       stack: n,
-      base: base.length > 0,
-      apps: [...apps.keys()].filter((a) => appStacks.get(`app:${a}`)!.has(n)).sort(),
-      objects: sortObjects(own.get(n)!),
-      patches: patches.get(n)!,
-      observability: sortObjects(observability.get(n)!),
+      units: [
+        unit(undefined, obs.length > 0 ? [`observability/${n}`] : []),
+        ...[...tenants]
+          .sort()
+          .map((a) =>
+            unit(a, [
+              ...(base.has(a) ? [`base/${a}`] : []),
+              ...(apps.has(a) && appStacks.get(a)!.has(n) ? [`apps/${a}`] : []),
+            ]),
+          ),
+      ],
+      observability: obs,
     });
   }
-  const sortedApps = new Map([...apps.keys()].sort().map((a) => [a, sortObjects(apps.get(a)!)]));
-  return { stacks: names, base: sortObjects(base), apps: sortedApps, clusters };
+  const sorted = (m: Map<string, KubeObject[]>) =>
+    new Map([...m.keys()].sort().map((a) => [a, sortObjects(m.get(a)!)]));
+  return { stacks: names, base: sorted(base), apps: sorted(apps), clusters };
 }

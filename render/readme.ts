@@ -1,5 +1,5 @@
-import { ARGOCD_NAMESPACE, PER_CLUSTER_APPLICATION } from "./argocd";
-import { FLUX_NAMESPACE } from "./flux";
+import { ARGOCD_NAMESPACE, PER_CLUSTER_APPLICATION, PER_CLUSTER_TENANTS, perClusterTenantApplication } from "./argocd";
+import { FLUX_NAMESPACE, fluxTenantName, fluxTenantsName } from "./flux";
 import { Layout } from "./placement";
 import { GITOPS_DIR, HEADER } from "./files";
 
@@ -30,18 +30,22 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
   // Copy-paste commands: a value a stack file chose is quoted, so pasting it runs nothing else.
   const context = shellWord(stacks.get(first)!.kubeContext);
   const firstPath = (dir: string) => shellWord(`${GITOPS_DIR}/${dir}`);
+  const sum = (lists: Iterable<readonly unknown[]>) => [...lists].reduce((n, l) => n + l.length, 0);
+  const shared = (dir: string, m: ReadonlyMap<string, readonly unknown[]>, usedBy: string) =>
+    m.size === 0
+      ? []
+      : [`| \`${dir}/<app>/\` | ${count(m.size, "app")}, ${count(sum(m.values()), "object")} | ${usedBy} |`];
   const rows = [
-    ...(layout.base.length > 0
-      ? [`| \`base/\` | ${count(layout.base.length, "object")} | every cluster overlay |`]
-      : []),
-    ...[...layout.apps].map(([app, objects]) => {
-      const users = [...layout.clusters.values()].filter((c) => c.apps.includes(app)).map((c) => `\`${c.stack}\``);
-      return `| \`apps/${app}/\` | ${count(objects.length, "object")} | ${users.join(", ")} |`;
+    ...shared("base", layout.base, "the app's tenant unit in every cluster"),
+    ...shared("apps", layout.apps, "the app's tenant unit in each cluster that runs it"),
+    ...[...layout.clusters.values()].flatMap((c) => {
+      const [cluster, ...tenants] = c.units;
+      const engines = stacks.get(c.stack)!.engines;
+      return [
+        `| \`clusters/${c.stack}/\` | ${count(cluster.objects.length, "object")}${cluster.includes.length > 0 ? `, \`${cluster.includes.join("`, `")}/\`` : ""} | ${engineFiles(engines, `argocd/${c.stack}.yaml`, `flux/${c.stack}/sync.yaml`)} on \`${c.stack}\` |`,
+        `| \`tenants/${c.stack}/<app>/\` | ${count(tenants.length, "unit")}, ${count(sum(tenants.map((u) => u.objects)), "object")} in full, ${count(sum(tenants.map((u) => u.patches)), "patch", "patches")} | ${engineFiles(engines, `argocd/${c.stack}.tenants.yaml`, `flux/${c.stack}/tenants/`)} on \`${c.stack}\`, one unit each |`,
+      ];
     }),
-    ...[...layout.clusters.values()].map(
-      (c) =>
-        `| \`clusters/${c.stack}/\` | ${count(c.objects.length, "object")}, ${count(c.patches.length, "patch", "patches")} | ${engineFiles(c.stack, stacks.get(c.stack)!.engines)} on \`${c.stack}\` |`,
-    ),
     ...[...layout.clusters.values()]
       .filter((c) => c.observability.length > 0)
       .map(
@@ -55,15 +59,18 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
     .filter((c) => argoStacks.includes(c.stack))
     .map(
       (c) =>
-        `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\` | \`${PER_CLUSTER_APPLICATION}\` | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\` |`,
+        `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\`, \`argocd/${c.stack}.tenants.yaml\` | \`${PER_CLUSTER_APPLICATION}\`, \`${perClusterTenantApplication("<app>")}\` (${count(c.units.length - 1, "tenant")}) | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\`, \`${GITOPS_DIR}/tenants/${c.stack}/<app>\` |`,
     );
+  const firstTenant = layout.clusters.get(first)!.units[1]?.dir;
   return `<!-- ${HEADER} -->
 # \`${GITOPS_DIR}/\`: the mesh config for Argo CD or Flux
 
 This tree is rendered by \`npm run render\` from the same Pulumi program that \`pulumi up\` runs, for every stack
-(\`Pulumi.<stack>.yaml\` over the \`Pulumi.yaml\` defaults). For each stack, \`kubectl kustomize ${GITOPS_DIR}/clusters/<stack>\`
-yields exactly the objects \`pulumi up -s <stack>\` applies, same content: the render checks that before it writes
-anything, and the test suite checks it again with the real kustomize.
+(\`Pulumi.<stack>.yaml\` over the \`Pulumi.yaml\` defaults). Each stack's objects are split into **units**, each a
+directory that Argo CD or Flux builds and applies on its own: one per app (\`tenants/<stack>/<app>/\`) and one for the
+rest of the cluster (\`clusters/<stack>/\`). Together, \`kubectl kustomize\` of a stack's units yields exactly the
+objects \`pulumi up -s <stack>\` applies, same content, each object in exactly one unit: the render checks that
+before it writes anything, and the test suite checks it again with the real kustomize.
 
 Do not edit it by hand: change the program or a stack file, run \`npm run render\`, commit both. The render writes
 only the files it lists in \`.rendered-files\`, and removes only files it wrote before. A file added by hand in a
@@ -72,29 +79,27 @@ diff when the committed tree is stale. Keep objects of your own in a directory o
 
 ## Layout
 
-| Directory | Holds | Used by |
+| Directory | Holds | Applied by |
 | --- | --- | --- |
 ${rows.join("\n")}
 
 Every object is one file, named \`<kind>-<name>.yaml\` (cluster-scoped) or \`<kind>-<namespace>.<name>.yaml\`.
 Where an object goes:
 
-- **\`base/\`**: mesh-wide objects (namespaces, Telemetry) that every cluster has.
-- **\`apps/<app>/\`**: the rest of an app (ServiceAccount, Deployment, Service, ...) that every cluster running the app has.
-- **\`clusters/<stack>/\`**: the cluster's policies and waypoints (AuthorizationPolicy, Gateway: reviewed per cluster,
-  as in the workshop), anything only that cluster has, and \`patches/\`.
+- **\`tenants/<stack>/<app>/\`**: one unit per app and cluster. Its \`kustomization.yaml\` includes the app's shared
+  directories below, then its own files: the app's policies and waypoint (reviewed per cluster, as in the
+  workshop), anything only that cluster has of the app, and \`patches/\`.
+- **\`base/<app>/\`**: the app's namespace and Telemetry, written once for every cluster.
+- **\`apps/<app>/\`**: the rest of the app (ServiceAccount, Deployment, Service, ...), written once for every cluster
+  that runs it.
+- **\`clusters/<stack>/\`**: the cluster unit, what belongs to no app (the SLO rules and dashboard of
+  \`observability/<stack>/\`); it may be empty.
 
-An object of \`base/\` or \`apps/<app>/\` that every cluster of that layer has is written there once, with the
-content most clusters have. A cluster whose content differs gets a JSON patch (RFC 6902) in
-\`clusters/<stack>/patches/\`, listed under \`patches:\` in its \`kustomization.yaml\`: the shared object is written
-once and only the difference is per cluster. An object only some clusters have is written in each of their
-overlays, never in a shared layer. Policies and waypoints are always written in full in each overlay that has
-them, so one directory shows a cluster's whole traffic policy.
-
-**\`apps/\` is referenced from the cluster overlays, not from \`base/\`.** A cluster's \`kustomization.yaml\` lists
-\`../../base\`, then \`../../apps/<app>\` for each app the cluster runs, then its own files. So an app can run in
-some clusters only, and each overlay is the one place that says what its cluster runs. (The workshop's \`apps/\`
-was referenced by no kustomization at all, so its workloads were never deployed.)
+An object that every cluster of its shared directory has is written there once, with the content most clusters
+have. A cluster whose content differs gets a JSON patch (RFC 6902) in its unit's \`patches/\`, listed under
+\`patches:\` in the unit's \`kustomization.yaml\`. An object only some clusters have is written in full in each of
+their units. So no unit's build reads another app's files, and a build's size does not grow with the number of
+apps.
 
 ${argoSection(argoStacks, apps, stacks)}
 
@@ -103,8 +108,9 @@ ${fluxSection(fluxStacks, stacks)}
 ## By hand
 
 \`\`\`bash
-kubectl kustomize ${firstPath(`clusters/${first}`)}                         # what the cluster gets
-kubectl --context ${context} apply -k ${firstPath(`clusters/${first}`)}   # apply it
+${firstTenant === undefined ? "" : `kubectl kustomize ${firstPath(firstTenant)}   # what one app gets in ${first}\n`}for unit in ${firstPath(`clusters/${first}`)} ${firstPath(`tenants/${first}`)}/*; do
+  kubectl --context ${context} apply -k "$unit"            # apply the cluster, unit by unit
+done
 \`\`\`
 
 ## Same behaviour as \`pulumi up\`, where a manifest can say it
@@ -150,26 +156,30 @@ function argoSection(
   const first = argoStacks[0];
   return `## Argo CD
 
-One Application per cluster, in \`argocd/\` (\`mesh-lab:gitopsEngines\` has \`argocd\`, the default):
+Per cluster, in \`argocd/\` (\`mesh-lab:gitopsEngines\` has \`argocd\`, the default): the Application
+\`${PER_CLUSTER_APPLICATION}\` of the cluster unit, and the ApplicationSet \`${PER_CLUSTER_TENANTS}\`, whose Git directory
+generator makes one Application per tenant unit, \`${perClusterTenantApplication("<app>")}\`:
 
-| Stack | File | Application | Repository (\`mesh-lab:gitopsRepoUrl\`) | Path |
+| Stack | Files | Applications | Repository (\`mesh-lab:gitopsRepoUrl\`) | Paths |
 | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
 Each assumes an Argo CD running in that cluster (destination \`https://kubernetes.default.svc\`), tracks the
-repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. Install it once:
+repository's default branch (\`HEAD\`), and syncs automatically with \`prune\` and \`selfHeal\`. A new app gets its
+Application from the generator; each app is diffed, synced and rolled back on its own. Install them once:
 
 \`\`\`bash
-kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -n ${ARGOCD_NAMESPACE} -f ${shellWord(`${GITOPS_DIR}/argocd/${first}.yaml`)}
+kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -n ${ARGOCD_NAMESPACE} -f ${shellWord(`${GITOPS_DIR}/argocd/${first}.yaml`)} -f ${shellWord(`${GITOPS_DIR}/argocd/${first}.tenants.yaml`)}
 \`\`\`
 
 Set the repository with \`pulumi config set gitopsRepoUrl <url> -s <stack>\` (or in \`Pulumi.yaml\` for all stacks)
 and render again; the default is a placeholder. For a private repository, give Argo CD its credentials
 (\`argocd repo add\` or a repository Secret); the render refuses a URL with credentials in it.
 
-With one central Argo CD instead, use \`argocd/applicationset.yaml\` (written when every Argo CD stack uses one
-repository): it makes one Application per overlay, named \`mesh-lab-<stack>\`, for the cluster registered
-under the stack's name. Use one or the other for a cluster, never both: they would sync the same objects.`;
+With one central Argo CD instead, use \`argocd/applicationset.yaml\` and \`argocd/applicationset.tenants.yaml\`
+(written when every Argo CD stack uses one repository): they make the Applications \`mesh-lab-<stack>\` (cluster
+units) and \`mesh-lab-<stack>.<app>\` (tenant units), for the cluster registered under the stack's name. Use one or
+the other for a cluster, never both: they would sync the same objects.`;
 }
 
 /** The README's Flux section: the per-cluster GitRepository and Kustomization, or how to get them. */
@@ -183,29 +193,31 @@ again: the render then writes \`flux/<stack>/\`, a GitRepository and a Kustomiza
   const first = fluxStacks[0];
   const rows = fluxStacks.map(
     (s) =>
-      `| \`${s}\` | \`flux/${s}/source.yaml\`, \`flux/${s}/sync.yaml\` | \`mesh-lab-${s}\` | \`${GITOPS_DIR}/clusters/${s}\` |`,
+      `| \`${s}\` | \`flux/${s}/source.yaml\`, \`flux/${s}/sync.yaml\`, \`flux/${s}/tenants.yaml\` | \`mesh-lab-${s}\`, \`${fluxTenantsName(s)}\`, \`${fluxTenantName(s, "<app>")}\` | \`${GITOPS_DIR}/clusters/${s}\`, \`${GITOPS_DIR}/flux/${s}/tenants\`, \`${GITOPS_DIR}/tenants/${s}/<app>\` |`,
   );
   return `## Flux
 
-One GitRepository and one Kustomization per cluster, in \`flux/<stack>/\` (\`mesh-lab:gitopsEngines\` has \`flux\`):
+Per cluster, in \`flux/<stack>/\` (\`mesh-lab:gitopsEngines\` has \`flux\`): a GitRepository, the Kustomization of the
+cluster unit, and a Kustomization of \`flux/<stack>/tenants/\`, which holds one Kustomization per tenant unit:
 
-| Stack | Files | Name (namespace \`${FLUX_NAMESPACE}\`) | Path |
+| Stack | Files | Kustomizations (namespace \`${FLUX_NAMESPACE}\`) | Paths |
 | --- | --- | --- | --- |
 ${rows.join("\n")}
 
 Each assumes a Flux running in that cluster (a Kustomization without \`kubeConfig\` applies to its own cluster),
-follows the branch \`mesh-lab:gitopsBranch\` (\`main\` by default), and prunes what leaves the tree. Install it once:
+follows the branch \`mesh-lab:gitopsBranch\` (\`main\` by default), and prunes what leaves the tree. A new app's
+Kustomization arrives with the tree. Install them once (the command does not descend into \`tenants/\`):
 
 \`\`\`bash
 kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -f ${shellWord(`${GITOPS_DIR}/flux/${first}/`)}
 \`\`\``;
 }
 
-/** Who applies a cluster's overlay: its Argo CD Application and/or its Flux Kustomization. */
-function engineFiles(stack: string, engines: readonly string[]): string {
+/** Who applies a unit: the Argo CD object and/or the Flux Kustomization (given by file) that sync it. */
+function engineFiles(engines: readonly string[], argocd: string, flux: string): string {
   const by = [
-    ...(engines.includes("argocd") ? [`Argo CD (\`argocd/${stack}.yaml\`)`] : []),
-    ...(engines.includes("flux") ? [`Flux (\`flux/${stack}/\`)`] : []),
+    ...(engines.includes("argocd") ? [`Argo CD (\`${argocd}\`)`] : []),
+    ...(engines.includes("flux") ? [`Flux (\`${flux}\`)`] : []),
   ];
   return by.join(" or ");
 }

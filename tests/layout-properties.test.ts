@@ -92,13 +92,20 @@ const keyOf = (m: Record<string, unknown>) => {
 };
 
 describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
-  it("every overlay builds to exactly its stack's objects", () => {
+  it("each stack's units build, together, to exactly its stack's objects", () => {
     fc.assert(
       fc.property(fleetArb, (specs) => {
         const stacks = specs.map(stackObjects);
         const tree = treeOf(stacks);
-        for (const s of stacks)
-          assert.deepStrictEqual(prints(buildKustomization(tree, `clusters/${s.stack}`)), prints(s.objects), s.stack);
+        for (const s of stacks) {
+          const units = [...tree.keys()].filter(
+            (f) =>
+              f === `clusters/${s.stack}/kustomization.yaml` ||
+              new RegExp(`^tenants/${s.stack}/[^/]+/kustomization.yaml$`).test(f),
+          );
+          const built = units.flatMap((f) => buildKustomization(tree, f.slice(0, -"/kustomization.yaml".length)));
+          assert.deepStrictEqual(prints(built), prints(s.objects), s.stack);
+        }
       }),
       PARAMS,
     );
@@ -112,21 +119,26 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
         const keys = new Map(stacks.map((s) => [s.stack, new Set(s.objects.map((o) => o.key))]));
         const runs = (stack: string, app: string) =>
           stacks.find((s) => s.stack === stack)!.objects.some((o) => o.app === app);
-        for (const s of stacks) {
-          const k = fromYaml(tree.get(`clusters/${s.stack}/kustomization.yaml`)!) as { resources: string[] };
-          for (const layer of k.resources.filter((r) => r.startsWith("../../"))) {
-            const dir = layer.slice("../../".length);
-            if (dir.startsWith("apps/"))
-              assert.ok(runs(s.stack, dir.slice("apps/".length)), `${s.stack} includes ${dir} but does not run it`);
+        for (const [file, text] of tree) {
+          const unit = /^tenants\/([^/]+)\/([^/]+)\/kustomization.yaml$/.exec(file);
+          if (!unit) continue;
+          const [, stack, app] = unit;
+          const k = fromYaml(text) as { resources: string[] };
+          for (const layer of k.resources.filter((r) => r.startsWith("../../../"))) {
+            const dir = layer.slice("../../../".length);
+            assert.ok(dir === `apps/${app}` || dir === `base/${app}`, `${file} includes ${dir}, another app's`);
+            if (dir.startsWith("apps/")) assert.ok(runs(stack, app), `${stack} includes ${dir} but does not run it`);
             for (const m of buildKustomization(tree, dir))
-              assert.ok(keys.get(s.stack)!.has(keyOf(m)), `${dir} holds ${keyOf(m)}, which ${s.stack} does not have`);
+              assert.ok(keys.get(stack)!.has(keyOf(m)), `${dir} holds ${keyOf(m)}, which ${stack} does not have`);
           }
         }
-        // and base/ is used by every stack, so it holds only what all of them have
-        if (tree.has("base/kustomization.yaml")) {
-          for (const m of buildKustomization(tree, "base"))
+        // and base/<app> is used by every stack, so it holds only what all of them have
+        for (const file of tree.keys()) {
+          const base = /^(base\/[^/]+)\/kustomization.yaml$/.exec(file)?.[1];
+          if (base === undefined) continue;
+          for (const m of buildKustomization(tree, base))
             for (const s of stacks)
-              assert.ok(keys.get(s.stack)!.has(keyOf(m)), `base holds ${keyOf(m)}, not in ${s.stack}`);
+              assert.ok(keys.get(s.stack)!.has(keyOf(m)), `${base} holds ${keyOf(m)}, not in ${s.stack}`);
         }
       }),
       PARAMS,
@@ -138,7 +150,7 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
       fc.property(fleetArb, (specs) => {
         const stacks = specs.map(stackObjects);
         const layout = planLayout(stacks);
-        for (const shared of [...layout.base, ...[...layout.apps.values()].flat()]) {
+        for (const shared of [...layout.base.values(), ...layout.apps.values()].flat()) {
           const counts = new Map<string, number>();
           for (const s of stacks) {
             const mine = s.objects.find((o) => o.key === shared.key);
@@ -155,7 +167,7 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
     );
   });
 
-  it("stacks that agree share everything: no patch, no object written in an overlay but the policies and waypoints", () => {
+  it("stacks that agree share everything: no patch, no object written in a unit but the policies and waypoints", () => {
     fc.assert(
       fc.property(stackArb, fc.integer({ min: 2, max: 3 }), (spec, n) => {
         const stacks = Array.from({ length: n }, () => stackObjects(spec, 0)).map((s, i) => ({
@@ -166,13 +178,13 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
         for (const path of tree.keys()) {
           assert.ok(!path.includes("/patches/"), `${path}: identical stacks need no patch`);
           const m =
-            path.startsWith("clusters/") && !path.endsWith("kustomization.yaml")
+            (path.startsWith("clusters/") || path.startsWith("tenants/")) && !path.endsWith("kustomization.yaml")
               ? (fromYaml(tree.get(path)!) as { kind: string })
               : undefined;
           if (m)
             assert.ok(
               ["AuthorizationPolicy", "Gateway"].includes(m.kind),
-              `${path} (${m.kind}) is in an overlay though every stack has it alike`,
+              `${path} (${m.kind}) is in a unit though every stack has it alike`,
             );
         }
       }),

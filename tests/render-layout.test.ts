@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { applyPatch, createPatch } from "rfc6902";
 import { KubeManifest, Layer } from "../plan/types";
-import { homeOf, Layout, planLayout, StackObjects } from "../render/placement";
+import { homeOf, Layout, planLayout, StackObjects, Unit } from "../render/placement";
 import { KubeObject, kubeObject } from "../render/kube-object";
 import { buildKustomization } from "./support/kustomize-model";
 import { buildTree, fileNames, literalRegex, stackPart, Tree } from "../render/files";
@@ -90,10 +90,17 @@ function tree(layout: Layout): Tree {
   });
 }
 
+/** A stack's unit for `app` (undefined: the cluster unit). */
+function unitOf(layout: Layout, stackName: string, appName?: string): Unit {
+  const u = layout.clusters.get(stackName)!.units.find((x) => x.app === appName);
+  assert.ok(u, `${stackName} has no unit for ${appName ?? "the cluster"}`);
+  return u;
+}
+
 /**
  * What every rendered tree must satisfy: each kustomization references only files and directories that exist,
- * every file is referenced, every apps/ directory is used by an overlay, and each overlay builds to exactly its
- * stack's objects.
+ * every file is referenced, and each stack's units build, together, to exactly its stack's objects, each object
+ * in exactly one unit (the unit of its app, or the cluster unit).
  */
 function assertSound(t: Tree, stacks: readonly StackObjects[]): void {
   const referenced = new Set<string>();
@@ -111,23 +118,35 @@ function assertSound(t: Tree, stacks: readonly StackObjects[]): void {
       referenced.add(`${dir}/${p.path}`);
     }
   }
+  const unitFile = /^(clusters\/[^/]+|tenants\/[^/]+\/[^/]+)\/kustomization.yaml$/;
   for (const file of t.keys()) {
-    if (file === "README.md" || file.startsWith("argocd/") || /^clusters\/[^/]+\/kustomization.yaml$/.test(file))
-      continue;
+    if (file === "README.md" || file.startsWith("argocd/") || unitFile.test(file)) continue;
     assert.ok(referenced.has(file), `${file} is referenced by no kustomization`);
   }
   for (const s of stacks) {
-    const built = buildKustomization(t, `clusters/${s.stack}`).map(fingerprint).sort();
+    const units = [...t.keys()]
+      .filter((f) => unitFile.test(f) && f.split("/")[1] === s.stack)
+      .map((f) => f.slice(0, -"/kustomization.yaml".length));
+    const built = units.flatMap((dir) =>
+      buildKustomization(t, dir).map((m) => {
+        const o = s.objects.find((x) => fingerprint(x.manifest) === fingerprint(m));
+        assert.ok(o, `${dir} builds an object its stack does not plan so: ${JSON.stringify(m).slice(0, 200)}`);
+        assert.strictEqual(dir, o.app ? `tenants/${s.stack}/${o.app}` : `clusters/${s.stack}`, `${o.key} is in ${dir}`);
+        return fingerprint(m);
+      }),
+    );
     assert.deepStrictEqual(
-      built,
+      built.sort(),
       s.objects.map((o) => fingerprint(o.manifest)).sort(),
-      `clusters/${s.stack} does not build to its stack's objects`,
+      `${s.stack}'s units do not build to its objects, each once`,
     );
   }
 }
 
+const body = (t: Tree, file: string) => t.get(file)!.replace(/^#.*\n/gm, "");
+
 describe("render: layout of the GitOps tree", () => {
-  it("puts namespaces and telemetry in base, workloads in apps/<app>, policies in every overlay, and patches nothing when stacks agree", () => {
+  it("puts an app's namespace and telemetry in base/<app>, its workload in apps/<app>, its policies in each cluster's unit of the app, and patches nothing when stacks agree", () => {
     // given two stacks with the same objects
     const stacks = ["cluster-1", "cluster-2"].map((s) =>
       stack(s, [...app("accounts", { waypointed: true }), ...app("finance")]),
@@ -136,11 +155,10 @@ describe("render: layout of the GitOps tree", () => {
     const layout = planLayout(stacks);
     // then
     // (objects are ordered by apiVersion, kind, namespace, name)
-    assert.deepStrictEqual(names(layout.base), [
+    assert.deepStrictEqual([...layout.base.keys()], ["accounts", "finance"]);
+    assert.deepStrictEqual(names(layout.base.get("accounts")!), [
       "Telemetry accounts/accounts-telemetry",
-      "Telemetry finance/finance-telemetry",
       "Namespace accounts",
-      "Namespace finance",
     ]);
     assert.deepStrictEqual([...layout.apps.keys()], ["accounts", "finance"]);
     assert.deepStrictEqual(names(layout.apps.get("accounts")!), [
@@ -149,73 +167,86 @@ describe("render: layout of the GitOps tree", () => {
     ]);
     for (const c of layout.clusters.values()) {
       assert.deepStrictEqual(
-        { base: c.base, apps: c.apps, patches: c.patches.length },
-        { base: true, apps: ["accounts", "finance"], patches: 0 },
+        c.units.map((u) => [u.dir, u.includes, u.patches.length]),
+        [
+          [`clusters/${c.stack}`, [], 0],
+          [`tenants/${c.stack}/accounts`, ["base/accounts", "apps/accounts"], 0],
+          [`tenants/${c.stack}/finance`, ["base/finance", "apps/finance"], 0],
+        ],
       );
-      assert.deepStrictEqual(names(c.objects), [
+      assert.deepStrictEqual(names(unitOf(layout, c.stack, "accounts").objects), [
         "Gateway accounts/waypoint",
         "AuthorizationPolicy accounts/deny-all",
-        "AuthorizationPolicy finance/deny-all",
       ]);
+      assert.deepStrictEqual(names(unitOf(layout, c.stack).objects), []);
     }
     const t = tree(layout);
     assertSound(t, stacks);
     assert.strictEqual(
-      t.get("clusters/cluster-1/kustomization.yaml")!.replace(/^#.*\n/gm, ""),
+      body(t, "tenants/cluster-1/accounts/kustomization.yaml"),
       [
         "",
         "apiVersion: kustomize.config.k8s.io/v1beta1",
         "kind: Kustomization",
         "resources:",
-        "  - ../../base",
-        "  - ../../apps/accounts",
-        "  - ../../apps/finance",
+        "  - ../../../base/accounts",
+        "  - ../../../apps/accounts",
         "  - authorizationpolicy-accounts.deny-all.yaml",
-        "  - authorizationpolicy-finance.deny-all.yaml",
         "  - gateway-accounts.waypoint.yaml",
         "",
       ].join("\n"),
     );
+    assert.strictEqual(
+      body(t, "clusters/cluster-1/kustomization.yaml"),
+      ["", "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "resources: []", ""].join("\n"),
+    );
   });
 
-  it("writes an object whose content differs once, with a JSON patch in the overlay of the stack that differs", () => {
+  it("writes an object whose content differs once, with a JSON patch in the unit of the stack that differs", () => {
     // given cluster-2 without a waypoint for accounts and with 2 finance replicas
     const stacks = [
       stack("cluster-1", [...app("accounts", { waypointed: true }), ...app("finance")]),
       stack("cluster-2", [...app("accounts"), ...app("finance", { replicas: 2 })]),
     ];
     const layout = planLayout(stacks);
-    // then the shared copies are cluster-1's (a tie goes to the first stack), and cluster-2 patches them
+    // then the shared copies are cluster-1's (a tie goes to the first stack), and cluster-2's units patch them
     assert.deepStrictEqual(
-      layout.base.find((o) => o.name === "accounts")!.manifest,
+      layout.base.get("accounts")!.find((o) => o.name === "accounts")!.manifest,
       namespace("accounts", { "istio.io/use-waypoint": "waypoint" }).manifest,
     );
-    assert.deepStrictEqual(layout.clusters.get("cluster-1")!.patches, []);
     assert.deepStrictEqual(
-      layout.clusters.get("cluster-2")!.patches.map((p) => [p.target.kind, p.target.name, p.ops]),
+      layout.clusters.get("cluster-1")!.units.flatMap((u) => u.patches),
+      [],
+    );
+    assert.deepStrictEqual(
+      layout.clusters
+        .get("cluster-2")!
+        .units.flatMap((u) => u.patches.map((p) => [u.dir, p.target.kind, p.target.name, p.ops])),
       [
-        ["Deployment", "finance", [{ op: "replace", path: "/spec/replicas", value: 2 }]],
-        ["Namespace", "accounts", [{ op: "remove", path: "/metadata/labels/istio.io~1use-waypoint" }]],
+        [
+          "tenants/cluster-2/accounts",
+          "Namespace",
+          "accounts",
+          [{ op: "remove", path: "/metadata/labels/istio.io~1use-waypoint" }],
+        ],
+        ["tenants/cluster-2/finance", "Deployment", "finance", [{ op: "replace", path: "/spec/replicas", value: 2 }]],
       ],
     );
-    // and the waypoint, which only cluster-1 has, is only in cluster-1's overlay
-    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), [
+    // and the waypoint, which only cluster-1 has, is only in cluster-1's unit of accounts
+    assert.deepStrictEqual(names(unitOf(layout, "cluster-2", "accounts").objects), [
       "AuthorizationPolicy accounts/deny-all",
-      "AuthorizationPolicy finance/deny-all",
     ]);
     const t = tree(layout);
     assertSound(t, stacks);
     assert.strictEqual(
-      t.get("clusters/cluster-2/kustomization.yaml")!.replace(/^#.*\n/gm, ""),
+      body(t, "tenants/cluster-2/finance/kustomization.yaml"),
       [
         "",
         "apiVersion: kustomize.config.k8s.io/v1beta1",
         "kind: Kustomization",
         "resources:",
-        "  - ../../base",
-        "  - ../../apps/accounts",
-        "  - ../../apps/finance",
-        "  - authorizationpolicy-accounts.deny-all.yaml",
+        "  - ../../../base/finance",
+        "  - ../../../apps/finance",
         "  - authorizationpolicy-finance.deny-all.yaml",
         "patches:",
         "  - path: patches/deployment-finance.finance.yaml",
@@ -225,16 +256,11 @@ describe("render: layout of the GitOps tree", () => {
         "      kind: Deployment",
         "      namespace: finance",
         "      name: finance",
-        "  - path: patches/namespace-accounts.yaml",
-        "    target:",
-        "      version: v1",
-        "      kind: Namespace",
-        "      name: accounts",
         "",
       ].join("\n"),
     );
     assert.strictEqual(
-      t.get("clusters/cluster-2/patches/namespace-accounts.yaml")!.replace(/^#.*\n/gm, ""),
+      body(t, "tenants/cluster-2/accounts/patches/namespace-accounts.yaml"),
       "\n- op: remove\n  path: /metadata/labels/istio.io~1use-waypoint\n",
     );
   });
@@ -252,31 +278,33 @@ describe("render: layout of the GitOps tree", () => {
       1,
     );
     assert.deepStrictEqual(
-      [...layout.clusters.values()].map((c) => c.patches.length),
+      ["a", "b", "c"].map((s) => unitOf(layout, s, "accounts").patches.length),
       [1, 0, 0],
     );
     assertSound(tree(layout), stacks);
   });
 
-  it("puts an app that runs in some clusters only in apps/<app>, included by those overlays alone, and its namespace in their overlays", () => {
+  it("puts an app that runs in some clusters only in apps/<app>, included by those clusters' units alone, and its namespace in their units", () => {
     const stacks = [stack("cluster-1", app("accounts")), stack("cluster-2", [...app("accounts"), ...app("reports")])];
     const layout = planLayout(stacks);
-    assert.deepStrictEqual(layout.clusters.get("cluster-1")!.apps, ["accounts"]);
-    assert.deepStrictEqual(layout.clusters.get("cluster-2")!.apps, ["accounts", "reports"]);
+    assert.deepStrictEqual(
+      layout.clusters.get("cluster-1")!.units.map((u) => u.dir),
+      ["clusters/cluster-1", "tenants/cluster-1/accounts"],
+    );
+    assert.deepStrictEqual(unitOf(layout, "cluster-2", "reports").includes, ["apps/reports"]);
     assert.deepStrictEqual(names(layout.apps.get("reports")!), [
       "Deployment reports/reports",
       "ServiceAccount reports/reports",
     ]);
-    assert.ok(!layout.base.some((o) => o.namespace === "reports" || o.name === "reports"));
-    assert.deepStrictEqual(names(layout.clusters.get("cluster-2")!.objects), [
-      "AuthorizationPolicy accounts/deny-all",
+    assert.ok(!layout.base.has("reports"));
+    assert.deepStrictEqual(names(unitOf(layout, "cluster-2", "reports").objects), [
       "AuthorizationPolicy reports/deny-all",
       "Telemetry reports/reports-telemetry",
       "Namespace reports",
     ]);
     const t = tree(layout);
     assertSound(t, stacks);
-    // --stack cluster-1 covers what its overlay reads, not the other app
+    // --stack cluster-1 covers what its units read, not the other app
     const part = stackPart(layout, "cluster-1");
     assert.deepStrictEqual(
       [...t.keys()].filter(part).filter((p) => p.startsWith("apps/")),
@@ -286,6 +314,20 @@ describe("render: layout of the GitOps tree", () => {
         "apps/accounts/serviceaccount-accounts.accounts.yaml",
       ],
     );
+    assert.ok(![...t.keys()].filter(part).some((p) => p.startsWith("tenants/cluster-2/")));
+  });
+
+  it("puts what belongs to no app in the cluster unit, never in a shared directory", () => {
+    const dashboard = kubeObjectOf(
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "mesh-dashboard", namespace: "monitoring" } },
+      undefined,
+      "base",
+    );
+    const stacks = ["x", "y"].map((s) => stack(s, [...app("accounts"), { ...dashboard, app: undefined }]));
+    const layout = planLayout(stacks);
+    assert.deepStrictEqual(names(unitOf(layout, "x").objects), ["ConfigMap monitoring/mesh-dashboard"]);
+    assert.deepStrictEqual([...layout.base.keys()], ["accounts"]);
+    assertSound(tree(layout), stacks);
   });
 
   it("files an object under the layer the plan gives it, whatever its kind", () => {
