@@ -79,10 +79,10 @@ describe("allowFrom: who may call an app", () => {
       assert.strictEqual(r.code, 0, r.stderr);
       const files = [...snapshot(path.join(dir, "gitops")).keys()].filter((p) => p.includes("allow-from"));
       assert.deepStrictEqual(files, [
-        "clusters/east/authorizationpolicy-web.allow-from-admin.console.yaml",
-        "clusters/east/authorizationpolicy-web.allow-from-client.yaml",
-        "clusters/east/authorizationpolicy-web.allow-from-istio-ingress.yaml",
-        "clusters/east/authorizationpolicy-web.allow-from-jobs.report-writer.yaml",
+        "tenants/east/web/authorizationpolicy-web.allow-from-admin.console.yaml",
+        "tenants/east/web/authorizationpolicy-web.allow-from-client.yaml",
+        "tenants/east/web/authorizationpolicy-web.allow-from-istio-ingress.yaml",
+        "tenants/east/web/authorizationpolicy-web.allow-from-jobs.report-writer.yaml",
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

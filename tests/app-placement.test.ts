@@ -30,8 +30,8 @@ describe("apps declared once, placed and varied per stack", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("runs an app only on its stacks", () => {
-    assert.match(tree.get("clusters/east/kustomization.yaml")!, /edge/);
-    assert.doesNotMatch(tree.get("clusters/west/kustomization.yaml")!, /edge/);
+    assert.match(tree.get("tenants/east/edge/kustomization.yaml")!, /- \.\.\/\.\.\/\.\.\/apps\/edge/);
+    assert.ok(![...tree.keys()].some((p) => p.startsWith("tenants/west/edge/")));
   });
 
   it("applies a stack's overrides to that stack only", () => {
@@ -40,9 +40,9 @@ describe("apps declared once, placed and varied per stack", function () {
     assert.strictEqual(plan("east").replicas, 1);
     assert.strictEqual(plan("west", { appOverrides: { web: { replicas: 3 } } }).replicas, 3);
     // In the tree: west's web has no waypoint, east's has one.
-    assert.ok(tree.has("clusters/east/gateway-web.waypoint.yaml"));
-    assert.ok(!tree.has("clusters/west/gateway-web.waypoint.yaml"));
-    const patches = [...tree.keys()].filter((p) => p.startsWith("clusters/west/patches/"));
+    assert.ok(tree.has("tenants/east/web/gateway-web.waypoint.yaml"));
+    assert.ok(!tree.has("tenants/west/web/gateway-web.waypoint.yaml"));
+    const patches = [...tree.keys()].filter((p) => /^tenants\/west\/[^/]+\/patches\//.test(p));
     assert.ok(patches.length > 0, "west patches the shared web and client objects");
     const all = patches.map((p) => tree.get(p)!).join("\n");
     assert.match(all, /value: 3/);

@@ -18,10 +18,10 @@ describe("docs/config.md: the allowFrom example", () => {
       assert.strictEqual(r.code, 0, r.stderr);
       const policies = [...snapshot(path.join(dir, "gitops")).keys()].filter((p) => p.includes("allow-from"));
       assert.deepStrictEqual(policies, [
-        "clusters/east/authorizationpolicy-ledger.allow-from-admin.console.yaml",
-        "clusters/east/authorizationpolicy-ledger.allow-from-batch.report-writer.yaml",
-        "clusters/east/authorizationpolicy-ledger.allow-from-istio-ingress.yaml",
-        "clusters/east/authorizationpolicy-ledger.allow-from-payments.yaml",
+        "tenants/east/ledger/authorizationpolicy-ledger.allow-from-admin.console.yaml",
+        "tenants/east/ledger/authorizationpolicy-ledger.allow-from-batch.report-writer.yaml",
+        "tenants/east/ledger/authorizationpolicy-ledger.allow-from-istio-ingress.yaml",
+        "tenants/east/ledger/authorizationpolicy-ledger.allow-from-payments.yaml",
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -44,9 +44,9 @@ describe("docs/config.md: apps declared once, placed and varied per stack", () =
       const r = await renderCli(dir);
       assert.strictEqual(r.code, 0, r.stderr);
       const tree = snapshot(path.join(dir, "gitops"));
-      assert.match(tree.get("clusters/prod-eu/kustomization.yaml")!, /eu-reporting/);
-      assert.doesNotMatch(tree.get("clusters/prod-us/kustomization.yaml")!, /eu-reporting/);
-      const patches = [...tree].filter(([p]) => p.startsWith("clusters/prod-us/patches/")).map(([, t]) => t);
+      assert.ok(tree.has("tenants/prod-eu/eu-reporting/kustomization.yaml"));
+      assert.ok(![...tree.keys()].some((p) => p.startsWith("tenants/prod-us/eu-reporting/")));
+      const patches = [...tree].filter(([p]) => /^tenants\/prod-us\/[^/]+\/patches\//.test(p)).map(([, t]) => t);
       assert.match(patches.join("\n"), /payments:2\.4\.0-rc1/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,28 +7,25 @@ import { planLayout, StackObjects } from "../render/placement";
 import { kubeObject } from "../render/kube-object";
 import { planStacks } from "../render/load-stacks";
 import { readTree } from "../render/tree-writer";
-import { buildKustomization } from "./support/kustomize-model";
+import { buildUnits, kustomizeUnits } from "./support/units";
 import { buildTree } from "../render/files";
 import { writeTreeAtomically } from "../render/tree-writer";
-import { allDocuments, fingerprint } from "../render/yaml";
+import { fingerprint } from "../render/yaml";
 import { defaultApps, run, SAMPLE, STACKS, stackSettings } from "./support/stacks";
 import { findKubectl } from "./support/kube-api";
 import { renderCli, tempProject } from "./support/render-project";
 
 const { kubectl, why } = findKubectl();
 
-/** The objects `kubectl kustomize <dir>` yields, by content, sorted. */
-function kustomize(dir: string): string[] {
-  return allDocuments(execFileSync(kubectl!, ["kustomize", dir], { encoding: "utf8" }))
-    .map(fingerprint)
-    .sort();
+/** The objects `kubectl kustomize` of each of a stack's units in the tree at `gitops` yields, by content, sorted. */
+function kustomize(gitops: string, stack: string): string[] {
+  return kustomizeUnits(kubectl!, gitops, stack).map(fingerprint).sort();
 }
 
-// The committed tree does not change while the tests run: each overlay of it is built once, for the three tests.
+// The committed tree does not change while the tests run: each unit of it is built once, for the three tests.
 const committedBuilds = new Map<string, string[]>();
 function kustomizeCommitted(stack: string): string[] {
-  if (!committedBuilds.has(stack))
-    committedBuilds.set(stack, kustomize(path.join(SAMPLE, "gitops", "clusters", stack)));
+  if (!committedBuilds.has(stack)) committedBuilds.set(stack, kustomize(path.join(SAMPLE, "gitops"), stack));
   return committedBuilds.get(stack)!;
 }
 
@@ -39,7 +35,7 @@ function registered(root: string): Map<string, string[]> {
   return new Map(stacks.map((s) => [s.stack, s.objects.map((o) => fingerprint(o.manifest)).sort()]));
 }
 
-describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exactly what the program registers", function () {
+describe("the GitOps invariant: kubectl kustomize of a stack's units is exactly what the program registers", function () {
   before(function () {
     if (!kubectl) {
       console.log(`      SKIPPED (kustomize invariant): ${why}`);
@@ -69,14 +65,11 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
 
     it(`agrees with the in-process kustomize model the layout tests use, stack ${stack}`, () => {
       const tree = readTree(path.join(SAMPLE, "gitops"));
-      assert.deepStrictEqual(
-        buildKustomization(tree, `clusters/${stack}`).map(fingerprint).sort(),
-        kustomizeCommitted(stack),
-      );
+      assert.deepStrictEqual(buildUnits(tree, stack).map(fingerprint).sort(), kustomizeCommitted(stack));
     });
   }
 
-  describe("with stacks that differ, so overlays carry patches and objects of their own", () => {
+  describe("with stacks that differ, so units carry patches and objects of their own", () => {
     let dir: string;
     after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -98,18 +91,16 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
       // when it renders
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 0, result.stderr);
-      // then the overlays use patches and their own files, and each builds to its stack's objects
-      const k2 = fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-2", "kustomization.yaml"), "utf8");
-      assert.match(k2, /- path: patches\/namespace-accounts.yaml/);
-      assert.match(k2, /- path: patches\/deployment-accounts.accounts.yaml/);
-      assert.match(k2, /- \.\.\/\.\.\/apps\/reports/);
-      assert.doesNotMatch(
-        fs.readFileSync(path.join(dir, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "utf8"),
-        /reports/,
-      );
+      // then the units use patches and their own files, and each stack's build to its stack's objects
+      const unit = (stack: string, app: string) =>
+        fs.readFileSync(path.join(dir, "gitops", "tenants", stack, app, "kustomization.yaml"), "utf8");
+      assert.match(unit("cluster-2", "accounts"), /- path: patches\/namespace-accounts.yaml/);
+      assert.match(unit("cluster-2", "accounts"), /- path: patches\/deployment-accounts.accounts.yaml/);
+      assert.match(unit("cluster-2", "reports"), /- \.\.\/\.\.\/\.\.\/apps\/reports/);
+      assert.ok(!fs.existsSync(path.join(dir, "gitops", "tenants", "cluster-1", "reports")));
       const want = registered(dir);
       for (const stack of STACKS)
-        assert.deepStrictEqual(kustomize(path.join(dir, "gitops", "clusters", stack)), want.get(stack), stack);
+        assert.deepStrictEqual(kustomize(path.join(dir, "gitops"), stack), want.get(stack), stack);
     });
   });
 
@@ -131,7 +122,7 @@ describe("the GitOps invariant: kubectl kustomize gitops/clusters/<stack> is exa
       writeTreeAtomically(path.join(dir, "t"), tree);
       for (const s of stacks)
         assert.deepStrictEqual(
-          kustomize(path.join(dir, "t", "clusters", s.stack)),
+          kustomize(path.join(dir, "t"), s.stack),
           s.objects.map((o) => fingerprint(o.manifest)).sort(),
         );
     } finally {

@@ -25,16 +25,16 @@ describe("render: the build check", () => {
 
     it("names a planned object the build lacks, one it has in another shape, and the count", () => {
       assert.deepStrictEqual(buildDifferences("s", [ns("a", { x: "1" }).manifest], [ns("a"), ns("b")]), [
-        "clusters/s lacks v1 Namespace a as the program plans it",
-        "clusters/s lacks v1 Namespace b as the program plans it",
-        "clusters/s has v1 Namespace a, which the program does not plan so",
-        "clusters/s builds 1 objects; the program plans 2",
+        "tenants/s/a lacks v1 Namespace a as the program plans it",
+        "tenants/s/b lacks v1 Namespace b as the program plans it",
+        "s's units have v1 Namespace a, which the program does not plan so",
+        "s's units build 1 objects; the program plans 2",
       ]);
     });
 
     it("counts a duplicate the sets alone would miss", () => {
       assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("a").manifest], [ns("a")]), [
-        "clusters/s builds 2 objects; the program plans 1",
+        "s's units build 2 objects; the program plans 1",
       ]);
     });
   });
@@ -76,34 +76,56 @@ describe("render: the build check", () => {
       }
     });
 
-    it("passes the repo's rendered tree, and names an object changed in an overlay file", async () => {
+    it("passes the repo's rendered tree, and names an object changed in a unit's file", async () => {
       const { tree, stacks } = await renderProject(SAMPLE);
       assert.deepStrictEqual((await buildOverlays(kubectl!, tree, stacks)).problems, []);
-      const file = [...tree.keys()].find((p) => p.startsWith("clusters/cluster-1/authorizationpolicy-"))!;
+      const file = [...tree.keys()].find((p) => /^tenants\/cluster-1\/[^/]+\/authorizationpolicy-/.test(p))!;
       const tampered = new Map(tree).set(file, tree.get(file)!.replace("action: ALLOW", "action: DENY"));
       const problems = (await buildOverlays(kubectl!, tampered, stacks)).problems;
       assert.strictEqual(problems.length, 2, problems.join("\n"));
       assert.match(
         problems[0],
-        /^clusters\/cluster-1 lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/,
+        /^tenants\/cluster-1\/[^/]+ lacks security\.istio\.io\/v1 AuthorizationPolicy \S+ as the program plans it$/,
       );
       assert.match(
         problems[1],
-        /^clusters\/cluster-1 has security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/,
+        /^cluster-1's units have security\.istio\.io\/v1 AuthorizationPolicy \S+, which the program does not plan so$/,
       );
     });
 
-    it("reports an overlay that does not build, with kustomize's own message", async () => {
+    it("names the unit that does not build, with kustomize's own message", async () => {
       const { tree, stacks } = await renderProject(SAMPLE);
       const broken = new Map(tree);
-      broken.delete([...tree.keys()].find((p) => p.startsWith("base/namespace-"))!);
+      const file = [...tree.keys()].find((p) => /^base\/[^/]+\/namespace-/.test(p))!;
+      broken.delete(file);
       const problems = (await buildOverlays(kubectl!, broken, stacks)).problems;
+      const app = file.split("/")[1];
       assert.deepStrictEqual(
         problems.map((p) => p.split(": ")[0]),
-        stacks.map((s) => `clusters/${s.stack} does not build with ${kubectl} kustomize`),
+        stacks.map((s) => `tenants/${s.stack}/${app} does not build with ${kubectl} kustomize`),
       );
       // kustomize's own words, from its stderr
       for (const p of problems) assert.match(p, /namespace-/);
+    });
+
+    it("refuses an object that two units of a stack both hold", async () => {
+      const { tree, stacks } = await renderProject(SAMPLE);
+      // given the accounts unit of cluster-1 also lists finance's deny-all, copied into it
+      const finance = [...tree.keys()].find((p) => /^tenants\/cluster-1\/finance\/authorizationpolicy-/.test(p))!;
+      const accounts = "tenants/cluster-1/accounts";
+      const copy = `${accounts}/${path.posix.basename(finance)}`;
+      const k = tree.get(`${accounts}/kustomization.yaml`)!;
+      const doubled = new Map(tree)
+        .set(copy, tree.get(finance)!)
+        .set(
+          `${accounts}/kustomization.yaml`,
+          k.replace("resources:\n", `resources:\n  - ${path.posix.basename(finance)}\n`),
+        );
+      const problems = (await buildOverlays(kubectl!, doubled, stacks)).problems;
+      // then kustomize refuses the two (each unit alone builds: the duplicate is across units)
+      assert.strictEqual(problems.length, 1, problems.join("\n"));
+      assert.match(problems[0], /^clusters\/cluster-1, tenants\/cluster-1\/accounts, .* do not build together with /);
+      assert.match(problems[0], /already registered id|conflict/i);
     });
   });
 

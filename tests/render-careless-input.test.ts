@@ -87,19 +87,25 @@ describe("render: careless input", function () {
       const r = await renderCli(dir);
       assert.strictEqual(r.code, 0, r.stderr);
       const readme = fs.readFileSync(path.join(dir, "gitops", "README.md"), "utf8");
-      const lines = readme.split("\n").filter((l) => l.startsWith("kubectl --context "));
-      assert.ok(lines.length >= 2, readme);
-      // Each command, pasted into a shell with a kubectl that prints its arguments.
+      // Each shell block that passes the context (the install command, the unit-by-unit apply loop), pasted into a
+      // shell with a kubectl that prints its arguments, one call per CALL line.
+      const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
+        .map((m) => m[1])
+        .filter((b) => b.includes("--context"));
+      assert.ok(blocks.length >= 2, readme);
       const bin = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-kubectl-"));
-      fs.writeFileSync(path.join(bin, "kubectl"), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
-      for (const line of lines) {
-        const run = spawnSync("sh", ["-c", line.replace(/\s+#.*$/, "")], {
+      fs.writeFileSync(path.join(bin, "kubectl"), '#!/bin/sh\necho CALL\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+      for (const block of blocks) {
+        const run = spawnSync("sh", ["-c", block], {
           cwd: dir,
           encoding: "utf8",
           env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
         });
         assert.strictEqual(run.status, 0, run.stderr);
-        assert.deepStrictEqual(run.stdout.split("\n").slice(0, 2), ["--context", context]);
+        const calls = run.stdout.split("CALL\n").slice(1);
+        assert.ok(calls.length > 0, block);
+        for (const call of calls.filter((c) => c.includes("--context")))
+          assert.deepStrictEqual(call.split("\n").slice(0, 2), ["--context", context], block);
       }
       fs.rmSync(bin, { recursive: true, force: true });
       assert.ok(!fs.existsSync(marker), "a pasted command ran the context's $(...)");

@@ -29,17 +29,54 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
 
   const doc = (p: string) => parse(tree.get(p)!) as Record<string, any>;
 
-  it("writes an Application for argocd stacks and a GitRepository and Kustomization for flux stacks, nothing else", () => {
+  it("writes an Application and a tenants ApplicationSet for argocd stacks and a GitRepository and Kustomizations for flux stacks, nothing else", () => {
     const engineFiles = [...tree.keys()].filter((p) => p.startsWith("argocd/") || p.startsWith("flux/"));
     assert.deepStrictEqual(engineFiles, [
+      "argocd/applicationset.tenants.yaml",
       "argocd/applicationset.yaml",
+      "argocd/east.tenants.yaml",
       "argocd/east.yaml",
+      "argocd/north.tenants.yaml",
       "argocd/north.yaml",
       "flux/north/source.yaml",
       "flux/north/sync.yaml",
+      "flux/north/tenants.yaml",
+      "flux/north/tenants/cart.yaml",
+      "flux/north/tenants/shop.yaml",
       "flux/west/source.yaml",
       "flux/west/sync.yaml",
+      "flux/west/tenants.yaml",
+      "flux/west/tenants/cart.yaml",
+      "flux/west/tenants/shop.yaml",
     ]);
+  });
+
+  it("gives each of Flux's tenant units a Kustomization, applied from flux/<stack>/tenants/ by one more", () => {
+    const source = doc("flux/west/source.yaml").metadata.name;
+    assert.deepStrictEqual(doc("flux/west/tenants.yaml").metadata.name, "mesh-lab-west-tenants");
+    assert.deepStrictEqual(doc("flux/west/tenants.yaml").spec.path, "./gitops/flux/west/tenants");
+    const shop = doc("flux/west/tenants/shop.yaml");
+    assert.deepStrictEqual([shop.metadata.name, shop.metadata.namespace], ["mesh-lab-west.shop", "flux-system"]);
+    assert.deepStrictEqual(shop.spec, {
+      interval: "10m",
+      path: "./gitops/tenants/west/shop",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: source },
+    });
+    assert.ok(tree.has("tenants/west/shop/kustomization.yaml"));
+  });
+
+  it("generates one Argo CD Application per tenant unit, in the cluster's own Argo CD and in a central one", () => {
+    const own = doc("argocd/east.tenants.yaml");
+    assert.deepStrictEqual(own.spec.generators[0].git.directories, [{ path: "gitops/tenants/east/*" }]);
+    assert.strictEqual(own.spec.template.metadata.name, "mesh-lab.{{.path.basename}}");
+    assert.deepStrictEqual(own.spec.template.spec.destination, { server: "https://kubernetes.default.svc" });
+    assert.deepStrictEqual(own.spec.syncPolicy, { preserveResourcesOnDeletion: true });
+    const central = doc("argocd/applicationset.tenants.yaml");
+    assert.deepStrictEqual(central.spec.generators[0].git.directories, [{ path: "gitops/tenants/*/*" }]);
+    assert.strictEqual(central.spec.template.metadata.name, "mesh-lab-{{index .path.segments 2}}.{{.path.basename}}");
+    assert.deepStrictEqual(central.spec.template.spec.destination, { name: "{{index .path.segments 2}}" });
+    assert.notStrictEqual(central.metadata.name, doc("argocd/applicationset.yaml").metadata.name);
   });
 
   it("points Flux's Kustomization at the cluster's overlay, from a GitRepository of the branch set", () => {
@@ -63,7 +100,7 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
 
   it("keeps from Flux's prune exactly what Argo CD keeps: every Prune=false object is also prune: disabled", () => {
     const manifests = [...tree].filter(
-      ([p]) => /^(base|apps|clusters)\/.*\.yaml$/.test(p) && !p.endsWith("kustomization.yaml"),
+      ([p]) => /^(base|apps|clusters|tenants)\/.*\.yaml$/.test(p) && !p.endsWith("kustomization.yaml"),
     );
     let kept = 0;
     for (const [p, text] of manifests) {
@@ -93,15 +130,22 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     );
   });
 
-  it("says in the README who applies each overlay, with the install command for each engine", () => {
+  it("says in the README who applies each unit, with the install command for each engine", () => {
     const readme = tree.get("README.md")!;
-    assert.match(readme, /\| `clusters\/west\/` \| .* \| Flux \(`flux\/west\/`\) on `west` \|/);
+    assert.match(readme, /\| `clusters\/west\/` \| .* \| Flux \(`flux\/west\/sync\.yaml`\) on `west` \|/);
     assert.match(
       readme,
-      /\| `clusters\/north\/` \| .* \| Argo CD \(`argocd\/north\.yaml`\) or Flux \(`flux\/north\/`\) on `north` \|/,
+      /\| `tenants\/west\/<app>\/` \| 2 units, .* \| Flux \(`flux\/west\/tenants\/`\) on `west`, one unit each \|/,
+    );
+    assert.match(
+      readme,
+      /\| `clusters\/north\/` \| .* \| Argo CD \(`argocd\/north\.yaml`\) or Flux \(`flux\/north\/sync\.yaml`\) on `north` \|/,
     );
     assert.match(readme, /^kubectl --context ctx-north apply -f gitops\/flux\/north\/$/m);
-    assert.match(readme, /^kubectl --context ctx-east apply -n argocd -f gitops\/argocd\/east\.yaml$/m);
+    assert.match(
+      readme,
+      /^kubectl --context ctx-east apply -n argocd -f gitops\/argocd\/east\.yaml -f gitops\/argocd\/east\.tenants\.yaml$/m,
+    );
   });
 
   it("with --stack, writes and checks that stack's Flux files too", async () => {

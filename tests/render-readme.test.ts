@@ -1,24 +1,29 @@
 import * as assert from "assert";
 import { KubeObject } from "../render/kube-object";
-import { ClusterOverlay, Layout, Patch } from "../render/placement";
+import { ClusterOverlay, Layout, Patch, Unit, unitDir } from "../render/placement";
 import { gitopsReadme, ReadmeStack } from "../render/readme";
 
 // gitops/README.md's layout table, from a layout whose counts the repo's own tree does not reach (one of each,
 // no base): the committed tree (gitops-snapshot.test.ts) covers the common case.
 describe("gitops/README.md: the layout table", () => {
   const objects = (n: number) => Array.from({ length: n }, () => ({}) as KubeObject);
-  const overlay = (
+  const unit = (
     stack: string,
-    apps: string[],
+    app: string | undefined,
     own: number,
     patches: number,
-    observability: number,
-  ): ClusterOverlay => ({
+    includes: string[] = [],
+  ): Unit => ({
     stack,
-    base: false,
-    apps,
+    app,
+    dir: unitDir(stack, app),
+    includes,
     objects: objects(own),
     patches: Array.from({ length: patches }, () => ({}) as Patch),
+  });
+  const overlay = (stack: string, units: Unit[], observability: number): ClusterOverlay => ({
+    stack,
+    units,
     observability: objects(observability),
   });
   const stack: ReadmeStack = {
@@ -30,22 +35,27 @@ describe("gitops/README.md: the layout table", () => {
   };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
   const tableRows = (text: string) =>
-    text.split("\n").filter((l) => /^\| `(base|apps|clusters|observability)\//.test(l));
+    text.split("\n").filter((l) => /^\| `(base|apps|clusters|tenants|observability)\//.test(l));
 
-  it("counts one object and one patch in the singular, lists an app's clusters, and has no base row without base objects", () => {
+  it("counts one of each in the singular, sums the tenant units, and has no base row without base objects", () => {
     const layout: Layout = {
       stacks: ["c1", "c2"],
-      base: [],
+      base: new Map(),
       apps: new Map([["web", objects(1)]]),
       clusters: new Map([
-        ["c1", overlay("c1", ["web"], 1, 1, 1)],
-        ["c2", overlay("c2", [], 2, 2, 0)],
+        [
+          "c1",
+          overlay("c1", [unit("c1", undefined, 0, 0, ["observability/c1"]), unit("c1", "web", 1, 1, ["apps/web"])], 1),
+        ],
+        ["c2", overlay("c2", [unit("c2", undefined, 0, 0), unit("c2", "a", 1, 2), unit("c2", "b", 1, 0)], 0)],
       ]),
     };
     assert.deepStrictEqual(tableRows(readme(layout)), [
-      "| `apps/web/` | 1 object | `c1` |",
-      "| `clusters/c1/` | 1 object, 1 patch | Argo CD (`argocd/c1.yaml`) on `c1` |",
-      "| `clusters/c2/` | 2 objects, 2 patches | Argo CD (`argocd/c2.yaml`) on `c2` |",
+      "| `apps/<app>/` | 1 app, 1 object | the app's tenant unit in each cluster that runs it |",
+      "| `clusters/c1/` | 0 objects, `observability/c1/` | Argo CD (`argocd/c1.yaml`) on `c1` |",
+      "| `tenants/c1/<app>/` | 1 unit, 1 object in full, 1 patch | Argo CD (`argocd/c1.tenants.yaml`) on `c1`, one unit each |",
+      "| `clusters/c2/` | 0 objects | Argo CD (`argocd/c2.yaml`) on `c2` |",
+      "| `tenants/c2/<app>/` | 2 units, 2 objects in full, 2 patches | Argo CD (`argocd/c2.tenants.yaml`) on `c2`, one unit each |",
       "| `observability/c1/` | 1 object | `clusters/c1/` (`mesh-lab:observability.deploy`) |",
     ]);
   });
@@ -53,10 +63,16 @@ describe("gitops/README.md: the layout table", () => {
   it("has a base row when base holds objects", () => {
     const layout: Layout = {
       stacks: ["c1"],
-      base: objects(3),
+      base: new Map([
+        ["a", objects(2)],
+        ["b", objects(1)],
+      ]),
       apps: new Map(),
-      clusters: new Map([["c1", overlay("c1", [], 0, 0, 0)]]),
+      clusters: new Map([["c1", overlay("c1", [unit("c1", undefined, 0, 0)], 0)]]),
     };
-    assert.deepStrictEqual(tableRows(readme(layout))[0], "| `base/` | 3 objects | every cluster overlay |");
+    assert.deepStrictEqual(
+      tableRows(readme(layout))[0],
+      "| `base/<app>/` | 2 apps, 3 objects | the app's tenant unit in every cluster |",
+    );
   });
 });
