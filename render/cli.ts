@@ -9,7 +9,7 @@ import { GITOPS_DIR, stackPart } from "./files";
 import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
-import { partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
+import { movingNote, movingStacks, partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
 import { cleanupOnInterrupt } from "./interrupt";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
@@ -19,17 +19,19 @@ export const USAGE = `usage: npm run render -- [--stack NAME] [--out DIR] [--che
 Renders every stack (Pulumi.<stack>.yaml over the Pulumi.yaml defaults) into ${GITOPS_DIR}/ from the same plan
 pulumi up deploys: no Pulumi CLI, backend or cluster.
 
-  --stack NAME  only the part of the tree stack NAME uses: base/, the apps/ it runs, clusters/NAME/,
-                argocd/NAME.yaml (and README.md). Where objects go still depends on every stack.
+  --stack NAME  only the part of the tree stack NAME uses: clusters/NAME/, tenants/NAME/, the base/ and apps/
+                its units include, its Argo CD and Flux files (and README.md). Where objects go still depends
+                on every stack.
   --out DIR     write (or check) the tree under DIR instead of ${GITOPS_DIR}/
   --check       write nothing; print a unified diff and exit 1 when the tree on disk is stale
   --no-build-cache
-                build every overlay with kubectl, neither reading nor filling the build cache
+                build every unit with kubectl, neither reading nor filling the build cache
   --help        this text
 
-Every overlay is built with kubectl kustomize ($KUBECTL, or kubectl on PATH) before anything is written. An
-overlay whose files and kubectl are unchanged since its last successful build is not built again: what that
-build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is checked against the plan instead.
+Every unit (clusters/<stack>/, tenants/<stack>/<app>/) is built with kubectl kustomize ($KUBECTL, or kubectl
+on PATH) before anything is written. A stack whose files and kubectl are unchanged since its last successful
+build is not built again: what that build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is
+checked against the plan instead.
 
 It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or changed.
 A file it did not write in a directory it writes is left as it is, reported, and fails --check. --out refuses
@@ -205,7 +207,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           const problems = report.problems;
           if (problems.length > 0)
             throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
-          built = `, ${present.length} overlay(s) built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
+          built = `, ${present.length} stack(s)' units built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
@@ -215,6 +217,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const strays =
           real === undefined ? [] : strayFiles(real, [...(args.check ? tree.keys() : next.keys()), ...owned]);
         const strayList = strays.map((p) => `  ${label}/${p}\n`).join("");
+        const moving = movingStacks(owned, args.check ? tree : next);
+        if (moving.length > 0) stderr(movingNote(moving, label));
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);
           if (strays.length > 0) {

@@ -153,7 +153,7 @@ export async function buildOverlays(
         const worker = async () => {
           for (let g = next++; g < groups.length; g = next++) {
             const { stack, units } = groups[g];
-            const dir = path.join(scratch, "check", String(g));
+            const dir = path.join(scratch, "check", stacks[stack].stack, String(g));
             fs.mkdirSync(dir, { recursive: true });
             const resources = units.map((u) => path.relative(dir, path.join(root, u)).split(path.sep).join("/"));
             fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));

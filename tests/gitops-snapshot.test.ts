@@ -3,11 +3,11 @@ import * as path from "path";
 import { buildPlan } from "../plan/mesh-plan";
 import { objectKey } from "../render/kube-object";
 import { readTree } from "../render/tree-writer";
-import { buildKustomization } from "./support/kustomize-model";
+import { buildUnits } from "./support/units";
 import { SAMPLE, STACKS, stackSettings } from "./support/stacks";
 
 // The committed gitops/ tree is the snapshot of whole objects: each object the plan builds for a real stack must
-// be, field for field, the one its overlay yields (built in-process; tests/kustomize-invariant.test.ts checks the
+// be, field for field, the one its stack's units yield (built in-process; tests/kustomize-invariant.test.ts checks the
 // model against the real kubectl kustomize). Other tests assert behaviour, not whole literals. After an intended
 // change, `npm run render` updates the snapshot and the diff is reviewed in the pull request.
 const committed = readTree(path.join(SAMPLE, "gitops"));
@@ -19,7 +19,7 @@ const keyOf = (m: Record<string, unknown>) => {
 describe("the committed gitops/ tree is the snapshot of every planned object", () => {
   for (const stack of STACKS) {
     describe(stack, () => {
-      const overlay = new Map(buildKustomization(committed, `clusters/${stack}`).map((m) => [keyOf(m), m]));
+      const overlay = new Map(buildUnits(committed, stack).map((m) => [keyOf(m), m]));
       const objects = buildPlan(stackSettings(stack)).objects;
 
       for (const o of objects) {

@@ -28,18 +28,19 @@ describe("render: the overlay build cache", () => {
       return { one: c.key("one"), two: c.key("two") };
     };
 
-    it("changes for every overlay when a file outside clusters/ changes", () => {
+    it("changes for every stack when a file outside clusters/ and tenants/ changes", () => {
       const before = keys(tree());
       const after = keys(tree({ "apps/a/kustomization.yaml": "resources: [x.yaml]\n" }));
       assert.notStrictEqual(after.one, before.one);
       assert.notStrictEqual(after.two, before.two);
     });
 
-    it("changes for one overlay only when that overlay's files change, or a file is added to it", () => {
+    it("changes for one stack only when its units' files change, or a file or unit is added to them", () => {
       const before = keys(tree());
       for (const after of [
         keys(tree({ "clusters/two/kustomization.yaml": "resources: [../../base]\n" })),
         keys(tree({ "clusters/two/extra.yaml": "x: 1\n" })),
+        keys(tree({ "tenants/two/a/kustomization.yaml": "resources: [../../../apps/a]\n" })),
       ]) {
         assert.strictEqual(after.one, before.one);
         assert.notStrictEqual(after.two, before.two);
@@ -157,14 +158,17 @@ describe("render: the overlay build cache", () => {
       return { code, stderr, stdout };
     }
 
-    it("builds each overlay once; a re-render and a --check of the same tree run no kubectl", async () => {
+    it("builds each stack's units once; a re-render and a --check of the same tree run no kubectl", async () => {
       const first = await render();
       assert.strictEqual(first.code, 0, first.stderr);
       assert.strictEqual(runs(), 2);
       const again = await render("--check");
       assert.strictEqual(again.code, 0, again.stderr);
       assert.strictEqual(runs(), 2);
-      assert.match(again.stderr, /2 overlay\(s\) built with kubectl kustomize \(2 unchanged, from the build cache\)/);
+      assert.match(
+        again.stderr,
+        /2 stack\(s\)' units built with kubectl kustomize \(2 unchanged, from the build cache\)/,
+      );
     });
 
     it("keeps no build that differs from the plan: the next render builds it again", async () => {
@@ -189,7 +193,7 @@ describe("render: the overlay build cache", () => {
       };
       const first = await run();
       assert.strictEqual(first.code, 3, first.stderr);
-      assert.match(first.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);
+      assert.match(first.stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
       assert.deepStrictEqual(
         fs.existsSync(path.join(dir, "cache"))
           ? fs.readdirSync(path.join(dir, "cache"), { recursive: true }).filter((f) => String(f).endsWith(".json"))
@@ -200,15 +204,15 @@ describe("render: the overlay build cache", () => {
       assert.strictEqual(runs(), 4);
     });
 
-    it("rebuilds only the overlay whose stack changed", async () => {
+    it("rebuilds only the units of the stack that changed", async () => {
       assert.strictEqual((await render()).code, 0);
       const file = path.join(dir, "Pulumi.cluster-2.yaml");
-      // The trust domain is in the principals of cluster-2's AuthorizationPolicies, which live in its overlay only.
+      // The trust domain is in the principals of cluster-2's AuthorizationPolicies, which live in its units only.
       fs.appendFileSync(file, "  mesh-lab:trustDomain: cluster-2.example\n");
       const second = await render();
       assert.strictEqual(second.code, 0, second.stderr);
       assert.strictEqual(runs(), 3);
-      assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[2], /\/clusters\/cluster-2$/);
+      assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[2], /\/check\/cluster-2\/\d+$/);
     });
 
     it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
@@ -222,11 +226,11 @@ describe("render: the overlay build cache", () => {
       );
       const r = await render("--check");
       assert.strictEqual(r.code, 3, r.stderr);
-      assert.match(r.stderr, /clusters\/cluster-1 lacks .* as the program plans it/);
+      assert.match(r.stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
       assert.strictEqual(runs(), 2);
     });
 
-    it("--no-build-cache builds every overlay and leaves the cache as it was", async () => {
+    it("--no-build-cache builds every unit and leaves the cache as it was", async () => {
       assert.strictEqual((await render()).code, 0);
       const before = fs.readdirSync(path.join(dir, "cache"), { recursive: true }).sort();
       const r = await render("--check", "--no-build-cache");

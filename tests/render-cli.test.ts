@@ -21,7 +21,7 @@ describe("npm run render", () => {
     it("reproduces the committed gitops/ byte for byte on a fresh copy", async () => {
       // given the project's own config and no gitops/ yet
       dir = tempProject();
-      // when it renders (every overlay built, as on a fresh clone)
+      // when it renders (every unit built, as on a fresh clone)
       const result = await renderCli(dir);
       // then the tree is exactly the committed one, and no temporary directory is left
       assert.strictEqual(result.code, 0, result.stderr);
@@ -31,7 +31,7 @@ describe("npm run render", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 2 overlay\\(s\\) built with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`,
+          `^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 2 stack\\(s\\)' units built with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`,
           "m",
         ),
       );
@@ -69,12 +69,16 @@ describe("npm run render", () => {
   });
 
   describe("--stack", () => {
-    it("writes only what that stack's overlay uses, the same bytes as the full tree", async () => {
+    it("writes only what that stack's units use, the same bytes as the full tree", async () => {
       dir = tempProject();
       const result = await renderCli(dir, "--stack", "cluster-1");
       assert.strictEqual(result.code, 0, result.stderr);
       const part = [...COMMITTED].filter(
-        ([p]) => !p.startsWith("clusters/cluster-2/") && p !== "argocd/cluster-2.yaml" && p !== MANIFEST,
+        ([p]) =>
+          !p.startsWith("clusters/cluster-2/") &&
+          !p.startsWith("tenants/cluster-2/") &&
+          !p.startsWith("argocd/cluster-2.") &&
+          p !== MANIFEST,
       );
       const written = snapshot(path.join(dir, "gitops"));
       // The manifest lists what this render owns: cluster-1's part only.
@@ -109,7 +113,7 @@ describe("npm run render", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 overlay\\(s\\) built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`,
+          `^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 stack\\(s\\)' units built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`,
         ),
       );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
@@ -148,38 +152,41 @@ describe("npm run render", () => {
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
     });
 
-    it("shows a value that differs in one cluster as a patch in that cluster's overlay", async () => {
+    it("shows a value that differs in one cluster as a patch in that cluster's unit", async () => {
       dir = tempProject({ "cluster-2": { waypoints: false } }, { gitops: true });
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 1);
       assert.match(
         result.stdout,
-        /^--- \/dev\/null\n\+\+\+ b\/gitops\/clusters\/cluster-2\/patches\/namespace-accounts.yaml\n/m,
+        /^--- \/dev\/null\n\+\+\+ b\/gitops\/tenants\/cluster-2\/accounts\/patches\/namespace-accounts.yaml\n/m,
       );
       assert.match(result.stdout, /^\+- op: remove\n\+ {2}path: \/metadata\/labels\/istio.io~1use-waypoint$/m);
       assert.match(
         result.stdout,
-        /^--- a\/gitops\/clusters\/cluster-2\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m,
+        /^--- a\/gitops\/tenants\/cluster-2\/accounts\/gateway-accounts.waypoint.yaml\n\+\+\+ \/dev\/null\n/m,
       );
     });
 
     it("flags a file it owns that is no longer rendered", async () => {
       dir = tempProject({}, { gitops: true });
-      fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
-      fs.appendFileSync(path.join(dir, "gitops", MANIFEST), "base/extra.yaml\n");
+      fs.writeFileSync(path.join(dir, "gitops", "base", "accounts", "extra.yaml"), "kind: Hand\n");
+      fs.appendFileSync(path.join(dir, "gitops", MANIFEST), "base/accounts/extra.yaml\n");
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 1);
-      assert.strictEqual(result.stdout, "--- a/gitops/base/extra.yaml\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-kind: Hand\n");
+      assert.strictEqual(
+        result.stdout,
+        "--- a/gitops/base/accounts/extra.yaml\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-kind: Hand\n",
+      );
     });
 
     it("ignores a file it does not own beside the tree, and fails on one inside a directory it writes", async () => {
       dir = tempProject({}, { gitops: true });
       fs.writeFileSync(path.join(dir, "gitops", "NOTES.md"), "mine\n");
       assert.strictEqual((await renderCli(dir, "--check")).code, 0);
-      fs.writeFileSync(path.join(dir, "gitops", "base", "extra.yaml"), "kind: Hand\n");
+      fs.writeFileSync(path.join(dir, "gitops", "base", "accounts", "extra.yaml"), "kind: Hand\n");
       const result = await renderCli(dir, "--check");
       assert.strictEqual(result.code, 1, result.stdout + result.stderr);
-      assert.match(result.stderr, /^ {2}gitops\/base\/extra\.yaml$/m);
+      assert.match(result.stderr, /^ {2}gitops\/base\/accounts\/extra\.yaml$/m);
       assert.doesNotMatch(result.stderr, /NOTES/);
     });
 

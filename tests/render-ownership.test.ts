@@ -72,9 +72,9 @@ describe("render: --out into a Git checkout", () => {
       }
       assert.deepStrictEqual(bytes(path.join(out, ".git")), gitBefore);
       const status = git(out, "status", "--porcelain").split("\n").filter(Boolean).sort();
-      assert.ok(status.includes(" D clusters/cluster-2/gateway-accounts.waypoint.yaml"), status.join("\n"));
+      assert.ok(status.includes(" D tenants/cluster-2/accounts/gateway-accounts.waypoint.yaml"), status.join("\n"));
       assert.ok(
-        status.every((l) => / (clusters|base|apps|argocd)\/|README\.md|\.rendered-files/.test(l)),
+        status.every((l) => / (clusters|tenants|base|apps|argocd)\/|README\.md|\.rendered-files/.test(l)),
         status.join("\n"),
       );
     } finally {
@@ -140,7 +140,7 @@ describe("render: killed at any point, repaired by the next render", () => {
   }
 });
 
-describe("render --stack never changes another cluster's overlay", () => {
+describe("render --stack never changes another cluster's units", () => {
   it("refuses, exit 3, nothing written, when the shared layers would change clusters/cluster-2", async function () {
     if (findKubectl() === undefined) {
       console.log("      skipped: kubectl is not on PATH (nor $KUBECTL); the build check needs it");
@@ -152,11 +152,11 @@ describe("render --stack never changes another cluster's overlay", () => {
       const before = snapshot(project);
       // when only cluster-1 is rendered
       const result = await renderCli(project, "--stack", "cluster-1");
-      // then it is refused, saying which overlay would change and what to do
+      // then it is refused, saying which stack's units would change and what to do
       assert.strictEqual(result.code, 3, result.stderr);
       assert.match(
         result.stderr,
-        /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change clusters\/cluster-2: it shares base\/ and apps\/ with cluster-1, and with cluster-1's new shared files it would no longer build to what cluster-2 plans \(clusters\/cluster-2 lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every overlay gets its patches\n$/m,
+        /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change cluster-2's units: they share base\/ and apps\/ with cluster-1, and with cluster-1's new shared files they would no longer build to what cluster-2 plans \(tenants\/cluster-2\/accounts lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every unit gets its patches\n$/m,
       );
       assert.deepStrictEqual(snapshot(project), before);
       // and rendering every stack works

@@ -10,23 +10,26 @@ import { PartialWrite } from "../render/tree-writer";
 
 // The render's messages and file rules that whole-render tests pass through without pinning down.
 describe("render: messages, locks and bookkeeping names", () => {
-  it("--stack: a build failure of another overlay is told as the shared layers changing it, once per overlay", () => {
+  it("--stack: a build failure of another stack's units is told as the shared layers changing them, once per stack", () => {
     const problems = [
-      "clusters/b lacks X",
-      "clusters/a lacks Y",
-      "clusters/b has Z",
-      "clusters/b-2 lacks W",
+      "tenants/b/web lacks X",
+      "tenants/a/web lacks Y",
+      "b's units have Z",
+      "clusters/b-2 does not build with kubectl kustomize: W",
       "elsewhere",
     ];
     assert.deepStrictEqual(sharedLayerProblems(problems, undefined, ["a", "b", "b-2"]), problems);
     const told = sharedLayerProblems(problems, "a", ["a", "b", "b-2"]);
-    assert.deepStrictEqual(told.slice(0, 2), ["clusters/a lacks Y", "elsewhere"]);
+    assert.deepStrictEqual(told.slice(0, 2), ["tenants/a/web lacks Y", "elsewhere"]);
     assert.strictEqual(told.length, 4);
     assert.match(
       told[2],
-      /^--stack a would change clusters\/b: .* \(clusters\/b lacks X; clusters\/b has Z\); render all stacks/,
+      /^--stack a would change b's units: .* \(tenants\/b\/web lacks X; b's units have Z\); render all stacks/,
     );
-    assert.match(told[3], /^--stack a would change clusters\/b-2: .* \(clusters\/b-2 lacks W\); render all stacks/);
+    assert.match(
+      told[3],
+      /^--stack a would change b-2's units: .* \(clusters\/b-2 does not build with kubectl kustomize: W\); render all stacks/,
+    );
   });
 
   it("a failed write says what was written, what was not (five named, then a count), and that a re-run finishes", () => {

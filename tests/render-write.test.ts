@@ -70,14 +70,14 @@ describe("render: writes only the files it owns", () => {
   it("refuses a file it did not write where it would write one, and writes nothing", async () => {
     const project = tempProject();
     try {
-      fs.mkdirSync(path.join(project, "gitops", "base"), { recursive: true });
-      fs.writeFileSync(path.join(project, "gitops", "base", "kustomization.yaml"), "# mine\n");
+      fs.mkdirSync(path.join(project, "gitops", "clusters", "cluster-1"), { recursive: true });
+      fs.writeFileSync(path.join(project, "gitops", "clusters", "cluster-1", "kustomization.yaml"), "# mine\n");
       const before = snapshot(project);
       const result = await renderCli(project);
       assert.strictEqual(result.code, 2, result.stderr);
       assert.match(
         result.stderr,
-        /^render: gitops\/base\/kustomization.yaml: a file the render did not write is where it would write one; refusing to overwrite it \(move it, or render into another --out\); nothing written\n$/,
+        /^render: gitops\/clusters\/cluster-1\/kustomization.yaml: a file the render did not write is where it would write one; refusing to overwrite it \(move it, or render into another --out\); nothing written\n$/,
       );
       assert.deepStrictEqual(snapshot(project), before);
     } finally {
@@ -115,7 +115,7 @@ describe("render: writes only the files it owns", () => {
       const result = await renderCli(project);
       assert.strictEqual(result.code, 0, result.stderr);
       assert.ok(fs.lstatSync(path.join(project, "gitops")).isSymbolicLink());
-      assert.ok(fs.existsSync(path.join(target, "base", "kustomization.yaml")));
+      assert.ok(fs.existsSync(path.join(target, "clusters", "cluster-1", "kustomization.yaml")));
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
@@ -221,15 +221,16 @@ describe("render: writes only the files it owns", () => {
         for (const p of fs.readdirSync(path.join(project, "gitops"), { recursive: true }) as string[])
           unprivileged(project, path.join("gitops", p));
         unprivileged(project, "gitops");
-        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o555);
-        if (process.getuid?.() === 0) fs.chownSync(path.join(project, "gitops", "clusters", "cluster-2"), 0, 0);
+        fs.chmodSync(path.join(project, "gitops", "tenants", "cluster-2", "accounts"), 0o555);
+        if (process.getuid?.() === 0)
+          fs.chownSync(path.join(project, "gitops", "tenants", "cluster-2", "accounts"), 0, 0);
         const result = asUser([project]);
         assert.strictEqual(result.status, 3, result.stderr);
         assert.match(
           result.stderr,
-          /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(clusters\/cluster-2\/.*\)\n/m,
+          /^render: writing gitops\/ failed: EACCES: permission denied, .*\n {2}written before the failure: [1-9]\d* \(.*\), each complete \(renamed into place\)\n {2}not written: [1-9]\d* \(tenants\/cluster-2\/accounts\/.*\)\n/m,
         );
-        fs.chmodSync(path.join(project, "gitops", "clusters", "cluster-2"), 0o755);
+        fs.chmodSync(path.join(project, "gitops", "tenants", "cluster-2", "accounts"), 0o755);
         const [node, ...args] = renderChildCommand(project);
         const again = spawnSync(node, args, { encoding: "utf8" });
         assert.strictEqual(again.status, 0, again.stderr);
