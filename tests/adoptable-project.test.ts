@@ -94,10 +94,9 @@ describe("a team's own clusters and services in a fresh clone", function () {
         fs.rmSync(path.join(dir, "gitops"), { recursive: true, force: true });
         const render = await npm("render");
         assert.strictEqual(render.status, 0, render.stderr);
-        const overlay = (i: number) =>
-          fs.readFileSync(path.join(dir, "gitops", "clusters", `team-${i}`, "kustomization.yaml"), "utf8");
-        assert.match(overlay(g.stacks), /edge-only/);
-        assert.doesNotMatch(overlay(1), /edge-only/);
+        const unit = (i: number) => path.join(dir, "gitops", "tenants", `team-${i}`, "edge-only", "kustomization.yaml");
+        assert.match(fs.readFileSync(unit(g.stacks), "utf8"), /- \.\.\/\.\.\/\.\.\/apps\/edge-only/);
+        if (g.stacks > 1) assert.ok(!fs.existsSync(unit(1)), "edge-only runs on its stack only");
         const check = await npm("render", "--", "--check");
         assert.strictEqual(check.status, 0, check.stderr);
         const telemetry = await npm("check:telemetry");
