@@ -1,5 +1,6 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 
@@ -49,7 +50,7 @@ function filesUnder(dir: string): string[] {
     });
 }
 
-/** The overlays of a tree `npm run render` wrote: `clusters/<stack>/` with a kustomization, by stack. */
+/** The clusters of a tree `npm run render` wrote: their cluster units, `clusters/<stack>/` with a kustomization. */
 export function renderedClusters(dir: string): Map<string, string> {
   const clusters = path.join(dir, "clusters");
   const found = new Map<string, string>();
@@ -61,37 +62,79 @@ export function renderedClusters(dir: string): Map<string, string> {
 }
 
 /**
+ * The units of a cluster in a tree `npm run render` wrote, when `dir` is its cluster unit (`<tree>/clusters/<stack>`):
+ * that directory and each `<tree>/tenants/<stack>/<app>`. Just `dir` otherwise.
+ */
+function clusterUnits(dir: string): string[] {
+  const stack = path.basename(dir);
+  const tenants = path.join(path.dirname(path.dirname(dir)), "tenants", stack);
+  if (path.basename(path.dirname(dir)) !== "clusters" || !fs.existsSync(tenants)) return [dir];
+  const units = fs
+    .readdirSync(tenants, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(tenants, e.name, k))))
+    .map((e) => path.join(tenants, e.name))
+    .sort();
+  return [dir, ...units];
+}
+
+/** How many units one `kubectl kustomize` builds: kustomize's cost grows faster than the objects of one build. */
+const UNITS_PER_BUILD = 40;
+
+/** `kubectl kustomize` of kustomization directories, a group at a time, each group as one kustomization listing them. */
+function kustomize(dirs: readonly string[], target: string): unknown[] {
+  const kubectl = process.env.KUBECTL || "kubectl";
+  const scratch = dirs.length > 1 ? fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-")) : undefined;
+  try {
+    const docs: unknown[] = [];
+    for (let i = 0; i < dirs.length; i += UNITS_PER_BUILD) {
+      let dir = dirs[i];
+      if (scratch !== undefined) {
+        dir = path.join(scratch, String(i));
+        fs.mkdirSync(dir);
+        const resources = dirs
+          .slice(i, i + UNITS_PER_BUILD)
+          .map((d) => path.relative(dir, d).split(path.sep).join("/"));
+        fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));
+      }
+      let out: string;
+      try {
+        out = execFileSync(kubectl, ["kustomize", dir], {
+          encoding: "utf8",
+          maxBuffer: 1 << 30,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      } catch (e) {
+        const err = e as { code?: string; stderr?: string; message: string };
+        if (err.code === "ENOENT")
+          throw new AccessInputError(
+            `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
+          );
+        throw new AccessInputError(
+          `--manifests ${target}: ${kubectl} kustomize failed: ${(err.stderr || err.message).trim()}`,
+        );
+      }
+      docs.push(...documents(out, `${kubectl} kustomize ${target}`));
+    }
+    return docs;
+  } finally {
+    if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
  * The objects at `target`: a YAML file (any number of documents, `List`s unwrapped), a kustomization directory
  * (built with `kubectl kustomize`, as Argo CD and Flux build it), or a directory of YAML files (read recursively).
+ * A rendered tree's cluster unit (`gitops/clusters/<stack>`) stands for the whole cluster: it and the stack's
+ * tenant units (`gitops/tenants/<stack>/*`).
  */
 export function loadManifests(target: string): unknown[] {
   if (!fs.existsSync(target)) throw new AccessInputError(`--manifests ${target}: no such file or directory`);
   if (!fs.statSync(target).isDirectory()) return readFile(target);
-  if (KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(target, k)))) {
-    const kubectl = process.env.KUBECTL || "kubectl";
-    let out: string;
-    try {
-      out = execFileSync(kubectl, ["kustomize", target], {
-        encoding: "utf8",
-        maxBuffer: 1 << 30,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-    } catch (e) {
-      const err = e as { code?: string; stderr?: string; message: string };
-      if (err.code === "ENOENT")
-        throw new AccessInputError(
-          `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
-        );
-      throw new AccessInputError(
-        `--manifests ${target}: ${kubectl} kustomize failed: ${(err.stderr || err.message).trim()}`,
-      );
-    }
-    return documents(out, `${kubectl} kustomize ${target}`);
-  }
+  if (KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(target, k)))) return kustomize(clusterUnits(target), target);
   const clusters = renderedClusters(target);
   if (clusters.size > 0)
     throw new AccessInputError(
-      `--manifests ${target} is a rendered tree of ${clusters.size} cluster(s); pass one overlay, such as ${path.join(target, "clusters", [...clusters.keys()][0])}`,
+      `--manifests ${target} is a rendered tree of ${clusters.size} cluster(s); pass one cluster's unit, such as ${path.join(target, "clusters", [...clusters.keys()][0])} (it brings the cluster's tenants/ units with it)`,
     );
   const files = filesUnder(target);
   if (files.length === 0) throw new AccessInputError(`--manifests ${target}: no .yaml, .yml or .json file in it`);

@@ -205,9 +205,22 @@ describe("npm run access, as a process", function () {
         changes.map((c) => `${c.cluster} ${c.source}`),
         ["east batch/default", "east web/web"],
       );
+      // A tree of units: the cluster unit stands for the cluster, its tenant units with it.
+      const unit = path.join(dir, "units", "tenants", "east", "api");
+      fs.mkdirSync(unit, { recursive: true });
+      fs.writeFileSync(path.join(unit, "mesh.yaml"), yaml(served()));
+      fs.writeFileSync(path.join(unit, "kustomization.yaml"), "resources:\n  - mesh.yaml\n");
+      fs.mkdirSync(path.join(dir, "units", "clusters", "east"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "units", "clusters", "east", "kustomization.yaml"), "resources: []\n");
+      const units = await access("--manifests", "units/clusters/east", "--query", "web/web -> api.api:80");
+      assert.strictEqual(units.status, 0, units.stderr);
+      assert.match(units.stdout, /web\/web -> api\.api:80: allow \(waypoint; api\/allow-from-web\)/);
       const whole = await access("--manifests", "base");
       assert.strictEqual(whole.status, 2);
-      assert.match(whole.stderr, /rendered tree of 1 cluster\(s\); pass one overlay, such as base\/clusters\/east/);
+      assert.match(
+        whole.stderr,
+        /rendered tree of 1 cluster\(s\); pass one cluster's unit, such as base\/clusters\/east/,
+      );
     });
   });
 });
