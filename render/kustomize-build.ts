@@ -7,8 +7,7 @@ import { cleanupOnInterrupt } from "./interrupt";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
 import { unitDir } from "./placement";
-import { CORE_SCHEMA, loadAll } from "js-yaml";
-import { fingerprint } from "./yaml";
+import { allDocuments, fingerprint } from "./yaml";
 
 /** The kubectl the build check runs: `$KUBECTL`, else `kubectl` on PATH; undefined when there is none. */
 export function findKubectl(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -45,18 +44,6 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
       else reject(new Error(err.trim() || `exit ${code}`));
     });
   });
-}
-
-/**
- * The documents `kubectl kustomize` printed. js-yaml with its YAML 1.2 core schema, which reads kustomize's output
- * as the `yaml` package does and is about 8 times faster on it: at 1,000 apps per stack the render reads some
- * 20,000 built objects (docs/performance.md, "A thousand tenants").
- */
-export function kustomizeDocuments(text: string): Record<string, unknown>[] {
-  return loadAll(text, undefined, { schema: CORE_SCHEMA }).filter((d) => d !== null && d !== undefined) as Record<
-    string,
-    unknown
-  >[];
 }
 
 /** The differences between what a stack's units build to, together, and what the stack plans. */
@@ -163,7 +150,8 @@ export async function buildOverlays(
         }
         const docs = new Map<number, Record<string, unknown>[]>(misses.map((i) => [i, []]));
         const failures = new Map<number, string[]>(misses.map((i) => [i, []]));
-        const build = (dir: string) => kustomize(kubectl, dir, running).then(kustomizeDocuments);
+        const build = (dir: string) =>
+          kustomize(kubectl, dir, running).then((out) => allDocuments(out) as Record<string, unknown>[]);
         let next = 0;
         const worker = async () => {
           for (let g = next++; g < groups.length; g = next++) {
