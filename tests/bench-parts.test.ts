@@ -8,7 +8,8 @@ import { buildPlan } from "../plan/mesh-plan";
 import { parseSettings } from "../config/parse-settings";
 import { listStacks, loadStackConfig } from "../config/project-files";
 import { naturalSort } from "../config/natural-order";
-import { ROOT, SAMPLE } from "./support/stacks";
+import { writeOverlayObjects } from "../bench/objects-json";
+import { ROOT, SAMPLE, STACKS, stackSettings } from "./support/stacks";
 
 describe("bench parts (the instrument, not its numbers)", () => {
   it("generates fleet stacks that are valid config, each its own cluster, with the apps asked for", () => {
@@ -64,5 +65,22 @@ describe("bench parts (the instrument, not its numbers)", () => {
     ).objects.length;
     // Every planned object, plus the provider, the two cluster reads and the components.
     assert.ok(answered > planned + 3, `${answered} answered, ${planned} planned`);
+  });
+
+  it("gives cdk8s every object each stack's units build to (bench/objects-json.ts)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-objects-"));
+    try {
+      const file = path.join(dir, "objects.json");
+      const count = writeOverlayObjects(path.join(SAMPLE, "gitops"), STACKS, file);
+      const written = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown[]>;
+      for (const stack of STACKS)
+        assert.strictEqual(written[stack].length, buildPlan(stackSettings(stack)).objects.length);
+      assert.strictEqual(
+        count,
+        STACKS.reduce((n, s) => n + written[s].length, 0),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
