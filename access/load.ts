@@ -62,13 +62,17 @@ export function renderedClusters(dir: string): Map<string, string> {
 }
 
 /**
- * The units of a cluster in a tree `npm run render` wrote, when `dir` is its cluster unit (`<tree>/clusters/<stack>`):
- * that directory and each `<tree>/tenants/<stack>/<app>`. Just `dir` otherwise.
+ * The units of a cluster in a tree `npm run render` wrote (it has `.rendered-files`), when `target` is its cluster
+ * unit (`<tree>/clusters/<stack>`, however spelt): that directory and each `<tree>/tenants/<stack>/<app>`. Just
+ * `target` otherwise.
  */
-function clusterUnits(dir: string): string[] {
+function clusterUnits(target: string): string[] {
+  const dir = path.resolve(target);
   const stack = path.basename(dir);
-  const tenants = path.join(path.dirname(path.dirname(dir)), "tenants", stack);
-  if (path.basename(path.dirname(dir)) !== "clusters" || !fs.existsSync(tenants)) return [dir];
+  const root = path.dirname(path.dirname(dir));
+  const tenants = path.join(root, "tenants", stack);
+  const rendered = fs.existsSync(path.join(root, ".rendered-files"));
+  if (path.basename(path.dirname(dir)) !== "clusters" || !rendered || !fs.existsSync(tenants)) return [dir];
   const units = fs
     .readdirSync(tenants, { withFileTypes: true })
     .filter((e) => e.isDirectory() && KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(tenants, e.name, k))))

@@ -2,83 +2,100 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Tree } from "./files";
+import { fromYaml } from "./yaml";
+
+/** What one unit's build printed, and the key of the inputs it was built from. */
+export interface UnitBuild {
+  readonly key: string;
+  readonly docs: readonly Record<string, unknown>[];
+}
 
 /**
- * The documents the builds of a stack's units (`clusters/<stack>`, `tenants/<stack>/*`) printed for exactly these inputs, kept (as JSON, which reads
- * back an order of magnitude faster than YAML) so an unchanged overlay is not built again. `kubectl kustomize` of a local tree is a function of the files it reads and of the kubectl binary,
- * so the key is a SHA-256 over: the kubectl binary (real path, size, modification time), the stack, every file
- * of the tree outside `clusters/` and `tenants/` (base/, apps/ and the rest: a unit may read any of them), and the
- * files of `clusters/<stack>/` and `tenants/<stack>/`. Only other stacks' units are left out, which no unit references.
- * Only what a build printed with exit status 0, and that matched its stack's plan, is kept (buildOverlays); a hit
- * is still compared with the stack's plan, exactly like a fresh build. Entries are `<dir>/<stack>/<key>.json`; a
- * stack keeps its `entriesPerStack` most recently stored or read builds (one by default: a render keeps the last
- * build of each stack), the rest are removed when a new one lands.
+ * The documents each unit's `kubectl kustomize` printed for exactly these inputs, kept (as JSON, which reads back
+ * an order of magnitude faster than YAML) so an unchanged unit is not built again: a render after a change to one
+ * app builds that app's units only. `kubectl kustomize` of a local tree is a function of the files it reads and of
+ * the kubectl binary, so a unit's key is a SHA-256 over: the kubectl binary (real path, size, modification time),
+ * the unit's directory, and every file the unit reads: its own (patches/ included) and, through `resources:`, those
+ * of the directories it includes (`apps/<app>`, `base/<app>`, `observability/<stack>`), recursively. Only what
+ * matched the stack's plan is kept (buildOverlays); a kept build is still compared with the plan, as a fresh one
+ * is. One file per stack, `<dir>/<stack>.json`, holding its units' latest builds; a unit no longer in the tree
+ * leaves the file with the next store.
  */
 export class BuildCache {
-  private readonly shared: string;
   private readonly binary: string;
-  /** Each stack's unit files (`clusters/<stack>/...`, `tenants/<stack>/...`), grouped once rather than filtered out of the tree per stack. */
-  private readonly own = new Map<string, [string, string][]>();
+  /** The tree's files under each directory (every ancestor of each file), grouped once rather than per unit. */
+  private readonly under = new Map<string, [string, string][]>();
 
   constructor(
     private readonly dir: string,
     kubectl: string,
-    tree: Tree,
-    private readonly entriesPerStack = 1,
+    private readonly tree: Tree,
   ) {
-    if (!Number.isInteger(entriesPerStack) || entriesPerStack < 1)
-      throw new Error(`entriesPerStack is ${entriesPerStack}; expected an integer >= 1`);
-    const own = (rel: string) => rel.startsWith("clusters/") || rel.startsWith("tenants/");
-    this.shared = digest([...tree].filter(([rel]) => !own(rel)));
     this.binary = binaryIdentity(kubectl);
-    for (const [rel, content] of tree) {
-      const parts = rel.split("/");
-      if (!own(rel) || parts.length < 3) continue;
-      const list = this.own.get(parts[1]) ?? [];
-      list.push([rel, content]);
-      this.own.set(parts[1], list);
+    for (const entry of tree) {
+      const parts = entry[0].split("/");
+      for (let n = 1; n < parts.length; n++) {
+        const d = parts.slice(0, n).join("/");
+        if (!this.under.has(d)) this.under.set(d, []);
+        this.under.get(d)!.push(entry);
+      }
     }
   }
 
-  /** The cache key of one stack's overlay build. */
-  key(stack: string): string {
+  /** The cache key of one unit's build (`clusters/<stack>`, `tenants/<stack>/<app>`). */
+  key(unit: string): string {
     return createHash("sha256")
-      .update(
-        `mesh-lab kustomize build v2\0${this.binary}\0${stack}\0${this.shared}\0${digest(this.own.get(stack) ?? [])}`,
-      )
+      .update(`mesh-lab kustomize build v3\0${this.binary}\0${unit}\0${digest(this.filesRead(unit))}`)
       .digest("hex");
   }
 
-  /** The documents of the build with this key, if there is one and it reads as a list of documents. */
-  get(stack: string, key: string): Record<string, unknown>[] | undefined {
-    const file = path.join(this.dir, stack, `${key}.json`);
-    let docs: unknown;
-    try {
-      docs = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch {
-      return undefined;
-    }
-    if (!(Array.isArray(docs) && docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d))))
-      return undefined;
-    if (this.entriesPerStack > 1) touch(file);
-    return docs as Record<string, unknown>[];
+  /** The files of the tree a build of `dir` reads, by path: its own, and those of the directories it includes. */
+  private filesRead(dir: string, seen = new Set<string>()): [string, string][] {
+    if (seen.has(dir)) return [];
+    seen.add(dir);
+    const own = this.under.get(dir) ?? [];
+    const kustomization = this.tree.get(`${dir}/kustomization.yaml`);
+    const resources =
+      kustomization === undefined ? [] : ((fromYaml(kustomization) as { resources?: string[] }).resources ?? []);
+    const included = resources
+      .map((r) => path.posix.normalize(`${dir}/${r}`))
+      .filter((ref) => this.tree.has(`${ref}/kustomization.yaml`) && !ref.startsWith(`${dir}/`));
+    return [...own, ...included.flatMap((ref) => this.filesRead(ref, seen))];
   }
 
-  /** Stores a successful build's documents (temp file, then rename) and drops the stack's least recent entries. */
-  put(stack: string, key: string, docs: readonly Record<string, unknown>[]): void {
-    const dir = path.join(this.dir, stack);
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${key}.json`);
+  /** The kept builds of a stack's units, by unit; none when there are none or the file does not read as such. */
+  read(stack: string): Map<string, UnitBuild> {
+    let kept: unknown;
+    try {
+      kept = JSON.parse(fs.readFileSync(this.file(stack), "utf8"));
+    } catch {
+      return new Map();
+    }
+    if (typeof kept !== "object" || kept === null || Array.isArray(kept)) return new Map();
+    const builds = new Map<string, UnitBuild>();
+    for (const [unit, b] of Object.entries(kept as Record<string, unknown>)) {
+      const { key, docs } = (b ?? {}) as { key?: unknown; docs?: unknown };
+      if (
+        typeof key === "string" &&
+        Array.isArray(docs) &&
+        docs.every((d) => typeof d === "object" && d !== null && !Array.isArray(d))
+      )
+        builds.set(unit, { key, docs: docs as Record<string, unknown>[] });
+    }
+    return builds;
+  }
+
+  /** Keeps a stack's unit builds, all of them in one file (temp file, then rename). */
+  write(stack: string, builds: ReadonlyMap<string, UnitBuild>): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const file = this.file(stack);
     const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, JSON.stringify(docs));
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(builds)));
     fs.renameSync(tmp, file);
-    const others = fs.readdirSync(dir).filter((name) => name !== `${key}.json` && !name.includes(".tmp-"));
-    if (others.length < this.entriesPerStack) return;
-    const byRecency = others
-      .map((name) => ({ name, at: mtime(path.join(dir, name)) }))
-      .sort((a, b) => b.at - a.at)
-      .map((e) => e.name);
-    for (const name of byRecency.slice(this.entriesPerStack - 1)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+
+  private file(stack: string): string {
+    return path.join(this.dir, `${stack}.json`);
   }
 }
 
@@ -86,25 +103,6 @@ function digest(entries: readonly (readonly [string, string])[]): string {
   const h = createHash("sha256");
   for (const [rel, content] of entries) h.update(`${rel}\0${Buffer.byteLength(content)}\0${content}\0`);
   return h.digest("hex");
-}
-
-/** Marks an entry as just used, so that it outlives the entries not read since; a failure only costs recency. */
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-  } catch {
-    // read-only cache: the entry stays as recent as it was
-  }
-}
-
-/** An entry's modification time; one removed meanwhile (another render pruning) counts as oldest. */
-function mtime(file: string): number {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
 }
 
 function binaryIdentity(file: string): string {

@@ -29,7 +29,7 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
   --help        this text
 
 Every unit (clusters/<stack>/, tenants/<stack>/<app>/) is built with kubectl kustomize ($KUBECTL, or kubectl
-on PATH) before anything is written. A stack whose files and kubectl are unchanged since its last successful
+on PATH) before anything is written. A unit whose files and kubectl are unchanged since its last successful
 build is not built again: what that build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is
 checked against the plan instead.
 
@@ -40,7 +40,7 @@ above the current one, and any directory inside an existing rendered tree.
 
 exit status: 0 rendered, or up to date; 1 stale (--check); 2 bad usage or config, or an output it must not touch
 (a foreign file where it writes, a symlink, another render's lock, a refused --out), nothing written; 3 the plan cannot be rendered
-(schema-invalid, an overlay that does not build to its stack, --stack changing another overlay), nothing
+(schema-invalid, units that do not build to their stack, --stack changing another stack's units), nothing
 written, or writing failed part-way (what was and was not written is listed)`;
 
 export interface RenderArgs {
@@ -98,10 +98,8 @@ export interface CliOptions {
   readonly hooks?: WriteHooks;
   /** The environment `kubectl` is looked up in. @default - process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** Where overlay builds are kept between runs (render/build-cache.ts); none: every overlay is built. */
+  /** Where unit builds are kept between runs (render/build-cache.ts); none: every unit is built. */
   readonly buildCacheDir?: string;
-  /** How many builds of each stack the build cache keeps, the most recently used. @default 1: the last one */
-  readonly buildCacheEntries?: number;
 }
 
 /** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
@@ -191,23 +189,22 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         let built = "";
         if (kubectl === undefined) {
           stderr(
-            `note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n`,
+            `note: kubectl is not on PATH (nor $KUBECTL): the units were not built; the tree is not proven to build\n`,
           );
         } else {
           const checked = args.check ? tree : next;
-          // An overlay the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
+          // A stack the tree does not hold (another stack's, never rendered into this --out) has nothing to build.
           const present = rendered.filter((s) => checked.has(`clusters/${s.stack}/kustomization.yaml`));
           const report = await buildOverlays(
             kubectl,
             checked,
             present,
             args.buildCache ? opts.buildCacheDir : undefined,
-            opts.buildCacheEntries,
           );
           const problems = report.problems;
           if (problems.length > 0)
             throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
-          built = `, ${present.length} stack(s)' units built with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
+          built = `, ${report.built + report.cached} unit(s) of ${present.length} stack(s) checked with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 

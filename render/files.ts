@@ -116,7 +116,24 @@ export function buildTree(
     files.set(`flux/${stack}/source.yaml`, toYaml(f.source, HEADER, { quotes }));
     files.set(`flux/${stack}/sync.yaml`, toYaml(f.sync, HEADER, { quotes }));
     files.set(`flux/${stack}/tenants.yaml`, toYaml(f.tenants, HEADER, { quotes }));
-    for (const [app, k] of f.units) files.set(`flux/${stack}/tenants/${app}.yaml`, toYaml(k, HEADER, { quotes }));
+    // One file per tenant Kustomization, named as the tree names objects, and a kustomization.yaml that lists them:
+    // the directory exists with no tenants too, and Flux applies exactly the files listed.
+    const tenantFiles = [...f.units.values()].map((k) => {
+      const file = `kustomization-${k.metadata!.namespace}.${k.metadata!.name}.yaml`;
+      files.set(`flux/${stack}/tenants/${file}`, toYaml(k, HEADER, { quotes }));
+      return file;
+    });
+    files.set(
+      `flux/${stack}/tenants/kustomization.yaml`,
+      toYaml(
+        { ...KUSTOMIZATION, resources: tenantFiles.sort() },
+        `${HEADER}\nThe Kustomizations of ${stack}'s tenant units, applied by ${f.tenants.metadata!.name}.`,
+        {
+          keepOrder: true,
+          quotes,
+        },
+      ),
+    );
   }
   for (const [stack, objects] of extra.install ?? []) {
     if (objects.length === 0) continue;

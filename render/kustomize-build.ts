@@ -2,11 +2,11 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BuildCache } from "./build-cache";
+import { BuildCache, UnitBuild } from "./build-cache";
 import { cleanupOnInterrupt } from "./interrupt";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
-import { unitDir } from "./placement";
+import { unitOf } from "./placement";
 import { allDocuments, fingerprint } from "./yaml";
 
 /** The kubectl the build check runs: `$KUBECTL`, else `kubectl` on PATH; undefined when there is none. */
@@ -58,13 +58,26 @@ export function buildDifferences(
   const want = new Set(plannedPrints);
   const problems = objects
     .filter((_, i) => !got.has(plannedPrints[i]))
-    .map((o) => `${unitDir(stack, o.app)} lacks ${describe(o)} as the program plans it`);
+    .map((o) => `${unitOf(stack, o)} lacks ${describe(o)} as the program plans it`);
   for (const [i, m] of built.entries()) {
     if (want.has(builtPrints[i])) continue;
     const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
     problems.push(
       `${stack}'s units have ${describe({ apiVersion: String(m.apiVersion), kind: String(m.kind), namespace: meta.namespace, name: meta.name ?? "(no name)" })}, which the program does not plan so`,
     );
+  }
+  // Two groups of units are two builds: an object both hold is two documents, which kustomize saw apart.
+  const seen = new Set<string>();
+  for (const m of built) {
+    const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
+    const id = describe({
+      apiVersion: String(m.apiVersion),
+      kind: String(m.kind),
+      namespace: meta.namespace,
+      name: meta.name ?? "(no name)",
+    });
+    if (seen.has(id)) problems.push(`${stack}'s units hold ${id} more than once`);
+    seen.add(id);
   }
   if (built.length !== objects.length)
     problems.push(`${stack}'s units build ${built.length} objects; the program plans ${objects.length}`);
@@ -88,7 +101,7 @@ export function unitsOf(tree: Tree, stack: string): string[] {
  */
 export const UNITS_PER_CHECK = 40;
 
-/** What building the overlays found, and how many came from the build cache rather than a kubectl process. */
+/** What building the units found, and how many units were built by a kubectl process or came from the cache. */
 export interface BuildReport {
   readonly problems: string[];
   readonly built: number;
@@ -96,32 +109,39 @@ export interface BuildReport {
 }
 
 /**
- * Builds every stack's overlay of `tree` with the real `kubectl kustomize` and returns what differs from the
- * stack's planned objects (no problems when each overlay builds to exactly its stack). The tree is written to a
- * scratch directory first, so this checks the very bytes that would be written. Builds run a few at a time.
- * With a build cache (render/build-cache.ts), an overlay whose inputs and kubectl are unchanged since a
- * successful build is not built again, and what that build printed is compared with the stack's plan as a fresh
- * build's output would be. The scratch tree is written only when something is built. `entriesPerStack`: how many
- * builds of each stack the cache keeps (the most recent).
+ * Builds every unit of each stack in `tree` with the real `kubectl kustomize` and returns what differs from the
+ * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree is
+ * written to a scratch directory first, so this checks the very bytes that would be written; the units are built
+ * in groups (UNITS_PER_CHECK), a few groups at a time. With a build cache (render/build-cache.ts), a unit whose
+ * inputs and kubectl are unchanged since a successful build is not built again, and what that build printed is
+ * compared with the stack's plan with the rest, as a fresh build's output would be. The scratch tree is written
+ * only when something is built.
  */
 export async function buildOverlays(
   kubectl: string,
   tree: Tree,
   stacks: readonly { readonly stack: string; readonly objects: readonly KubeObject[] }[],
   cacheDir?: string,
-  entriesPerStack = 1,
 ): Promise<BuildReport> {
-  const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree, entriesPerStack);
-  const results: string[][] = Array.from({ length: stacks.length }, () => []);
-  const misses: number[] = [];
-  const keys: string[] = [];
-  stacks.forEach((s, i) => {
-    keys[i] = cache?.key(s.stack) ?? "";
-    const built = cache?.get(s.stack, keys[i]);
-    if (built === undefined) misses.push(i);
-    else results[i] = buildDifferences(s.stack, built, s.objects);
+  const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree);
+  // Per stack: each unit's key and, when the cache has a build of that key, its documents.
+  const work = stacks.map((s) => {
+    const kept = cache?.read(s.stack) ?? new Map<string, UnitBuild>();
+    const units = unitsOf(tree, s.stack).map((unit) => {
+      const key = cache?.key(unit) ?? "";
+      const hit = kept.get(unit);
+      return { unit, key, docs: hit !== undefined && hit.key === key ? hit.docs : undefined };
+    });
+    return { stack: s, units, built: [] as Record<string, unknown>[], failures: [] as string[] };
   });
-  if (misses.length > 0) {
+  const groups = work.flatMap((w) => {
+    const missing = w.units.filter((u) => u.docs === undefined).map((u) => u.unit);
+    return Array.from({ length: Math.ceil(missing.length / UNITS_PER_CHECK) }, (_, g) => ({
+      w,
+      units: missing.slice(g * UNITS_PER_CHECK, (g + 1) * UNITS_PER_CHECK),
+    }));
+  });
+  if (groups.length > 0) {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
     // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
     const running = new Set<ChildProcess>();
@@ -140,80 +160,77 @@ export async function buildOverlays(
           made.add(dir);
           fs.writeFileSync(file, content);
         }
-        // Each stack's units in groups; a group is built as one kustomization that includes its units, which
-        // builds each unit as kustomize builds it alone and refuses an object that two units both hold.
-        const groups: { stack: number; units: string[] }[] = [];
-        for (const i of misses) {
-          const units = unitsOf(tree, stacks[i].stack);
-          for (let u = 0; u < units.length; u += UNITS_PER_CHECK)
-            groups.push({ stack: i, units: units.slice(u, u + UNITS_PER_CHECK) });
-        }
-        const docs = new Map<number, Record<string, unknown>[]>(misses.map((i) => [i, []]));
-        const failures = new Map<number, string[]>(misses.map((i) => [i, []]));
         const build = (dir: string) =>
           kustomize(kubectl, dir, running).then((out) => allDocuments(out) as Record<string, unknown>[]);
+        // A group is built as one kustomization that includes its units, which builds each unit as kustomize builds
+        // it alone and refuses an object that two units both hold.
         let next = 0;
         const worker = async () => {
           for (let g = next++; g < groups.length; g = next++) {
-            const { stack, units } = groups[g];
-            const dir = path.join(scratch, "check", stacks[stack].stack, String(g));
+            const { w, units } = groups[g];
+            const dir = path.join(scratch, "check", w.stack.stack, String(g));
             fs.mkdirSync(dir, { recursive: true });
             const resources = units.map((u) => path.relative(dir, path.join(root, u)).split(path.sep).join("/"));
             fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));
             try {
-              docs.get(stack)!.push(...(await build(dir)));
+              w.built.push(...(await build(dir)));
             } catch (e) {
-              // Which unit: each one alone, so the message names it.
-              const alone = await Promise.all(
-                units.map((u) =>
-                  build(path.join(root, u)).then(
-                    () => undefined,
-                    (err: Error) => `${u} does not build with ${kubectl} kustomize: ${err.message}`,
-                  ),
-                ),
+              // Which unit: each one alone, one after the other in this worker, so the message names it.
+              const named: string[] = [];
+              for (const u of units) {
+                try {
+                  await build(path.join(root, u));
+                } catch (err) {
+                  named.push(`${u} does not build with ${kubectl} kustomize: ${(err as Error).message}`);
+                }
+              }
+              w.failures.push(
+                ...(named.length > 0
+                  ? named
+                  : [`${units.join(", ")} do not build together with ${kubectl} kustomize: ${(e as Error).message}`]),
               );
-              const named = alone.filter((m): m is string => m !== undefined);
-              failures
-                .get(stack)!
-                .push(
-                  ...(named.length > 0
-                    ? named
-                    : [`${units.join(", ")} do not build together with ${kubectl} kustomize: ${(e as Error).message}`]),
-                );
             }
           }
         };
         await Promise.all(
           Array.from({ length: Math.min(groups.length, Math.max(4, os.availableParallelism() * 2)) }, worker),
         );
-        for (const i of misses) {
-          const s = stacks[i];
-          if (failures.get(i)!.length > 0) {
-            results[i] = failures.get(i)!;
-            continue;
-          }
-          results[i] = buildDifferences(s.stack, docs.get(i)!, s.objects);
-          // Kept only when it matches the plan: what a parse or planning bug read wrongly never outlives the bug.
-          if (results[i].length === 0) store(cache, s.stack, keys[i], docs.get(i)!);
-        }
       });
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
-  return { problems: results.flat(), built: misses.length, cached: stacks.length - misses.length };
+  const problems = work.flatMap((w) => {
+    if (w.failures.length > 0) return w.failures;
+    const docs = [...w.units.flatMap((u) => u.docs ?? []), ...w.built];
+    const found = buildDifferences(w.stack.stack, docs, w.stack.objects);
+    // Kept only when the stack matches its plan: what a parse or planning bug read wrongly never outlives the bug.
+    if (found.length === 0 && cache !== undefined && w.units.some((u) => u.docs === undefined)) store(cache, w);
+    return found;
+  });
+  const built = work.reduce((n, w) => n + w.units.filter((u) => u.docs === undefined).length, 0);
+  return { problems, built, cached: work.reduce((n, w) => n + w.units.length, 0) - built };
 }
 
-/** Keeps a build's output; a cache that cannot be written (read-only, full) costs only the next run's build. */
+/**
+ * Keeps a stack's builds per unit: each built document goes to the unit that holds its planned object (the stack
+ * matched its plan, so each one has one). A cache that cannot be written (read-only, full) costs only the next
+ * run's builds.
+ */
 function store(
-  cache: BuildCache | undefined,
-  stack: string,
-  key: string,
-  docs: readonly Record<string, unknown>[],
+  cache: BuildCache,
+  w: {
+    stack: { readonly stack: string; readonly objects: readonly KubeObject[] };
+    units: { unit: string; key: string; docs?: readonly Record<string, unknown>[] }[];
+    built: Record<string, unknown>[];
+  },
 ): void {
+  const home = new Map(w.stack.objects.map((o) => [fingerprint(o.manifest), unitOf(w.stack.stack, o)]));
+  const docs = new Map<string, Record<string, unknown>[]>(w.units.map((u) => [u.unit, [...(u.docs ?? [])]]));
+  for (const d of w.built) docs.get(home.get(fingerprint(d))!)!.push(d);
   try {
-    cache?.put(stack, key, docs);
+    cache.write(w.stack.stack, new Map(w.units.map((u) => [u.unit, { key: u.key, docs: docs.get(u.unit)! }])));
   } catch {
-    // nothing to do: the build itself succeeded and was checked
+    // nothing to do: the builds themselves succeeded and were checked
   }
 }

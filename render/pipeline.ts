@@ -5,7 +5,7 @@ import { meshMapMarkdown } from "../plan/observability/plan";
 import { accessMapMarkdown } from "../plan/access-map";
 import { argoApplication, argoCentralTenantsApplicationSet, argoTenantsApplicationSet } from "./argocd";
 import { argoApplicationSet } from "./argocd-applicationset";
-import { fluxObjects } from "./flux";
+import { fluxObjects, fluxTenantsName } from "./flux";
 import { ConfigProblems, RenderError } from "./errors";
 import { buildTree, Tree } from "./files";
 import { PlannedStack, planStacks } from "./load-stacks";
@@ -81,7 +81,10 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
       { where: `flux/${stack}/source.yaml`, manifest: f.source },
       { where: `flux/${stack}/sync.yaml`, manifest: f.sync },
       { where: `flux/${stack}/tenants.yaml`, manifest: f.tenants },
-      ...[...f.units].map(([app, k]) => ({ where: `flux/${stack}/tenants/${app}.yaml`, manifest: k })),
+      ...[...f.units.values()].map((k) => ({
+        where: `flux/${stack}/tenants/kustomization-${k.metadata!.namespace}.${k.metadata!.name}.yaml`,
+        manifest: k,
+      })),
     ]),
   ]);
   if (problems.length > 0) throw new RenderError(problems);
@@ -93,18 +96,34 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
 const UNIT_NAME_MAX = 63;
 
 /**
- * Refuses, before anything is written, an app whose tenant unit's longest name (`mesh-lab-<stack>.<app>`: the
- * central ApplicationSet's Application, the Flux Kustomization) would not fit in a label value.
+ * Refuses, before anything is written, names Argo CD or Flux could not take: a unit name (`mesh-lab-<stack>.<app>`,
+ * the central ApplicationSet's Application and the Flux Kustomization; `mesh-lab-<stack>-tenants` for Flux) longer
+ * than a label value, and a stack named `applicationset`, whose file the central ApplicationSet's would overwrite.
  */
 function unitNameProblems(stacks: readonly PlannedStack[], tenants: (stack: string) => readonly string[]): void {
   const problems: string[] = [];
+  const shorten = (name: string, stack: string, app?: string) => {
+    const room = UNIT_NAME_MAX - (name.length - (app ?? stack).length);
+    return app !== undefined && room > 0
+      ? `shorten the app name to at most ${room} characters, or the stack name`
+      : `shorten the stack name (Pulumi.${stack}.yaml; pulumi stack rename)`;
+  };
   for (const s of stacks) {
+    if (s.stack === "applicationset")
+      problems.push(
+        `stack name "applicationset": its Argo CD file would be gitops/argocd/applicationset.yaml, the central ApplicationSet's; rename the stack (Pulumi.applicationset.yaml; pulumi stack rename)`,
+      );
+    const tenantsName = fluxTenantsName(s.stack);
+    if (s.settings.gitopsEngines.includes("flux") && tenantsName.length > UNIT_NAME_MAX)
+      problems.push(
+        `stack "${s.stack}": the Flux Kustomization "${tenantsName}" has ${tenantsName.length} characters; Flux puts its name in a label value, at most ${UNIT_NAME_MAX}: ${shorten(tenantsName, s.stack)}`,
+      );
     for (const app of tenants(s.stack)) {
       const name = `mesh-lab-${s.stack}.${app}`;
       if (name.length <= UNIT_NAME_MAX) continue;
-      const i = s.settings.apps.findIndex((a) => a.name === app);
+      const index = s.settings.apps.find((a) => a.name === app)?.index;
       problems.push(
-        `stack "${s.stack}": key "mesh-lab:apps[${i}].name" is "${app}", which names its GitOps unit "${name}" (${name.length} characters); Argo CD and Flux put that name in a label value, at most ${UNIT_NAME_MAX} characters: shorten the app name to at most ${UNIT_NAME_MAX - name.length + app.length} characters, or the stack name`,
+        `stack "${s.stack}": key "mesh-lab:apps[${index}].name" is "${app}", which names its GitOps unit "${name}" (${name.length} characters); Argo CD and Flux put that name in a label value, at most ${UNIT_NAME_MAX} characters: ${shorten(name, s.stack, app)}`,
       );
     }
   }

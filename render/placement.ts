@@ -51,6 +51,14 @@ export interface Layout {
   readonly clusters: ReadonlyMap<string, ClusterOverlay>;
 }
 
+/**
+ * The unit an object of a stack goes to: the unit of its app, or the cluster unit for what belongs to no app and
+ * for the observability layer (SLO rules name an app but are the cluster's, in `observability/<stack>/`).
+ */
+export function unitOf(stack: string, o: Pick<KubeObject, "app" | "layer">): string {
+  return unitDir(stack, o.layer === "observability" ? undefined : o.app);
+}
+
 /** The directory of a stack's unit for `app` (undefined: the cluster unit). */
 export function unitDir(stack: string, app: string | undefined): string {
   return app === undefined ? `clusters/${stack}` : `tenants/${stack}/${app}`;

@@ -61,7 +61,14 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
       (c) =>
         `| \`${c.stack}\` | \`argocd/${c.stack}.yaml\`, \`argocd/${c.stack}.tenants.yaml\` | \`${PER_CLUSTER_APPLICATION}\`, \`${perClusterTenantApplication("<app>")}\` (${count(c.units.length - 1, "tenant")}) | ${stacks.get(c.stack)!.repoUrl} | \`${GITOPS_DIR}/clusters/${c.stack}\`, \`${GITOPS_DIR}/tenants/${c.stack}/<app>\` |`,
     );
-  const firstTenant = layout.clusters.get(first)!.units[1]?.dir;
+  const [firstCluster, ...firstTenants] = layout.clusters.get(first)!.units;
+  const firstTenant = firstTenants[0]?.dir;
+  // kubectl apply -k of a unit that builds to nothing fails ("no objects passed to apply"): an empty cluster unit
+  // is left out of the loop.
+  const handUnits = [
+    ...(firstCluster.objects.length + firstCluster.includes.length > 0 ? [firstPath(firstCluster.dir)] : []),
+    ...(firstTenants.length > 0 ? [`${firstPath(`tenants/${first}`)}/*`] : []),
+  ];
   return `<!-- ${HEADER} -->
 # \`${GITOPS_DIR}/\`: the mesh config for Argo CD or Flux
 
@@ -108,7 +115,7 @@ ${fluxSection(fluxStacks, stacks)}
 ## By hand
 
 \`\`\`bash
-${firstTenant === undefined ? "" : `kubectl kustomize ${firstPath(firstTenant)}   # what one app gets in ${first}\n`}for unit in ${firstPath(`clusters/${first}`)} ${firstPath(`tenants/${first}`)}/*; do
+${firstTenant === undefined ? "" : `kubectl kustomize ${firstPath(firstTenant)}   # what one app gets in ${first}\n`}for unit in ${handUnits.join(" ")}; do
   kubectl --context ${context} apply -k "$unit"            # apply the cluster, unit by unit
 done
 \`\`\`
@@ -119,9 +126,12 @@ The program marks its objects so both paths leave the cluster in the same state:
 
 - **Nothing kept is pruned.** Namespaces, ServiceAccounts, Deployments and Services carry
   \`argocd.argoproj.io/sync-options: Prune=false\` and \`kustomize.toolkit.fluxcd.io/prune: disabled\`: the same
-  objects \`pulumi up\` keeps on delete (\`retainOnDelete\`). Removing an app from the config, with \`prune\` on,
-  deletes its policies, waypoint and Telemetry and leaves its namespace and workload running; delete those on
-  purpose with \`kubectl delete namespace <name>\`.
+  objects \`pulumi up\` keeps on delete (\`retainOnDelete\`). An object that leaves a unit is pruned unless so
+  marked. Removing a whole app removes its unit: with Flux, its Kustomization's deletion deletes the app's
+  policies, waypoint and Telemetry and leaves its namespace and workload running, as \`pulumi up\` does; with
+  Argo CD, the ApplicationSet deletes the app's Application and leaves every object of the app running, its
+  policies too (\`preserveResourcesOnDeletion\`: docs/gitops.md, "Removing an app"). Delete what you no longer
+  want on purpose, such as \`kubectl delete namespace <name>\`.
 - **Policies before workloads.** AuthorizationPolicies carry \`argocd.argoproj.io/sync-wave: "-1"\`, so Argo CD
   applies them in a wave before the Deployments, as \`pulumi up\` does. Flux applies a Kustomization in one
   server-side apply (namespaces first), so a new app's pods may start a moment before its deny-all exists.
@@ -188,7 +198,7 @@ function fluxSection(fluxStacks: readonly string[], stacks: ReadonlyMap<string, 
     return `## Flux
 
 No stack renders for Flux. Set \`mesh-lab:gitopsEngines: [flux]\` (or \`[argocd, flux]\`) in a stack file and render
-again: the render then writes \`flux/<stack>/\`, a GitRepository and a Kustomization of that cluster's overlay.`;
+again: the render then writes \`flux/<stack>/\`, a GitRepository and the Kustomizations of that cluster's units.`;
   }
   const first = fluxStacks[0];
   const rows = fluxStacks.map(

@@ -212,9 +212,20 @@ describe("npm run access, as a process", function () {
       fs.writeFileSync(path.join(unit, "kustomization.yaml"), "resources:\n  - mesh.yaml\n");
       fs.mkdirSync(path.join(dir, "units", "clusters", "east"), { recursive: true });
       fs.writeFileSync(path.join(dir, "units", "clusters", "east", "kustomization.yaml"), "resources: []\n");
-      const units = await access("--manifests", "units/clusters/east", "--query", "web/web -> api.api:80");
-      assert.strictEqual(units.status, 0, units.stderr);
-      assert.match(units.stdout, /web\/web -> api\.api:80: allow \(waypoint; api\/allow-from-web\)/);
+      // not a tree the render wrote: the cluster unit is read alone, and holds no Service
+      const alone = await access("--manifests", "units/clusters/east", "--query", "web/web -> api.api:80");
+      assert.strictEqual(alone.status, 2, alone.stdout);
+      fs.writeFileSync(path.join(dir, "units", ".rendered-files"), "clusters/east/kustomization.yaml\n");
+      for (const spelt of [
+        "units/clusters/east",
+        "units/clusters/east/",
+        "units/clusters/east/.",
+        "units/tenants/../clusters/east",
+      ]) {
+        const units = await access("--manifests", spelt, "--query", "web/web -> api.api:80");
+        assert.strictEqual(units.status, 0, units.stderr);
+        assert.match(units.stdout, /web\/web -> api\.api:80: allow \(waypoint; api\/allow-from-web\)/, spelt);
+      }
       const whole = await access("--manifests", "base");
       assert.strictEqual(whole.status, 2);
       assert.match(

@@ -7,7 +7,7 @@ import { planLayout, StackObjects } from "../render/placement";
 import { kubeObject } from "../render/kube-object";
 import { planStacks } from "../render/load-stacks";
 import { readTree } from "../render/tree-writer";
-import { buildUnits, kustomizeUnits } from "./support/units";
+import { buildUnits, kustomizeDir, kustomizeUnits } from "./support/units";
 import { buildTree } from "../render/files";
 import { writeTreeAtomically } from "../render/tree-writer";
 import { fingerprint } from "../render/yaml";
@@ -102,6 +102,24 @@ describe("the GitOps invariant: kubectl kustomize of a stack's units is exactly 
       for (const stack of STACKS)
         assert.deepStrictEqual(kustomize(path.join(dir, "gitops"), stack), want.get(stack), stack);
     });
+  });
+
+  it("the README's unit-by-unit apply loop names only units that build to something (apply -k refuses an empty one)", () => {
+    const readme = fs.readFileSync(path.join(SAMPLE, "gitops", "README.md"), "utf8");
+    const loop = /^for unit in (.+); do$/m.exec(readme);
+    assert.ok(loop, "the README has no apply loop");
+    const units = loop[1]
+      .split(" ")
+      .flatMap((w) =>
+        w.endsWith("/*")
+          ? fs.readdirSync(path.join(SAMPLE, w.slice(0, -2))).map((d) => path.join(w.slice(0, -2), d))
+          : [w],
+      );
+    assert.deepStrictEqual(
+      units.filter((u) => kustomizeDir(kubectl!, path.join(SAMPLE, u)).length === 0),
+      [],
+    );
+    assert.ok(units.length >= 2);
   });
 
   it("matches patch targets literally, even for names with dots", () => {

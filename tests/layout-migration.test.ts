@@ -112,7 +112,9 @@ describe("moving a tree of one overlay per cluster to units (docs/gitops.md, Mov
     const source = doc("flux/east/source.yaml").metadata.name;
     const tenants = unitDirsOnDisk(path.join(dir, "gitops"), "east").slice(1);
     assert.deepStrictEqual(
-      tenants.map((t) => doc(`flux/east/tenants/${path.basename(t)}.yaml`).spec),
+      tenants.map(
+        (t) => doc(`flux/east/tenants/kustomization-flux-system.mesh-lab-east.${path.basename(t)}.yaml`).spec,
+      ),
       tenants.map((t) => ({
         interval: "10m",
         path: `./gitops/${t}`,

@@ -11,40 +11,53 @@ import { tempProject } from "./support/render-project";
 const tree = (over: Record<string, string> = {}) =>
   new Map(
     Object.entries({
-      "base/kustomization.yaml": "resources: []\n",
-      "apps/a/kustomization.yaml": "resources: []\n",
-      "clusters/one/kustomization.yaml": "resources: [../../base]\n",
-      "clusters/two/kustomization.yaml": "resources: [../../base, ../../apps/a]\n",
+      "apps/a/kustomization.yaml": "resources: [deployment.yaml]\n",
+      "apps/a/deployment.yaml": "kind: Deployment\n",
+      "apps/b/kustomization.yaml": "resources: []\n",
+      "clusters/one/kustomization.yaml": "resources: []\n",
+      "tenants/one/a/kustomization.yaml": "resources: [../../../apps/a, policy.yaml]\n",
+      "tenants/one/a/policy.yaml": "kind: AuthorizationPolicy\n",
+      "tenants/one/b/kustomization.yaml": "resources: [../../../apps/b]\n",
+      "tenants/two/a/kustomization.yaml": "resources: [../../../apps/a]\n",
       ...over,
     }).sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 
-describe("render: the overlay build cache", () => {
+describe("render: the unit build cache", () => {
   describe("its key", () => {
     // Any existing file stands for the kubectl binary: the key reads only its path, size and modification time.
     const kubectl = process.execPath;
+    const UNITS = ["clusters/one", "tenants/one/a", "tenants/one/b", "tenants/two/a"];
     const keys = (t: Map<string, string>) => {
       const c = new BuildCache("/nonexistent", kubectl, t);
-      return { one: c.key("one"), two: c.key("two") };
+      return Object.fromEntries(UNITS.map((u) => [u, c.key(u)]));
+    };
+    const changed = (t: Map<string, string>) => {
+      const [before, after] = [keys(tree()), keys(t)];
+      return UNITS.filter((u) => before[u] !== after[u]);
     };
 
-    it("changes for every stack when a file outside clusters/ and tenants/ changes", () => {
-      const before = keys(tree());
-      const after = keys(tree({ "apps/a/kustomization.yaml": "resources: [x.yaml]\n" }));
-      assert.notStrictEqual(after.one, before.one);
-      assert.notStrictEqual(after.two, before.two);
+    it("changes for the units that include a shared directory whose files change, and for no other", () => {
+      assert.deepStrictEqual(changed(tree({ "apps/a/deployment.yaml": "kind: Deployment\nx: 1\n" })), [
+        "tenants/one/a",
+        "tenants/two/a",
+      ]);
+      assert.deepStrictEqual(changed(tree({ "apps/b/extra.yaml": "x: 1\n" })), ["tenants/one/b"]);
     });
 
-    it("changes for one stack only when its units' files change, or a file or unit is added to them", () => {
-      const before = keys(tree());
-      for (const after of [
-        keys(tree({ "clusters/two/kustomization.yaml": "resources: [../../base]\n" })),
-        keys(tree({ "clusters/two/extra.yaml": "x: 1\n" })),
-        keys(tree({ "tenants/two/a/kustomization.yaml": "resources: [../../../apps/a]\n" })),
-      ]) {
-        assert.strictEqual(after.one, before.one);
-        assert.notStrictEqual(after.two, before.two);
-      }
+    it("changes for one unit only when its own files change, or a file is added to it", () => {
+      assert.deepStrictEqual(changed(tree({ "tenants/one/a/policy.yaml": "kind: AuthorizationPolicy\nx: 1\n" })), [
+        "tenants/one/a",
+      ]);
+      assert.deepStrictEqual(changed(tree({ "tenants/one/a/patches/p.yaml": "[]\n" })), ["tenants/one/a"]);
+      assert.deepStrictEqual(changed(tree({ "clusters/one/kustomization.yaml": "resources: [x.yaml]\n" })), [
+        "clusters/one",
+      ]);
+      // a unit that starts to include another directory reads its files too
+      assert.deepStrictEqual(
+        changed(tree({ "tenants/one/b/kustomization.yaml": "resources: [../../../apps/b, ../../../apps/a]\n" })),
+        ["tenants/one/b"],
+      );
     });
 
     it("changes with the kubectl binary", () => {
@@ -53,71 +66,32 @@ describe("render: the overlay build cache", () => {
       fs.writeFileSync(other, "#!/bin/sh\n");
       try {
         assert.notStrictEqual(
-          new BuildCache("/nonexistent", other, t).key("one"),
-          new BuildCache("/nonexistent", kubectl, t).key("one"),
+          new BuildCache("/nonexistent", other, t).key("tenants/one/a"),
+          new BuildCache("/nonexistent", kubectl, t).key("tenants/one/a"),
         );
       } finally {
         fs.rmSync(other, { force: true });
       }
     });
 
-    it("keeps one entry per stack: a new key's output replaces the old one", () => {
+    it("keeps one file per stack, each unit's latest build in it; a file that does not read as builds is a miss", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-cache-"));
       try {
         const c = new BuildCache(dir, kubectl, tree());
-        c.put("one", "k1", [{ a: 1 }]);
-        assert.deepStrictEqual(c.get("one", "k1"), [{ a: 1 }]);
-        c.put("one", "k2", [{ a: 2 }]);
-        assert.strictEqual(c.get("one", "k1"), undefined);
-        assert.deepStrictEqual(c.get("one", "k2"), [{ a: 2 }]);
-        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")), ["k2.json"]);
-        // An entry that is not a list of documents is a miss: the overlay is built again.
-        for (const bad of ["{", "[1]", '{"a":1}', "[null]", "[[]]", '[{"a":1},1]']) {
-          fs.writeFileSync(path.join(dir, "one", "k2.json"), bad);
-          assert.strictEqual(c.get("one", "k2"), undefined, bad);
+        c.write("one", new Map([["tenants/one/a", { key: "k1", docs: [{ a: 1 }] }]]));
+        c.write("two", new Map([["tenants/two/a", { key: "k9", docs: [] }]]));
+        assert.deepStrictEqual(c.read("one"), new Map([["tenants/one/a", { key: "k1", docs: [{ a: 1 }] }]]));
+        c.write("one", new Map([["tenants/one/a", { key: "k2", docs: [{ a: 2 }] }]]));
+        assert.deepStrictEqual(c.read("one").get("tenants/one/a"), { key: "k2", docs: [{ a: 2 }] });
+        assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["one.json", "two.json"]);
+        assert.deepStrictEqual(c.read("three"), new Map());
+        for (const bad of ["{", "[]", "1", '{"u":1}', '{"u":{"key":1,"docs":[]}}', '{"u":{"key":"k","docs":[1]}}']) {
+          fs.writeFileSync(path.join(dir, "one.json"), bad);
+          assert.deepStrictEqual(c.read("one"), new Map(), bad);
         }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    });
-  });
-
-  describe("with more than one entry per stack", () => {
-    const kubectl = process.execPath;
-    let dir: string;
-    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-cache-"))));
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const age = (key: string, secondsAgo: number) => {
-      const at = new Date(Date.now() - secondsAgo * 1000);
-      fs.utimesSync(path.join(dir, "one", `${key}.json`), at, at);
-    };
-
-    it("keeps the most recently stored or read ones: a read entry outlives an older unread one", () => {
-      const c = new BuildCache(dir, kubectl, tree(), 2);
-      c.put("one", "k1", [{ a: 1 }]);
-      age("k1", 100);
-      c.put("one", "k2", [{ a: 2 }]);
-      age("k2", 50);
-      assert.deepStrictEqual(c.get("one", "k1"), [{ a: 1 }]);
-      c.put("one", "k3", [{ a: 3 }]);
-      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "one")).sort(), ["k1.json", "k3.json"]);
-      assert.strictEqual(c.get("one", "k2"), undefined);
-    });
-
-    it("keeps each stack's entries apart", () => {
-      const c = new BuildCache(dir, kubectl, tree(), 2);
-      for (const key of ["k1", "k2", "k3"]) c.put("one", key, [{ key }]);
-      c.put("two", "k9", [{ a: 9 }]);
-      assert.strictEqual(fs.readdirSync(path.join(dir, "one")).length, 2);
-      assert.deepStrictEqual(c.get("two", "k9"), [{ a: 9 }]);
-    });
-
-    it("refuses a count below one, naming it", () => {
-      for (const bad of [0, -1, 1.5, NaN])
-        assert.throws(
-          () => new BuildCache(dir, kubectl, tree(), bad),
-          new RegExp(`entriesPerStack is ${bad}; expected an integer >= 1`),
-        );
     });
   });
 
@@ -167,7 +141,7 @@ describe("render: the overlay build cache", () => {
       assert.strictEqual(runs(), 2);
       assert.match(
         again.stderr,
-        /2 stack\(s\)' units built with kubectl kustomize \(2 unchanged, from the build cache\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(6 unchanged, from the build cache\)/,
       );
     });
 
@@ -204,22 +178,29 @@ describe("render: the overlay build cache", () => {
       assert.strictEqual(runs(), 4);
     });
 
-    it("rebuilds only the units of the stack that changed", async () => {
+    it("rebuilds only the unit that changed", async () => {
       assert.strictEqual((await render()).code, 0);
       const file = path.join(dir, "Pulumi.cluster-2.yaml");
-      // The trust domain is in the principals of cluster-2's AuthorizationPolicies, which live in its units only.
+      // The trust domain is in the principals of accounts' allow policies in cluster-2, in that one unit; finance's
+      // deny-all names no principal.
       fs.appendFileSync(file, "  mesh-lab:trustDomain: cluster-2.example\n");
       const second = await render();
       assert.strictEqual(second.code, 0, second.stderr);
       assert.strictEqual(runs(), 3);
       assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[2], /\/check\/cluster-2\/\d+$/);
+      assert.match(
+        second.stderr,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(5 unchanged, from the build cache\)/,
+      );
+      // and what it built is kept for that unit alone, beside the others' kept builds
+      assert.strictEqual((await render("--check")).code, 0);
+      assert.strictEqual(runs(), 3);
     });
 
     it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
       assert.strictEqual((await render()).code, 0);
-      const entries = fs.readdirSync(path.join(dir, "cache", "cluster-1"));
-      assert.strictEqual(entries.length, 1);
-      const entry = path.join(dir, "cache", "cluster-1", entries[0]);
+      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")).sort(), ["cluster-1.json", "cluster-2.json"]);
+      const entry = path.join(dir, "cache", "cluster-1.json");
       fs.writeFileSync(
         entry,
         fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'),

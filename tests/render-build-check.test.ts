@@ -6,7 +6,7 @@ import { main } from "../render/cli";
 import { buildDifferences, findKubectl, buildOverlays } from "../render/kustomize-build";
 import { kubeObject } from "../render/kube-object";
 import { renderProject } from "../render/pipeline";
-import { snapshot, tempProject } from "./support/render-project";
+import { fixtureProject, snapshot, tempProject } from "./support/render-project";
 import { SAMPLE } from "./support/stacks";
 
 // The render proves each overlay builds to its stack with the real kubectl kustomize before it writes anything.
@@ -32,8 +32,9 @@ describe("render: the build check", () => {
       ]);
     });
 
-    it("counts a duplicate the sets alone would miss", () => {
+    it("names a duplicate the sets alone would miss (two groups of units are two builds), and counts it", () => {
       assert.deepStrictEqual(buildDifferences("s", [ns("a").manifest, ns("a").manifest], [ns("a")]), [
+        "s's units hold v1 Namespace a more than once",
         "s's units build 2 objects; the program plans 1",
       ]);
     });
@@ -108,6 +109,34 @@ describe("render: the build check", () => {
       for (const p of problems) assert.match(p, /namespace-/);
     });
 
+    it("builds a stack of more units than one group holds, and names an object two groups both hold", async function () {
+      this.timeout(120000);
+      // given one stack of 45 apps: 46 units, two groups
+      const apps = Array.from({ length: 45 }, (_, i) => ({ name: `app-${i}`, image: "example/app:1", port: 8080 }));
+      const dir = fixtureProject({ east: { apps } });
+      try {
+        const { tree, stacks } = await renderProject(dir);
+        const report = await buildOverlays(kubectl!, tree, stacks);
+        assert.deepStrictEqual([report.problems, report.built], [[], 46]);
+        // when the last unit also lists the first app's deny-all, copied into it
+        const first = [...tree.keys()].find((p) => /^tenants\/east\/app-0\/authorizationpolicy-/.test(p))!;
+        const last = "tenants/east/app-9";
+        const name = path.posix.basename(first);
+        const k = tree.get(`${last}/kustomization.yaml`)!;
+        const doubled = new Map(tree)
+          .set(`${last}/${name}`, tree.get(first)!)
+          .set(`${last}/kustomization.yaml`, k.replace("resources:\n", `resources:\n  - ${name}\n`));
+        // then the two builds are told apart, and the object named
+        const problems = (await buildOverlays(kubectl!, doubled, stacks)).problems;
+        assert.deepStrictEqual(problems, [
+          "east's units hold security.istio.io/v1 AuthorizationPolicy app-0/deny-all more than once",
+          `east's units build ${stacks[0].objects.length + 1} objects; the program plans ${stacks[0].objects.length}`,
+        ]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("refuses an object that two units of a stack both hold", async () => {
       const { tree, stacks } = await renderProject(SAMPLE);
       // given the accounts unit of cluster-1 also lists finance's deny-all, copied into it
@@ -177,7 +206,7 @@ describe("render: the build check", () => {
       assert.strictEqual(code, 0, stderr);
       assert.ok(
         stderr.includes(
-          "note: kubectl is not on PATH (nor $KUBECTL): the overlays were not built; the tree is not proven to build\n",
+          "note: kubectl is not on PATH (nor $KUBECTL): the units were not built; the tree is not proven to build\n",
         ),
         stderr,
       );

@@ -31,7 +31,7 @@ describe("npm run render", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 2 stack\\(s\\)' units built with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`,
+          `^render: wrote gitops/ for stacks cluster-1, cluster-2: ${RENDERED} files, ${RENDERED} changed, 6 unit\\(s\\) of 2 stack\\(s\\) checked with kubectl kustomize \\(\\d+\\.\\d+s\\)\n$`,
           "m",
         ),
       );
@@ -113,7 +113,7 @@ describe("npm run render", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 2 stack\\(s\\)' units built with kubectl kustomize, \\d+\\.\\d+s\\)\n$`,
+          `^render --check: gitops/ is up to date \\(${RENDERED} files, stacks cluster-1, cluster-2, 6 unit\\(s\\) of 2 stack\\(s\\) checked with kubectl kustomize, \\d+\\.\\d+s\\)\n$`,
         ),
       );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);

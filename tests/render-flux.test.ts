@@ -41,13 +41,15 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       "flux/north/source.yaml",
       "flux/north/sync.yaml",
       "flux/north/tenants.yaml",
-      "flux/north/tenants/cart.yaml",
-      "flux/north/tenants/shop.yaml",
+      "flux/north/tenants/kustomization-flux-system.mesh-lab-north.cart.yaml",
+      "flux/north/tenants/kustomization-flux-system.mesh-lab-north.shop.yaml",
+      "flux/north/tenants/kustomization.yaml",
       "flux/west/source.yaml",
       "flux/west/sync.yaml",
       "flux/west/tenants.yaml",
-      "flux/west/tenants/cart.yaml",
-      "flux/west/tenants/shop.yaml",
+      "flux/west/tenants/kustomization-flux-system.mesh-lab-west.cart.yaml",
+      "flux/west/tenants/kustomization-flux-system.mesh-lab-west.shop.yaml",
+      "flux/west/tenants/kustomization.yaml",
     ]);
   });
 
@@ -55,7 +57,11 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     const source = doc("flux/west/source.yaml").metadata.name;
     assert.deepStrictEqual(doc("flux/west/tenants.yaml").metadata.name, "mesh-lab-west-tenants");
     assert.deepStrictEqual(doc("flux/west/tenants.yaml").spec.path, "./gitops/flux/west/tenants");
-    const shop = doc("flux/west/tenants/shop.yaml");
+    assert.deepStrictEqual(doc("flux/west/tenants/kustomization.yaml").resources, [
+      "kustomization-flux-system.mesh-lab-west.cart.yaml",
+      "kustomization-flux-system.mesh-lab-west.shop.yaml",
+    ]);
+    const shop = doc("flux/west/tenants/kustomization-flux-system.mesh-lab-west.shop.yaml");
     assert.deepStrictEqual([shop.metadata.name, shop.metadata.namespace], ["mesh-lab-west.shop", "flux-system"]);
     assert.deepStrictEqual(shop.spec, {
       interval: "10m",
@@ -64,6 +70,23 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       sourceRef: { kind: "GitRepository", name: source },
     });
     assert.ok(tree.has("tenants/west/shop/kustomization.yaml"));
+  });
+
+  it("writes flux/<stack>/tenants/ for a stack with no app too, so its Kustomization has a path to read", async () => {
+    const empty = fixtureProject(
+      { east: { gitopsEngines: ["flux"] }, west: { gitopsEngines: ["flux"] } },
+      { apps: APPS.map((a) => ({ ...a, stacks: ["east"] })) },
+    );
+    try {
+      const r = await renderCli(empty);
+      assert.strictEqual(r.code, 0, r.stderr);
+      const t = snapshot(path.join(empty, "gitops"));
+      assert.strictEqual(parse(t.get("flux/west/tenants.yaml")!).spec.path, "./gitops/flux/west/tenants");
+      assert.deepStrictEqual(parse(t.get("flux/west/tenants/kustomization.yaml")!).resources, []);
+      assert.ok(![...t.keys()].some((p) => p.startsWith("tenants/west/")));
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it("generates one Argo CD Application per tenant unit, in the cluster's own Argo CD and in a central one", () => {
@@ -203,6 +226,54 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
         }
       });
     }
+    it("a unit name longer than a label value: the app's key in the project's list, and how long it may be", async () => {
+      const [stack, long] = [`eu-${"x".repeat(20)}`, "a".repeat(35)];
+      const bad = fixtureProject(
+        { [stack]: {}, west: {} },
+        {
+          apps: [
+            { name: "web", image: "example/web:1", port: 8080, stacks: ["west"] },
+            { name: long, image: "example/app:1", port: 8080 },
+          ],
+        },
+      );
+      try {
+        const r = await renderCli(bad);
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.ok(
+          r.stderr.includes(
+            `stack "${stack}": key "mesh-lab:apps[1].name" is "${long}", which names its GitOps unit "mesh-lab-${stack}.${long}" (68 characters); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the app name to at most 30 characters, or the stack name`,
+          ),
+          r.stderr,
+        );
+        assert.ok(!fs.existsSync(path.join(bad, "gitops")));
+      } finally {
+        fs.rmSync(bad, { recursive: true, force: true });
+      }
+    });
+
+    it("a Flux stack whose tenants Kustomization's name is longer than a label value, and a stack named applicationset", async () => {
+      const stack = "s".repeat(50);
+      const web = [{ name: "web", image: "example/web:1", port: 8080 }];
+      const bad = fixtureProject({ [stack]: { apps: web, gitopsEngines: ["flux"] }, applicationset: { apps: web } });
+      try {
+        const r = await renderCli(bad);
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.ok(
+          r.stderr.includes(
+            `stack "${stack}": the Flux Kustomization "mesh-lab-${stack}-tenants" has 67 characters; Flux puts its name in a label value, at most 63: shorten the stack name (Pulumi.${stack}.yaml; pulumi stack rename)`,
+          ),
+          r.stderr,
+        );
+        assert.match(
+          r.stderr,
+          /stack name "applicationset": its Argo CD file would be gitops\/argocd\/applicationset\.yaml/,
+        );
+      } finally {
+        fs.rmSync(bad, { recursive: true, force: true });
+      }
+    });
+
     it("gitopsBranch: ../main", async () => {
       const bad = fixtureProject({ east: { apps: APPS, gitopsBranch: "../main" } });
       try {

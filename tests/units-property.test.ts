@@ -72,9 +72,10 @@ function routes(tree: Tree, stacks: readonly string[]): Map<string, Map<string, 
     // Flux in each cluster: the cluster unit's Kustomization, and one per file of flux/<stack>/tenants/.
     if (tree.has(`flux/${stack}/sync.yaml`)) {
       add(`flux in ${stack}`, doc(`flux/${stack}/sync.yaml`).spec.path.slice(2), stack);
+      // The Kustomization of flux/<stack>/tenants applies what its kustomization.yaml lists.
       const dir = doc(`flux/${stack}/tenants.yaml`).spec.path.slice("./gitops/".length);
-      for (const f of [...tree.keys()].filter((p) => p.startsWith(`${dir}/`)))
-        add(`flux in ${stack}`, doc(f).spec.path.slice(2), stack);
+      for (const f of doc(`${dir}/kustomization.yaml`).resources as string[])
+        add(`flux in ${stack}`, doc(`${dir}/${f}`).spec.path.slice(2), stack);
     }
   }
   // One central Argo CD: its two ApplicationSets, each Application for the cluster its template names.

@@ -31,13 +31,12 @@ export function unitDirsOnDisk(gitops: string, stack: string): string[] {
   return [`clusters/${stack}`, ...apps.map((a) => `tenants/${stack}/${a}`)];
 }
 
+/** What `kubectl kustomize <dir>` yields. */
+export function kustomizeDir(kubectl: string, dir: string): Record<string, unknown>[] {
+  return allDocuments(execFileSync(kubectl, ["kustomize", dir], { encoding: "utf8" })) as Record<string, unknown>[];
+}
+
 /** What `kubectl kustomize` of each of a stack's units on disk yields, together. */
 export function kustomizeUnits(kubectl: string, gitops: string, stack: string): Record<string, unknown>[] {
-  return unitDirsOnDisk(gitops, stack).flatMap(
-    (u) =>
-      allDocuments(execFileSync(kubectl, ["kustomize", path.join(gitops, u)], { encoding: "utf8" })) as Record<
-        string,
-        unknown
-      >[],
-  );
+  return unitDirsOnDisk(gitops, stack).flatMap((u) => kustomizeDir(kubectl, path.join(gitops, u)));
 }
