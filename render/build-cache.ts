@@ -50,7 +50,7 @@ export class BuildCache {
   }
 
   /** The files of the tree a build of `dir` reads, by path: its own, and those of the directories it includes. */
-  private filesRead(dir: string, seen = new Set<string>()): [string, string][] {
+  filesRead(dir: string, seen = new Set<string>()): [string, string][] {
     if (seen.has(dir)) return [];
     seen.add(dir);
     const own = this.under.get(dir) ?? [];

@@ -110,8 +110,9 @@ export interface BuildReport {
 
 /**
  * Builds every unit of each stack in `tree` with the real `kubectl kustomize` and returns what differs from the
- * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree is
- * written to a scratch directory first, so this checks the very bytes that would be written; the units are built
+ * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree (with
+ * a cache, only what the units to build read) is written to a scratch directory first, so this checks the very
+ * bytes that would be written; the units are built
  * in groups (UNITS_PER_CHECK), a few groups at a time. With a build cache (render/build-cache.ts), a unit whose
  * inputs and kubectl are unchanged since a successful build is not built again, and what that build printed is
  * compared with the stack's plan with the rest, as a fresh build's output would be. The scratch tree is written
@@ -153,7 +154,11 @@ export async function buildOverlays(
       await cleanupOnInterrupt(interrupted, async () => {
         const root = path.join(scratch, "tree");
         const made = new Set<string>();
-        for (const [rel, content] of tree) {
+        // Only what the units to build read, when the cache knows it: a render after a change to one app writes a
+        // few files here, not the whole tree.
+        const files =
+          cache === undefined ? tree : new Map(groups.flatMap((g) => g.units.flatMap((u) => cache.filesRead(u))));
+        for (const [rel, content] of files) {
           const file = path.join(root, ...rel.split("/"));
           const dir = path.dirname(file);
           if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
