@@ -194,7 +194,7 @@ export const SETTINGS = {
     items: "string",
     default: ["argocd"],
     description:
-      "Which GitOps engines the render writes this cluster's objects for: argocd (an Application in argocd/<stack>.yaml), flux (a GitRepository and a Kustomization in flux/<stack>/), or both (docs/gitops.md); pulumi up ignores it.",
+      "Which GitOps engines the render writes this cluster's objects for: argocd (an Application in argocd/<stack>.yaml and an ApplicationSet of the tenant units in argocd/<stack>.tenants.yaml), flux (a GitRepository and Kustomizations in flux/<stack>/), or both (docs/gitops.md); pulumi up ignores it.",
     read: (r, k, v) => readEngines(r, k, v),
   }),
   gitopsBranch: setting({
