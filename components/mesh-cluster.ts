@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
 import { InstallTarget } from "../config/install-settings";
-import { MeshPlan } from "../plan/types";
+import { MeshPlan, PlannedObject } from "../plan/types";
 import { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
 import {
@@ -79,9 +79,16 @@ export class MeshCluster extends pulumi.ComponentResource {
       : this.verifyCluster(name, settings);
     const marks = deployMarks(settings);
 
+    // The plan's objects by app, grouped once: a filter per app would be quadratic in apps.
+    const byApp = new Map<string, PlannedObject[]>();
+    for (const o of args.plan.objects) {
+      if (o.app === undefined) continue;
+      if (!byApp.has(o.app)) byApp.set(o.app, []);
+      byApp.get(o.app)!.push(o);
+    }
     const apps: Record<string, MeshApp> = {};
     for (const app of settings.apps) {
-      const objects = args.plan.objects.filter((o) => o.app === app.name);
+      const objects = byApp.get(app.name) ?? [];
       apps[app.name] = new MeshApp(app.name, { objects, provider, clusterVerified, marks }, { parent: this });
     }
     this.apps = apps;
