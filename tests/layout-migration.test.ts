@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { allDocuments, fingerprint } from "../render/yaml";
 import { findKubectl } from "./support/kube-api";
 import { renderCli, snapshot } from "./support/render-project";
-import { kustomizeUnits, unitDirsOnDisk } from "./support/units";
+import { generatorMatches as match, kustomizeUnits, unitDirsOnDisk } from "./support/units";
 
 // A tree rendered before the units (one overlay per cluster, clusters/<stack>/), moved to units by rendering over
 // it. tests/fixtures/layout-v1 holds a project (two clusters that differ: a patch, an app only one runs, SLO
@@ -91,13 +91,6 @@ describe("moving a tree of one overlay per cluster to units (docs/gitops.md, Mov
 
   it("puts each unit under an engine object that applies it to the same cluster as its old overlay", () => {
     const doc = (p: string) => parse(rendered.get(p)!) as Record<string, any>;
-    const match = (pattern: string, dir: string) =>
-      new RegExp(
-        `^${pattern
-          .split("*")
-          .map((s) => s.replace(/[.]/g, "\\."))
-          .join("[^/]+")}$`,
-      ).test(dir);
     for (const stack of STACKS) {
       const tenants = unitDirsOnDisk(path.join(dir, "gitops"), stack).slice(1);
       assert.ok(tenants.length > 0);

@@ -7,6 +7,7 @@ import { renderProject } from "../render/pipeline";
 import { fingerprint } from "../render/yaml";
 import { buildKustomization } from "./support/kustomize-model";
 import { fixtureProject } from "./support/render-project";
+import { generatorMatches as matches } from "./support/units";
 
 // The tree's contract with Argo CD and Flux, on generated fleets larger than any fixture: every object a stack
 // plans lands in exactly one unit, and the engine objects the render writes apply that unit to that stack's cluster,
@@ -27,15 +28,6 @@ const fleetArb = fc.record({
   ),
   observability: fc.boolean(),
 });
-
-/** `gitops/...` directories a Git directory generator pattern matches: `*` is one path segment (Go's path.Match). */
-const matches = (pattern: string, dir: string) =>
-  new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.]/g, "\\."))
-      .join("[^/]+")}$`,
-  ).test(dir);
 
 /** An ApplicationSet template string for one generated directory, with the parameters mesh-lab's templates use. */
 function instantiate(template: string, dir: string): string {

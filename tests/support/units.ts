@@ -5,6 +5,16 @@ import { Tree } from "../../render/files";
 import { allDocuments } from "../../render/yaml";
 import { buildKustomization } from "./kustomize-model";
 
+/** Whether a Git directory generator's path pattern matches `dir`: each `*` is one path segment (Go's path.Match). */
+export function generatorMatches(pattern: string, dir: string): boolean {
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.]/g, "\\."))
+      .join("[^/]+")}$`,
+  ).test(dir);
+}
+
 /** A stack's units in a tree: its cluster unit, then its tenant units (directories with a kustomization.yaml). */
 export function unitDirs(tree: Tree, stack: string): string[] {
   const tenant = new RegExp(`^tenants/${stack}/[^/]+/kustomization\\.yaml$`);
