@@ -17,26 +17,45 @@ const WAYPOINT_METRICS: ReadonlySet<Metric> = new Set<Metric>([
 /**
  * Request-metric overrides that would change nothing: the Telemetry goes to every app that serves, but in
  * ambient mode request metrics come only from a waypoint (ztunnel emits istio_tcp_* only and ignores the
- * Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace.
+ * Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace. One warning
+ * per override, naming the namespaces (the first few of a fleet's), so a stack of hundreds of apps prints a few
+ * lines, not one per app.
  */
 export function telemetryWarnings(settings: MeshSettings): string[] {
   const overrides = settings.telemetry.overrides
     .map((o, i) => ({ ...o, key: `${NAMESPACE}:telemetry.overrides[${i}]` }))
     .filter((o) => WAYPOINT_METRICS.has(o.metric));
-  if (overrides.length === 0) return [];
-  const warnings: string[] = [];
-  settings.apps.forEach((app) => {
-    const i = app.index;
-    if (app.port === undefined || hasWaypoint(settings, app)) return;
-    const why = settings.waypoints ? `${NAMESPACE}:apps[${i}].waypoint is false` : `${NAMESPACE}:waypoints is false`;
-    const fix = settings.waypoints ? `set waypoint: true on app "${app.name}"` : `set ${NAMESPACE}:waypoints to true`;
-    for (const o of overrides) {
-      warnings.push(
-        `stack "${settings.stack}": key "${o.key}" (${o.metric}: ${Object.keys(o.tagOverrides).join(", ")}) changes nothing in namespace ` +
-          `"${app.namespace}": it has no waypoint (${why}), and in ambient mode request metrics come only from a waypoint ` +
-          `(ztunnel emits istio_tcp_* only and ignores the Telemetry API); ${fix}, or expect no effect there`,
-      );
-    }
-  });
-  return warnings;
+  const apps = settings.apps.filter((app) => app.port !== undefined && !hasWaypoint(settings, app));
+  if (overrides.length === 0 || apps.length === 0) return [];
+  const [where, why, fix] =
+    apps.length === 1
+      ? [
+          `namespace "${apps[0].namespace}": it has`,
+          settings.waypoints
+            ? `${NAMESPACE}:apps[${apps[0].index}].waypoint is false`
+            : `${NAMESPACE}:waypoints is false`,
+          settings.waypoints ? `set waypoint: true on app "${apps[0].name}"` : `set ${NAMESPACE}:waypoints to true`,
+        ]
+      : [
+          `${apps.length} namespaces (${some(apps.map((a) => `"${a.namespace}"`))}): they have`,
+          settings.waypoints
+            ? `waypoint is false on ${some(apps.map((a) => `${NAMESPACE}:apps[${a.index}]`))}`
+            : `${NAMESPACE}:waypoints is false`,
+          settings.waypoints ? `set waypoint: true on those apps` : `set ${NAMESPACE}:waypoints to true`,
+        ];
+  return overrides.map(
+    (o) =>
+      `stack "${settings.stack}": key "${o.key}" (${o.metric}: ${Object.keys(o.tagOverrides).join(", ")}) changes nothing in ` +
+      `${where} no waypoint (${why}), and in ambient mode request metrics come only from a waypoint ` +
+      `(ztunnel emits istio_tcp_* only and ignores the Telemetry API); ${fix}, or expect no effect there`,
+  );
+}
+
+/** How many names a warning lists before it counts the rest. */
+const LISTED = 5;
+
+/** `a, b, c`, or the first LISTED and how many more. */
+function some(items: readonly string[]): string {
+  const shown = items.slice(0, LISTED).join(", ");
+  return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }

@@ -102,7 +102,7 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
     });
   }
 
-  it("warns once per request override and per serving app without a waypoint, never for a client", () => {
+  it("warns once per request override, naming each serving app without a waypoint, never a client", () => {
     const api = { ...WEB, name: "api", allowFrom: ["client"], waypoint: false };
     const telemetry = {
       overrides: [
@@ -117,17 +117,33 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
     assert.deepStrictEqual(
       warnings.map((w) =>
         w
-          .match(/key "([^"]+)" \(([^)]*)\) changes nothing in namespace "(\w+)"/)!
+          .match(
+            /key "([^"]+)" \(([^)]*)\) changes nothing in (2 namespaces \([^)]*\)).*waypoint is false on ([^)]*)\)/,
+          )!
           .slice(1)
-          .join(" "),
+          .join(" | "),
       ),
       [
-        "mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type web",
-        "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow web",
-        "mesh-lab:telemetry.overrides[0] REQUEST_COUNT: error_type api",
-        "mesh-lab:telemetry.overrides[2] REQUEST_SIZE: slow api",
+        'mesh-lab:telemetry.overrides[0] | REQUEST_COUNT: error_type | 2 namespaces ("web", "api") | mesh-lab:apps[0], mesh-lab:apps[1]',
+        'mesh-lab:telemetry.overrides[2] | REQUEST_SIZE: slow | 2 namespaces ("web", "api") | mesh-lab:apps[0], mesh-lab:apps[1]',
       ],
     );
+    assert.match(warnings[0], /; set waypoint: true on those apps, or expect no effect there$/);
+  });
+
+  it("keeps a fleet's warning to one line per override: the first five apps, then how many more", () => {
+    const apps = Array.from({ length: 12 }, (_, i) => ({ ...WEB, name: `web-${i}`, waypoint: false }));
+    const clients = [{ ...CLIENT, calls: ["web-0"] }];
+    const warnings = telemetryWarnings(settings([...apps, ...clients], { telemetry: requestCount(tags) }));
+    assert.strictEqual(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /changes nothing in 12 namespaces \("web-0", "web-1", "web-2", "web-3", "web-4" and 7 more\): they have no waypoint \(waypoint is false on mesh-lab:apps\[0\], mesh-lab:apps\[1\], mesh-lab:apps\[2\], mesh-lab:apps\[3\], mesh-lab:apps\[4\] and 7 more\)/,
+    );
+    const off = telemetryWarnings(
+      settings([...apps, ...clients], { waypoints: "false", telemetry: requestCount(tags) }),
+    );
+    assert.match(off[0], /they have no waypoint \(mesh-lab:waypoints is false\).*; set mesh-lab:waypoints to true, or/);
   });
 });
 
