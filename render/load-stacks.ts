@@ -1,4 +1,4 @@
-import { parseSettings } from "../config/parse-settings";
+import { parseSettings, RawConfig } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
 import { loadStackConfig, ProjectConfig, readProject } from "../config/project-files";
 import { MeshSettings } from "../config/schema";
@@ -31,6 +31,8 @@ export interface PlannedStack {
 export function planStacks(root: string, stacks: readonly string[]): PlannedStack[] {
   const problems: string[] = [];
   const planned: PlannedStack[] = [];
+  // Each stack file's raw config, read once: the plan and the cross-stack check below both use it.
+  const raws = new Map<string, RawConfig>();
   // Every stack's install target reads the same stack files (the mesh's members): read them once, not per stack.
   let members: MeshMember[] | undefined;
   // Pulumi.yaml once for every stack; if it cannot be read, each stack reports why, as on its own.
@@ -44,6 +46,7 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
     let secureKeys: readonly string[] = [];
     try {
       const config = loadStackConfig(root, stack, project);
+      raws.set(stack, config.raw);
       secureKeys = config.secureKeys;
       const plan = buildPlan(parseSettings(stack, config.raw));
       const install = plan.settings.install.enabled
@@ -72,7 +75,7 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       }
     }
   }
-  problems.push(...unknownStackNames(root, stacks, project));
+  problems.push(...unknownStackNames(stacks, raws));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;
 }
@@ -81,13 +84,13 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
  * Apps whose `stacks` names a stack with no stack file: that app would run nowhere it was meant to. Only the
  * render sees every stack file; each problem is reported once, for the first stack that reads it.
  */
-function unknownStackNames(root: string, stacks: readonly string[], project: ProjectConfig | undefined): string[] {
+function unknownStackNames(stacks: readonly string[], raws: ReadonlyMap<string, RawConfig>): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const stack of stacks) {
+  for (const [stack, raw] of raws) {
     let apps: unknown;
     try {
-      apps = JSON.parse(loadStackConfig(root, stack, project).raw["mesh-lab:apps"] ?? "[]");
+      apps = JSON.parse(raw["mesh-lab:apps"] ?? "[]");
     } catch {
       continue;
     }
