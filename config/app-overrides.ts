@@ -30,6 +30,11 @@ export function readAppOverrides(
     }
     const read: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(fields)) {
+      // A key a stack may not change (or no app has) is a problem r.object has named; nothing to read for it.
+      if (!(OVERRIDABLE as readonly string[]).includes(field)) {
+        ok = false;
+        continue;
+      }
       const f = APP_FIELDS[field as Overridable] as { read: (r: Reader, k: string, x: unknown) => unknown };
       const got = f.read(r, `${key}.${app}.${field}`, value);
       if (got === undefined) ok = false;

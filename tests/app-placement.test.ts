@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CLIENT, fixtureSettings, WEB } from "./support/fixtures";
 import { fixtureProject, renderCli, snapshot } from "./support/render-project";
+import { ConfigError } from "../config/problems";
 
 // Apps declared once for the project; each stack says which run there (an app's stacks) and what differs
 // (the stack's appOverrides), without copying the list.
@@ -64,6 +65,15 @@ describe("apps declared once, placed and varied per stack", function () {
     assert.throws(
       () => fixtureSettings(APPS, { appOverrides: { web: { name: "www" } } }, "west"),
       /key "mesh-lab:appOverrides\.web\.name" is not a mesh-lab setting; known keys: replicas, waypoint, global, image, args/,
+    );
+    // A typo is a config problem with a suggestion, as in apps[], not a crash on the key it cannot read.
+    assert.throws(
+      () => fixtureSettings(APPS, { appOverrides: { web: { replica: 3 } } }, "west"),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /key "mesh-lab:appOverrides\.web\.replica" is not a mesh-lab setting; did you mean "mesh-lab:appOverrides\.web\.replicas"\?/.test(
+          e.message,
+        ),
     );
     assert.throws(
       () => fixtureSettings(APPS, { appOverrides: { web: { replicas: "3" } } }, "west"),
