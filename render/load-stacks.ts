@@ -1,6 +1,6 @@
 import { parseSettings, RawConfig } from "../config/parse-settings";
 import { ConfigError } from "../config/problems";
-import { loadStackConfig, ProjectConfig, readProject } from "../config/project-files";
+import { listStacks, loadStackConfig, ProjectConfig, readProject } from "../config/project-files";
 import { MeshSettings } from "../config/schema";
 import { buildPlan } from "../plan/mesh-plan";
 import { ConfigProblems } from "./errors";
@@ -75,16 +75,17 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       }
     }
   }
-  problems.push(...unknownStackNames(stacks, raws));
+  problems.push(...unknownStackNames(listStacks(root), raws));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;
 }
 
 /**
- * Apps whose `stacks` names a stack with no stack file: that app would run nowhere it was meant to. Only the
- * render sees every stack file; each problem is reported once, for the first stack that reads it.
+ * Apps whose `stacks` names a stack with no stack file: that app would run nowhere it was meant to. Checked against
+ * every stack file of the project, whichever stacks are planned (adopt:release plans one); each problem is
+ * reported once, for the first stack that reads it.
  */
-function unknownStackNames(stacks: readonly string[], raws: ReadonlyMap<string, RawConfig>): string[] {
+function unknownStackNames(known: readonly string[], raws: ReadonlyMap<string, RawConfig>): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const [stack, raw] of raws) {
@@ -98,8 +99,8 @@ function unknownStackNames(stacks: readonly string[], raws: ReadonlyMap<string, 
     apps.forEach((app: { stacks?: unknown }, i) => {
       if (!Array.isArray(app?.stacks)) return;
       app.stacks.forEach((name: unknown, j) => {
-        if (typeof name !== "string" || stacks.includes(name)) return;
-        const problem = `key "mesh-lab:apps[${i}].stacks[${j}]" is ${JSON.stringify(name)}; expected a stack of this project (${stacks.join(", ")})`;
+        if (typeof name !== "string" || known.includes(name)) return;
+        const problem = `key "mesh-lab:apps[${i}].stacks[${j}]" is ${JSON.stringify(name)}; expected a stack of this project (${known.join(", ")})`;
         if (!seen.has(problem)) out.push(`stack "${stack}": ${problem}`);
         seen.add(problem);
       });

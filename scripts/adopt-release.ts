@@ -4,6 +4,7 @@
 //
 //   npm run adopt:release -- --stack cluster-1            # dry run: say what would be removed, change nothing
 //   npm run adopt:release -- --stack cluster-1 --apply    # remove it
+//   npm run adopt:release -- --stack cluster-1 --dir PROJECT_DIR   # a project other than this one
 //
 // Exit code: 0 done (or nothing to do), 1 a kubectl call failed, 2 usage or config error.
 import { execFileSync } from "child_process";
@@ -13,7 +14,7 @@ import { LiveObject, releaseOps } from "../components/adoption";
 import { planStacks } from "../render/load-stacks";
 import { describe, groupOf, KubeObject, versionOf } from "../render/kube-object";
 
-const USAGE = "usage: npm run adopt:release -- --stack NAME [--apply] [--kubeconfig FILE]";
+const USAGE = "usage: npm run adopt:release -- --stack NAME [--apply] [--kubeconfig FILE] [--dir PROJECT_DIR]";
 
 /** kubectl's resource name, qualified by version and group (`deployment.v1.apps`) so no short name is ambiguous. */
 function resourceOf(o: KubeObject): string {
@@ -28,7 +29,12 @@ function main(argv: string[]): number {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: { stack: { type: "string" }, apply: { type: "boolean" }, kubeconfig: { type: "string" } },
+      options: {
+        stack: { type: "string" },
+        apply: { type: "boolean" },
+        kubeconfig: { type: "string" },
+        dir: { type: "string" },
+      },
     }).values;
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -40,7 +46,9 @@ function main(argv: string[]): number {
   }
   let stack;
   try {
-    [stack] = planStacks(path.resolve(__dirname, ".."), [values.stack]);
+    [stack] = planStacks(values.dir === undefined ? path.resolve(__dirname, "..") : path.resolve(values.dir), [
+      values.stack,
+    ]);
   } catch (e) {
     console.error((e as Error).message);
     return 2;

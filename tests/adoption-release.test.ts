@@ -1,6 +1,11 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { applyPatch } from "rfc6902";
 import { CLIENT_SIDE_MANAGER, LAST_APPLIED, releaseOps } from "../components/adoption";
+import { CLIENT, WEB } from "./support/fixtures";
+import { fixtureProject } from "./support/render-project";
+import { runProcess } from "./support/spawn";
 
 // An adopted Deployment as the API server returns it after a forced server-side apply over `kubectl apply`.
 const adopted = () => ({
@@ -56,5 +61,48 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
       releaseOps({ metadata: { managedFields: [{ manager: "pulumi-kubernetes-1" }], annotations: {} } }),
       [],
     );
+  });
+});
+
+describe("npm run adopt:release on a project whose apps run on some stacks only", () => {
+  const script = path.join(__dirname, "..", "scripts", "adopt-release.ts");
+  // As package.json's adopt:release runs it; KUBECTL names no program, so each read fails and nothing is patched.
+  const release = (dir: string, stack: string) =>
+    runProcess(process.execPath, ["--require", "tsx/cjs", script, "--stack", stack, "--dir", dir], {
+      cwd: path.join(__dirname, ".."),
+      env: { ...process.env, KUBECTL: path.join(dir, "no-kubectl") },
+    });
+  // web and its client run on west only; api, on every stack, is what east plans.
+  const apps = [
+    { ...WEB, stacks: ["west"] },
+    { ...CLIENT, stacks: ["west"] },
+    { name: "api", image: WEB.image, args: WEB.args, port: WEB.port },
+  ];
+
+  it("plans one stack with an app placed on another: it reads the stack's objects with kubectl", async () => {
+    const dir = fixtureProject({ east: {}, west: {} }, { apps });
+    try {
+      const r = await release(dir, "east");
+      // Exit 1: kubectl could not be run, after the config was read; the config problem was exit 2.
+      assert.strictEqual(r.status, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /expected a stack of this project/);
+      assert.match(r.stderr, /^v1 Namespace api: cannot read it: /m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("still refuses a stacks entry that names no stack of the project, listing them all", async () => {
+    const dir = fixtureProject({ east: {}, west: {} }, { apps: [{ ...WEB, stacks: ["wset"] }, CLIENT] });
+    try {
+      const r = await release(dir, "east");
+      assert.strictEqual(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /key "mesh-lab:apps\[0\]\.stacks\[0\]" is "wset"; expected a stack of this project \(east, west\)/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
