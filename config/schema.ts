@@ -186,7 +186,7 @@ export const SETTINGS = {
     type: "string",
     default: DEFAULT_GITOPS_REPO_URL,
     description:
-      "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder.",
+      "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder, and the render prints a note naming each stack still on it.",
     read: (r, k, v) => readGitUrl(r.problems, k, v),
   }),
   gitopsEngines: setting({

@@ -1,5 +1,56 @@
 import * as fs from "fs";
+import { DEFAULT_GITOPS_REPO_URL } from "../config/git-url";
+import type { PlannedStack } from "./load-stacks";
 import { PartialWrite } from "./tree-writer";
+
+/** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
+export function stacksLabel(stacks: readonly string[]): string {
+  return stacks.length <= 6
+    ? `stacks ${stacks.join(", ")}`
+    : `${stacks.length} stacks (${stacks[0]} ... ${stacks[stacks.length - 1]})`;
+}
+
+/** "stack a" for one, as stacksLabel for more. */
+function stacksNamed(stacks: readonly string[]): string {
+  return stacks.length === 1 ? `stack ${stacks[0]}` : stacksLabel(stacks);
+}
+
+/**
+ * A note when stacks point Argo CD or Flux at the placeholder repository (mesh-lab:gitopsRepoUrl's default): what
+ * the render writes for them would sync from a repository that is not the team's. Empty when none does.
+ */
+export function placeholderRepoNote(stacks: readonly PlannedStack[], label: string): string {
+  const on = stacks
+    .filter((s) => s.settings.gitopsEngines.length > 0 && s.settings.gitopsRepoUrl === DEFAULT_GITOPS_REPO_URL)
+    .map((s) => s.stack);
+  if (on.length === 0) return "";
+  return `note: ${stacksNamed(on)}: Argo CD and Flux would pull from ${DEFAULT_GITOPS_REPO_URL}, the placeholder default of mesh-lab:gitopsRepoUrl; set it (Pulumi.yaml for every stack, or the stack file) to the repository you push ${label}/ to before applying ${label}/argocd/ or ${label}/flux/\n`;
+}
+
+/** The central Argo CD files, rendered only while every Argo CD stack pulls from one repository. */
+const CENTRAL = ["argocd/applicationset.yaml", "argocd/applicationset.tenants.yaml"];
+
+/**
+ * A note when this render removes the central ApplicationSets it wrote before (`owned`, from the manifest), and
+ * why: one Git generator reads one repository, so they exist only while every Argo CD stack pulls from the same one.
+ */
+export function centralApplicationSetsNote(
+  owned: readonly string[],
+  next: ReadonlyMap<string, string>,
+  stacks: readonly PlannedStack[],
+  label: string,
+): string {
+  const gone = CENTRAL.filter((f) => owned.includes(f) && !next.has(f));
+  if (gone.length === 0) return "";
+  const repos = new Map<string, string[]>();
+  for (const s of stacks.filter((s) => s.settings.gitopsEngines.includes("argocd")))
+    repos.set(s.settings.gitopsRepoUrl, [...(repos.get(s.settings.gitopsRepoUrl) ?? []), s.stack]);
+  const why =
+    repos.size === 0
+      ? "no stack uses Argo CD (mesh-lab:gitopsEngines)"
+      : `the Argo CD stacks pull from ${repos.size} repositories (${[...repos].map(([url, on]) => `${url}: ${stacksNamed(on)}`).join("; ")}), and one ApplicationSet's Git generator reads one repository`;
+  return `note: ${gone.map((f) => `${label}/${f}`).join(" and ")} ${gone.length === 1 ? "is" : "are"} no longer rendered: ${why}; to keep ${gone.length === 1 ? "it" : "them"}, give every Argo CD stack the same mesh-lab:gitopsRepoUrl\n`;
+}
 
 /** Removes a directory the render created, unless something was written into it. */
 export function rmdirIfEmpty(dir: string): void {
@@ -11,7 +62,7 @@ export function rmdirIfEmpty(dir: string): void {
 }
 
 /**
- * With `--stack X`, a build failure of another stack Y's units means X's new shared files (base/, apps/) would change
+ * With `--stack X`, a build failure of another stack Y's units means the shared files (base/, apps/) this render would write with X's part would change
  * what Y builds to: one problem per such stack, saying so, with what differs.
  */
 export function sharedLayerProblems(
@@ -32,7 +83,7 @@ export function sharedLayerProblems(
     ...problems.filter((p) => of(p) === undefined),
     ...others.map(
       (o) =>
-        `--stack ${stack} would change ${o}'s units: they share base/ and apps/ with ${stack}, and with ${stack}'s new shared files they would no longer build to what ${o} plans (${problems.filter((p) => of(p) === o).join("; ")}); render all stacks (npm run render) so every unit gets its patches`,
+        `--stack ${stack} would change ${o}'s units: they share base/ and apps/ with ${stack}, and with the shared files this render would write (the project's config as it is now) they would no longer build to what ${o} plans (${problems.filter((p) => of(p) === o).join("; ")}); render all stacks (npm run render) so every unit gets its patches`,
     ),
   ];
 }

@@ -9,7 +9,18 @@ import { GITOPS_DIR, stackPart } from "./files";
 import { buildOverlays, findKubectl } from "./kustomize-build";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
-import { movingNote, movingStacks, partialWriteMessage, rmdirIfEmpty, sharedLayerProblems } from "./cli-messages";
+import {
+  centralApplicationSetsNote,
+  movingNote,
+  movingStacks,
+  partialWriteMessage,
+  placeholderRepoNote,
+  rmdirIfEmpty,
+  sharedLayerProblems,
+  stacksLabel,
+} from "./cli-messages";
+
+export { stacksLabel };
 import { cleanupOnInterrupt } from "./interrupt";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";
@@ -100,13 +111,6 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where unit builds are kept between runs (render/build-cache.ts); none: every unit is built. */
   readonly buildCacheDir?: string;
-}
-
-/** "stacks a, b, c", or for a fleet "200 stacks (cluster-1 ... cluster-200)": one line either way. */
-export function stacksLabel(stacks: readonly string[]): string {
-  return stacks.length <= 6
-    ? `stacks ${stacks.join(", ")}`
-    : `${stacks.length} stacks (${stacks[0]} ... ${stacks[stacks.length - 1]})`;
 }
 
 function only(tree: ReadonlyMap<string, string>, keep: (p: string) => boolean): Map<string, string> {
@@ -216,6 +220,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const strayList = strays.map((p) => `  ${label}/${p}\n`).join("");
         const moving = movingStacks(owned, args.check ? tree : next);
         if (moving.length > 0) stderr(movingNote(moving, label));
+        stderr(centralApplicationSetsNote(owned, args.check ? tree : next, rendered, label));
+        stderr(placeholderRepoNote(rendered, label));
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);
           if (strays.length > 0) {
