@@ -156,7 +156,7 @@ describe("render --stack never changes another cluster's units", () => {
       assert.strictEqual(result.code, 3, result.stderr);
       assert.match(
         result.stderr,
-        /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change cluster-2's units: they share base\/ and apps\/ with cluster-1, and with cluster-1's new shared files they would no longer build to what cluster-2 plans \(tenants\/cluster-2\/accounts lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every unit gets its patches\n$/m,
+        /^render: the plan cannot be rendered, nothing written:\n {2}- --stack cluster-1 would change cluster-2's units: they share base\/ and apps\/ with cluster-1, and with the shared files this render would write \(the project's config as it is now\) they would no longer build to what cluster-2 plans \(tenants\/cluster-2\/accounts lacks v1 Namespace accounts as the program plans it; .*\); render all stacks \(npm run render\) so every unit gets its patches\n$/m,
       );
       assert.deepStrictEqual(snapshot(project), before);
       // and rendering every stack works
