@@ -36,7 +36,8 @@ export const APP_FIELDS = {
   name: field({
     type: "string",
     required: "a DNS-1123 label naming the app",
-    description: "DNS-1123 label; names the Deployment, ServiceAccount and Service.",
+    description:
+      "DNS-1123 label; names the Deployment, ServiceAccount and Service. For an app with a port, at most 40 characters, and at most 41 together with the namespace of each app its allowFrom admits by namespace alone (no serviceAccount, no HTTP fields): its policy-check Jobs (verify-<app>-denied-<hash>, verify-<app>-from-<namespace>-<hash>) must fit 63, checked even with verifyPolicies off so that turning it on never invalidates a stack. Its GitOps unit, mesh-lab-<stack>.<app>, must fit 63 too.",
     read: (r, k, v) => r.dnsLabel(k, v),
   }),
   namespace: field({
