@@ -48,6 +48,7 @@ describe("docs/deploying.md: a team's own clusters and services, from a fresh cl
 
   it("every block can be followed as written, and the tree is the team's", async () => {
     const found = blocks();
+    let rendered = "";
     assert.ok(found.filter((b) => b.lang === "yaml").length >= 3 && found.filter((b) => b.lang === "bash").length >= 3);
     for (const block of found) {
       if (block.lang === "yaml") {
@@ -72,8 +73,22 @@ describe("docs/deploying.md: a team's own clusters and services, from a fresh cl
         }
         const r = await runProcess("sh", ["-c", line], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
         assert.strictEqual(r.status, 0, `${line}\n${r.stdout}${r.stderr}`);
+        if (line === "npm run render") rendered = r.stderr;
       }
     }
+    // What step 4 says the render prints besides its summary: the ledger warning once per stack, and no note
+    // about the placeholder repository, since both stack files set theirs.
+    const said = rendered.split("\n").filter((l) => /^(warning|note):/.test(l));
+    assert.deepStrictEqual(
+      said.map(
+        (l) =>
+          /^warning: stack "([^"]+)": key "mesh-lab:telemetry\.overrides\[\d+\]" \(REQUEST_COUNT[^)]*\) changes nothing in namespace "ledger"/.exec(
+            l,
+          )?.[1],
+      ),
+      ["prod-eu", "prod-us"],
+      rendered,
+    );
     const gitops = path.join(dir, "gitops");
     assert.ok(fs.existsSync(path.join(gitops, "clusters", "prod-eu", "kustomization.yaml")));
     assert.ok(fs.existsSync(path.join(gitops, "argocd", "prod-eu.yaml")));
