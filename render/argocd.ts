@@ -68,6 +68,19 @@ export function argoCentralTenantsApplicationSet(repoUrl: string): Record<string
   });
 }
 
+/** The annotation that tells Argo CD which paths an Application's manifests come from. */
+export const MANIFEST_GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths";
+
+/**
+ * Every path a tenant unit's build reads, relative to the unit (`gitops/tenants/<stack>/<app>`): the unit, and the
+ * app's shared directories it includes. With it, Argo CD (2.11 and later) regenerates a tenant's manifests only for a
+ * commit that changes one of these paths, and keeps the cached ones for any other commit, so a push that changes one
+ * app costs the repo-server one generation, not one per tenant (argoproj/argo-cd v3.5.1
+ * `docs/operator-manual/high_availability.md`, "Manifest Paths Annotation"; `util/app/path/path.go`,
+ * `GetSourceRefreshPaths`, 115-150). tests/render-argocd-paths.test.ts builds each unit from these paths alone.
+ */
+export const TENANT_UNIT_PATHS = ".;../../../base/{{.path.basename}};../../../apps/{{.path.basename}}";
+
 function tenantsApplicationSet(o: {
   name: string;
   repoUrl: string;
@@ -90,7 +103,7 @@ function tenantsApplicationSet(o: {
       syncPolicy: { preserveResourcesOnDeletion: true },
       generators: [{ git: { repoURL: o.repoUrl, revision: "HEAD", directories: [{ path: o.directories }] } }],
       template: {
-        metadata: { name: o.application, labels },
+        metadata: { name: o.application, labels, annotations: { [MANIFEST_GENERATE_PATHS]: TENANT_UNIT_PATHS } },
         spec: {
           project: "default",
           source: { repoURL: o.repoUrl, targetRevision: "HEAD", path: "{{.path.path}}" },
