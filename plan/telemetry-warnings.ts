@@ -16,8 +16,8 @@ const WAYPOINT_METRICS: ReadonlySet<Metric> = new Set<Metric>([
 
 /**
  * Request-metric overrides that would change nothing: the Telemetry goes to every app that serves, but in
- * ambient mode request metrics come only from a waypoint (ztunnel emits istio_tcp_* only and ignores the
- * Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace. One warning
+ * ambient mode request metrics come only from a waypoint (ztunnel's traffic metrics are istio_tcp_* only, and it
+ * ignores the Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace. One warning
  * per override, naming the namespaces (the first few of a fleet's), so a stack of hundreds of apps prints a few
  * lines, not one per app.
  */
@@ -47,7 +47,7 @@ export function telemetryWarnings(settings: MeshSettings): string[] {
     (o) =>
       `stack "${settings.stack}": key "${o.key}" (${o.metric}: ${Object.keys(o.tagOverrides).join(", ")}) changes nothing in ` +
       `${where} no waypoint (${why}), and in ambient mode request metrics come only from a waypoint ` +
-      `(ztunnel emits istio_tcp_* only and ignores the Telemetry API); ${fix}, or expect no effect there`,
+      `(ztunnel's traffic metrics are istio_tcp_* only, and it ignores the Telemetry API); ${fix}, or expect no effect there`,
   );
 }
 

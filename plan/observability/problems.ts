@@ -68,7 +68,7 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
 
 /**
  * An SLO on a serving app without a waypoint measures nothing: ambient request metrics come only from a
- * waypoint (ztunnel emits istio_tcp_* only). A warning, like `telemetryWarnings`, and no rule: the config is
+ * waypoint (ztunnel's traffic metrics are istio_tcp_* only). A warning, like `telemetryWarnings`, and no rule: the config is
  * valid (the stack's default objectives apply to every serving app), just not effective there.
  */
 export function sloWarnings(cluster: ObservedCluster): string[] {
@@ -82,7 +82,7 @@ function noWaypointWarnings(cluster: ObservedCluster): string[] {
     .map(
       (a) =>
         `stack "${cluster.stack}": ${appKey(a)} ("${a.name}") has an SLO but no waypoint, and in ambient mode request metrics ` +
-        `come only from a waypoint (ztunnel emits istio_tcp_* only); no PrometheusRule or budget panel is generated for it: ` +
+        `come only from a waypoint (ztunnel's traffic metrics are istio_tcp_* only); no PrometheusRule or budget panel is generated for it: ` +
         `set waypoint: true on app "${a.name}", or slo: false to say so`,
     );
 }
