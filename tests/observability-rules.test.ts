@@ -134,7 +134,7 @@ describe("observability: an SLO where no waypoint produces request metrics", () 
     assert.equal(hasSloRule(c.apps[0]), false);
     assert.deepEqual(sloWarnings(c), [
       'stack "cluster-1": mesh-lab:apps[0] ("accounts") has an SLO but no waypoint, and in ambient mode request metrics come only from a waypoint ' +
-        '(ztunnel's traffic metrics are istio_tcp_* only); no PrometheusRule or budget panel is generated for it: set waypoint: true on app "accounts", or slo: false to say so',
+        '(ztunnel\'s traffic metrics are istio_tcp_* only); no PrometheusRule or budget panel is generated for it: set waypoint: true on app "accounts", or slo: false to say so',
     ]);
   });
 

@@ -64,7 +64,7 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
     assert.deepStrictEqual(telemetryWarnings(settings(noWaypoint, { telemetry: requestCount(tags) })), [
       'stack "test": key "mesh-lab:telemetry.overrides[0]" (REQUEST_COUNT: error_type) changes nothing in namespace "web": ' +
         "it has no waypoint (mesh-lab:apps[0].waypoint is false), and in ambient mode request metrics come only from a waypoint " +
-        '(ztunnel's traffic metrics are istio_tcp_* only, and it ignores the Telemetry API); set waypoint: true on app "web", or expect no effect there',
+        '(ztunnel\'s traffic metrics are istio_tcp_* only, and it ignores the Telemetry API); set waypoint: true on app "web", or expect no effect there',
     ]);
   });
 
