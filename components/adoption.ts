@@ -29,10 +29,18 @@ export const CLIENT_SIDE_MANAGER = "kubectl-client-side-apply";
 /** The annotation a client-side `kubectl apply` computes its next three-way merge from. */
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
+/** The prefix of the field managers pulumi-kubernetes names at random, one per resource (`fieldManagerName`). */
+export const PULUMI_MANAGER_PREFIX = "pulumi-kubernetes-";
+
 /** The live object, as far as releasing it needs. */
 export interface LiveObject {
   readonly metadata: {
-    readonly managedFields?: readonly { readonly manager?: string }[];
+    readonly managedFields?: readonly {
+      readonly manager?: string;
+      readonly operation?: string;
+      readonly subresource?: string;
+      readonly time?: string;
+    }[];
     readonly annotations?: Readonly<Record<string, string>>;
   };
 }
@@ -44,18 +52,24 @@ export type PatchOperation =
 
 /**
  * What ends the co-ownership a forced adoption leaves: the managedFields entries of `kubectl-client-side-apply`
- * and its last-applied annotation. A forced server-side apply takes over only the fields whose values differ;
- * fields both set to the same value stay co-owned, so a later unforced apply that changes one (replicas, the
- * image) conflicts. Each removal is guarded by a `test` of the same entry, so a concurrent change fails the
- * patch instead of removing the wrong entry. Empty when there is nothing to release.
+ * and its last-applied annotation, and the apply entries of an earlier pulumi-kubernetes resource of the same
+ * object (an app that left the config with its objects kept, then came back: the new resource applies under a new
+ * random manager). A forced server-side apply takes over only the fields whose values differ; fields both set to
+ * the same value stay co-owned, so a later unforced apply that changes one (replicas, the image) conflicts
+ * (Kubernetes docs, "Server-Side Apply", Field management). Of the pulumi-kubernetes apply entries, the newest is
+ * the adopting resource's and stays; the older ones go, and none goes when their times do not say which is newest.
+ * Each removal is guarded by a `test` of the same entry, so a concurrent change fails the patch instead of
+ * removing the wrong entry. Empty when there is nothing to release.
  */
 export function releaseOps(live: LiveObject): PatchOperation[] {
   const ops: PatchOperation[] = [];
   const fields = live.metadata.managedFields ?? [];
+  const stale = stalePulumiManagers(fields);
   // From the last index down, so earlier indexes stay valid as entries are removed.
   for (let i = fields.length - 1; i >= 0; i--) {
-    if (fields[i].manager !== CLIENT_SIDE_MANAGER) continue;
-    ops.push({ op: "test", path: `/metadata/managedFields/${i}/manager`, value: CLIENT_SIDE_MANAGER });
+    const manager = fields[i].manager;
+    if (manager === undefined || (manager !== CLIENT_SIDE_MANAGER && !stale.has(i))) continue;
+    ops.push({ op: "test", path: `/metadata/managedFields/${i}/manager`, value: manager });
     ops.push({ op: "remove", path: `/metadata/managedFields/${i}` });
   }
   const annotation = live.metadata.annotations?.[LAST_APPLIED];
@@ -64,4 +78,15 @@ export function releaseOps(live: LiveObject): PatchOperation[] {
     ops.push({ op: "test", path, value: annotation }, { op: "remove", path });
   }
   return ops;
+}
+
+/** The indexes of pulumi-kubernetes apply entries older than the newest one; none unless the times tell. */
+function stalePulumiManagers(fields: NonNullable<LiveObject["metadata"]["managedFields"]>): Set<number> {
+  const applies = fields
+    .map((f, i) => ({ ...f, i }))
+    .filter((f) => f.manager?.startsWith(PULUMI_MANAGER_PREFIX) && f.operation === "Apply" && !f.subresource);
+  if (applies.length < 2 || applies.some((f) => f.time === undefined)) return new Set();
+  const newest = applies.reduce((a, b) => (b.time! > a.time! ? b : a));
+  if (applies.filter((f) => f.time === newest.time).length > 1) return new Set();
+  return new Set(applies.filter((f) => f !== newest).map((f) => f.i));
 }

@@ -3,7 +3,8 @@ import { KubeManifest } from "../plan/types";
 
 /**
  * Annotations only `pulumi up` acts on, added at registration and never by the plan, so the GitOps tree is
- * the same whatever they say. pulumi-kubernetes reads both from the object's inputs.
+ * the same whatever they say. pulumi-kubernetes reads `patchForce` from the object's inputs and `waitFor` from the
+ * live object, which carries the annotation once applied.
  */
 export interface DeployMarks {
   /** Apply with force, taking over fields another manager (kubectl) owns. @default false */

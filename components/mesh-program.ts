@@ -40,8 +40,9 @@ export function meshProgram(inputs: StackInputs, hooks: ProgramHooks): MeshOutpu
   for (const warning of plan.warnings) hooks.warn(warning);
   // Adoption is a deploy concern, so its warning comes from here, not from the plan.
   for (const warning of adoptionWarnings(inputs.settings)) hooks.warn(warning);
-  // The component's name is fixed, not the stack's: it prefixes no child name, and renaming it would
-  // change every URN.
+  // The component's name is fixed, not the stack's: a child's URN holds its ancestors' types, not their names,
+  // but the provider and the cluster-check reads take "mesh" into their own names (mesh-k8s, mesh-istiod), so a
+  // rename would rename them (tests/resource-list).
   const mesh = new MeshCluster("mesh", { plan, kubeconfig: inputs.kubeconfig, install: inputs.install });
   const hosts: Record<string, pulumi.Output<string>> = {};
   const policyNames: Record<string, string[]> = {};

@@ -1,6 +1,6 @@
 // Ends a forced adoption (mesh-lab:adoptExisting): removes kubectl-client-side-apply's managedFields entries and
-// its last-applied annotation from every object the stack plans, so the stack's later unforced applies no longer
-// conflict on fields the workshop also set. Runs kubectl against the stack's kube context.
+// its last-applied annotation, and the apply entries of earlier pulumi-kubernetes resources (a re-added app), from
+// every object the stack plans, so the stack's later unforced applies no longer conflict on co-owned fields. Runs kubectl against the stack's kube context.
 //
 //   npm run adopt:release -- --stack cluster-1            # dry run: say what would be removed, change nothing
 //   npm run adopt:release -- --stack cluster-1 --apply    # remove it

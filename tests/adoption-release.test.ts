@@ -56,6 +56,49 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
     assert.ok(applyPatch(changed, ops).some((r) => r !== null));
   });
 
+  // An app removed with its objects kept, then added back and adopted: its new resources apply under new managers.
+  const readopted = () => ({
+    metadata: {
+      managedFields: [
+        { manager: "pulumi-kubernetes-0ld0ld00", operation: "Apply", time: "2026-03-01T10:00:00Z" },
+        {
+          manager: "pulumi-kubernetes-0ld0ld00",
+          operation: "Update",
+          subresource: "status",
+          time: "2026-03-01T10:00:00Z",
+        },
+        { manager: "pulumi-kubernetes-9e9e9e9e", operation: "Apply", time: "2026-12-06T07:40:00Z" },
+        { manager: "kube-controller-manager", operation: "Update", time: "2026-12-06T07:40:01Z" },
+      ],
+    },
+  });
+
+  it("removes an earlier pulumi-kubernetes resource's apply entry and keeps the newest, the adopting one's", () => {
+    const live = readopted();
+    const ops = releaseOps(live);
+    assert.deepStrictEqual(ops, [
+      { op: "test", path: "/metadata/managedFields/0/manager", value: "pulumi-kubernetes-0ld0ld00" },
+      { op: "remove", path: "/metadata/managedFields/0" },
+    ]);
+    assert.deepStrictEqual(
+      applyPatch(live, ops).filter((r) => r !== null),
+      [],
+    );
+    assert.deepStrictEqual(
+      live.metadata.managedFields.map((f) => `${f.manager} ${f.operation}`),
+      ["pulumi-kubernetes-0ld0ld00 Update", "pulumi-kubernetes-9e9e9e9e Apply", "kube-controller-manager Update"],
+    );
+  });
+
+  it("removes no pulumi-kubernetes entry when the times do not tell which is newest", () => {
+    const tied = readopted();
+    tied.metadata.managedFields[2].time = tied.metadata.managedFields[0].time;
+    assert.deepStrictEqual(releaseOps(tied), []);
+    const untimed = readopted();
+    delete (untimed.metadata.managedFields[0] as { time?: string }).time;
+    assert.deepStrictEqual(releaseOps(untimed), []);
+  });
+
   it("has nothing to do on an object mesh-lab created itself", () => {
     assert.deepStrictEqual(
       releaseOps({ metadata: { managedFields: [{ manager: "pulumi-kubernetes-1" }], annotations: {} } }),
