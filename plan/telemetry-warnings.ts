@@ -27,20 +27,22 @@ export function telemetryWarnings(settings: MeshSettings): string[] {
     .filter((o) => WAYPOINT_METRICS.has(o.metric));
   const apps = settings.apps.filter((app) => app.port !== undefined && !hasWaypoint(settings, app));
   if (overrides.length === 0 || apps.length === 0) return [];
-  const [where, why, fix] =
+  // The key that turned the waypoint off: the stack's override when it sets one, else the app's own.
+  const waypointKey = (a: (typeof apps)[number]) =>
+    settings.appOverrides[a.name]?.waypoint !== undefined
+      ? `${NAMESPACE}:appOverrides.${a.name}.waypoint`
+      : `${NAMESPACE}:apps[${a.index}].waypoint`;
+  const why = settings.waypoints
+    ? `${some(apps.map(waypointKey))} ${apps.length === 1 ? "is" : "are"} false`
+    : `${NAMESPACE}:waypoints is false`;
+  const [where, fix] =
     apps.length === 1
       ? [
           `namespace "${apps[0].namespace}": it has`,
-          settings.waypoints
-            ? `${NAMESPACE}:apps[${apps[0].index}].waypoint is false`
-            : `${NAMESPACE}:waypoints is false`,
           settings.waypoints ? `set waypoint: true on app "${apps[0].name}"` : `set ${NAMESPACE}:waypoints to true`,
         ]
       : [
           `${apps.length} namespaces (${some(apps.map((a) => `"${a.namespace}"`))}): they have`,
-          settings.waypoints
-            ? `waypoint is false on ${some(apps.map((a) => `${NAMESPACE}:apps[${a.index}]`))}`
-            : `${NAMESPACE}:waypoints is false`,
           settings.waypoints ? `set waypoint: true on those apps` : `set ${NAMESPACE}:waypoints to true`,
         ];
   return overrides.map(

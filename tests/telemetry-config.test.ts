@@ -68,6 +68,13 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
     ]);
   });
 
+  it("names the stack's appOverrides key when that is what turned the waypoint off", () => {
+    const [warning] = telemetryWarnings(
+      settings(FIXTURE_APPS, { telemetry: requestCount(tags), appOverrides: { web: { waypoint: false } } }),
+    );
+    assert.match(warning, /it has no waypoint \(mesh-lab:appOverrides\.web\.waypoint is false\)/);
+  });
+
   it("names the stack switch when waypoints are off for the whole stack", () => {
     assert.deepStrictEqual(
       telemetryWarnings(settings(FIXTURE_APPS, { waypoints: "false", telemetry: requestCount(tags, "ALL_METRICS") })),
@@ -118,14 +125,14 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
       warnings.map((w) =>
         w
           .match(
-            /key "([^"]+)" \(([^)]*)\) changes nothing in (2 namespaces \([^)]*\)).*waypoint is false on ([^)]*)\)/,
+            /key "([^"]+)" \(([^)]*)\) changes nothing in (2 namespaces \([^)]*\)): they have no waypoint \(([^)]*) are false\)/,
           )!
           .slice(1)
           .join(" | "),
       ),
       [
-        'mesh-lab:telemetry.overrides[0] | REQUEST_COUNT: error_type | 2 namespaces ("web", "api") | mesh-lab:apps[0], mesh-lab:apps[1]',
-        'mesh-lab:telemetry.overrides[2] | REQUEST_SIZE: slow | 2 namespaces ("web", "api") | mesh-lab:apps[0], mesh-lab:apps[1]',
+        'mesh-lab:telemetry.overrides[0] | REQUEST_COUNT: error_type | 2 namespaces ("web", "api") | mesh-lab:apps[0].waypoint, mesh-lab:apps[1].waypoint',
+        'mesh-lab:telemetry.overrides[2] | REQUEST_SIZE: slow | 2 namespaces ("web", "api") | mesh-lab:apps[0].waypoint, mesh-lab:apps[1].waypoint',
       ],
     );
     assert.match(warnings[0], /; set waypoint: true on those apps, or expect no effect there$/);
@@ -138,7 +145,7 @@ describe("telemetry warnings: request-metric overrides where no waypoint produce
     assert.strictEqual(warnings.length, 1);
     assert.match(
       warnings[0],
-      /changes nothing in 12 namespaces \("web-0", "web-1", "web-2", "web-3", "web-4" and 7 more\): they have no waypoint \(waypoint is false on mesh-lab:apps\[0\], mesh-lab:apps\[1\], mesh-lab:apps\[2\], mesh-lab:apps\[3\], mesh-lab:apps\[4\] and 7 more\)/,
+      /changes nothing in 12 namespaces \("web-0", "web-1", "web-2", "web-3", "web-4" and 7 more\): they have no waypoint \(mesh-lab:apps\[0\]\.waypoint, mesh-lab:apps\[1\]\.waypoint, mesh-lab:apps\[2\]\.waypoint, mesh-lab:apps\[3\]\.waypoint, mesh-lab:apps\[4\]\.waypoint and 7 more are false\)/,
     );
     const off = telemetryWarnings(
       settings([...apps, ...clients], { waypoints: "false", telemetry: requestCount(tags) }),
