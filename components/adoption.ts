@@ -50,21 +50,32 @@ export type PatchOperation =
   | { readonly op: "test"; readonly path: string; readonly value: unknown }
   | { readonly op: "remove"; readonly path: string };
 
+/** What {@link releaseOps} removes besides kubectl's ownership. */
+export interface ReleaseOptions {
+  /**
+   * Also the apply entries of earlier pulumi-kubernetes resources of the object, all but the newest: for an app
+   * that left the config with its objects kept and came back (its new resources apply under new random managers).
+   * Only on request: any Pulumi program's server-side apply manager has that prefix, and the newest need not be
+   * this stack's if another program applied the object since. @default false
+   */
+  readonly earlierPulumiManagers?: boolean;
+}
+
 /**
  * What ends the co-ownership a forced adoption leaves: the managedFields entries of `kubectl-client-side-apply`
- * and its last-applied annotation, and the apply entries of an earlier pulumi-kubernetes resource of the same
- * object (an app that left the config with its objects kept, then came back: the new resource applies under a new
- * random manager). A forced server-side apply takes over only the fields whose values differ; fields both set to
+ * and its last-applied annotation, and, when asked (ReleaseOptions), the apply entries of earlier pulumi-kubernetes
+ * resources of the same object. A forced server-side apply takes over only the fields whose values differ; fields both set to
  * the same value stay co-owned, so a later unforced apply that changes one (replicas, the image) conflicts
- * (Kubernetes docs, "Server-Side Apply", Field management). Of the pulumi-kubernetes apply entries, the newest is
- * the adopting resource's and stays; the older ones go, and none goes when their times do not say which is newest.
+ * (Kubernetes docs, "Server-Side Apply", Field management). Of the pulumi-kubernetes apply entries, the newest
+ * stays (right after the adopting `pulumi up`, the re-added resource's); the older ones go, and none goes when
+ * their times do not say which is newest.
  * Each removal is guarded by a `test` of the same entry, so a concurrent change fails the patch instead of
  * removing the wrong entry. Empty when there is nothing to release.
  */
-export function releaseOps(live: LiveObject): PatchOperation[] {
+export function releaseOps(live: LiveObject, opts: ReleaseOptions = {}): PatchOperation[] {
   const ops: PatchOperation[] = [];
   const fields = live.metadata.managedFields ?? [];
-  const stale = stalePulumiManagers(fields);
+  const stale = opts.earlierPulumiManagers ? stalePulumiManagers(fields) : new Set<number>();
   // From the last index down, so earlier indexes stay valid as entries are removed.
   for (let i = fields.length - 1; i >= 0; i--) {
     const manager = fields[i].manager;

@@ -4,17 +4,20 @@
 //
 //   npm run adopt:release -- --stack cluster-1            # dry run: say what would be removed, change nothing
 //   npm run adopt:release -- --stack cluster-1 --apply    # remove it
+//   npm run adopt:release -- --stack cluster-1 --earlier-pulumi-managers   # also a re-added app's old managers
 //   npm run adopt:release -- --stack cluster-1 --dir PROJECT_DIR   # a project other than this one
 //
 // Exit code: 0 done (or nothing to do), 1 a kubectl call failed, 2 usage or config error.
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { LiveObject, releaseOps } from "../components/adoption";
+import { LAST_APPLIED, LiveObject, releaseOps } from "../components/adoption";
 import { planStacks } from "../render/load-stacks";
 import { describe, groupOf, KubeObject, versionOf } from "../render/kube-object";
 
-const USAGE = "usage: npm run adopt:release -- --stack NAME [--apply] [--kubeconfig FILE] [--dir PROJECT_DIR]";
+const USAGE =
+  "usage: npm run adopt:release -- --stack NAME [--apply] [--earlier-pulumi-managers] [--kubeconfig FILE] [--dir PROJECT_DIR]";
 
 /** kubectl's resource name, qualified by version and group (`deployment.v1.apps`) so no short name is ambiguous. */
 function resourceOf(o: KubeObject): string {
@@ -34,6 +37,7 @@ function main(argv: string[]): number {
         apply: { type: "boolean" },
         kubeconfig: { type: "string" },
         dir: { type: "string" },
+        "earlier-pulumi-managers": { type: "boolean" },
       },
     }).values;
   } catch (e) {
@@ -44,11 +48,18 @@ function main(argv: string[]): number {
     console.error(`--stack is required\n${USAGE}`);
     return 2;
   }
+  // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
+  const root =
+    values.dir === undefined
+      ? path.resolve(__dirname, "..")
+      : path.resolve(process.env.INIT_CWD ?? process.cwd(), values.dir);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`--dir "${values.dir}" is not a directory (${root})\n${USAGE}`);
+    return 2;
+  }
   let stack;
   try {
-    [stack] = planStacks(values.dir === undefined ? path.resolve(__dirname, "..") : path.resolve(values.dir), [
-      values.stack,
-    ]);
+    [stack] = planStacks(root, [values.stack]);
   } catch (e) {
     console.error((e as Error).message);
     return 2;
@@ -75,12 +86,16 @@ function main(argv: string[]): number {
       failed = true;
       continue;
     }
-    const ops = releaseOps(live);
+    const ops = releaseOps(live, { earlierPulumiManagers: values["earlier-pulumi-managers"] ?? false });
     if (ops.length === 0) {
       console.log(`${describe(o)}: nothing to release`);
       continue;
     }
-    const what = `${ops.filter((op) => op.op === "remove").length} removal(s)`;
+    // What goes, by name: each removal is guarded by a test of the manager (or annotation) it removes.
+    const gone = ops.flatMap((op) =>
+      op.op !== "test" ? [] : op.path.endsWith("/manager") ? [`manager ${String(op.value)}`] : [LAST_APPLIED],
+    );
+    const what = `${ops.filter((op) => op.op === "remove").length} removal(s): ${gone.join(", ")}`;
     if (!values.apply) {
       console.log(`${describe(o)}: would apply ${what}`);
       continue;

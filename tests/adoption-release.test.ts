@@ -73,9 +73,11 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
     },
   });
 
-  it("removes an earlier pulumi-kubernetes resource's apply entry and keeps the newest, the adopting one's", () => {
+  it("removes, when asked, an earlier pulumi-kubernetes resource's apply entry and keeps the newest", () => {
     const live = readopted();
-    const ops = releaseOps(live);
+    // Not asked: only kubectl's ownership goes, and this object has none.
+    assert.deepStrictEqual(releaseOps(live), []);
+    const ops = releaseOps(live, { earlierPulumiManagers: true });
     assert.deepStrictEqual(ops, [
       { op: "test", path: "/metadata/managedFields/0/manager", value: "pulumi-kubernetes-0ld0ld00" },
       { op: "remove", path: "/metadata/managedFields/0" },
@@ -93,10 +95,28 @@ describe("ending a forced adoption (npm run adopt:release)", () => {
   it("removes no pulumi-kubernetes entry when the times do not tell which is newest", () => {
     const tied = readopted();
     tied.metadata.managedFields[2].time = tied.metadata.managedFields[0].time;
-    assert.deepStrictEqual(releaseOps(tied), []);
+    assert.deepStrictEqual(releaseOps(tied, { earlierPulumiManagers: true }), []);
     const untimed = readopted();
     delete (untimed.metadata.managedFields[0] as { time?: string }).time;
-    assert.deepStrictEqual(releaseOps(untimed), []);
+    assert.deepStrictEqual(releaseOps(untimed, { earlierPulumiManagers: true }), []);
+  });
+
+  it("removes kubectl's and the earlier pulumi-kubernetes entries of one object together, each at its own index", () => {
+    const live = readopted();
+    live.metadata.managedFields.splice(1, 0, {
+      manager: CLIENT_SIDE_MANAGER,
+      operation: "Update",
+      time: "2026-01-01T00:00:00Z",
+    });
+    const results = applyPatch(live, releaseOps(live, { earlierPulumiManagers: true }));
+    assert.deepStrictEqual(
+      results.filter((r) => r !== null),
+      [],
+    );
+    assert.deepStrictEqual(
+      live.metadata.managedFields.map((f) => `${f.manager} ${f.operation}`),
+      ["pulumi-kubernetes-0ld0ld00 Update", "pulumi-kubernetes-9e9e9e9e Apply", "kube-controller-manager Update"],
+    );
   });
 
   it("has nothing to do on an object mesh-lab created itself", () => {
@@ -130,6 +150,25 @@ describe("npm run adopt:release on a project whose apps run on some stacks only"
       assert.strictEqual(r.status, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /expected a stack of this project/);
       assert.match(r.stderr, /^v1 Namespace api: cannot read it: /m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads --dir relative to where the command was typed (INIT_CWD), and refuses one that is no directory", async () => {
+    const dir = fixtureProject({ east: {}, west: {} }, { apps });
+    const run = (arg: string) =>
+      runProcess(process.execPath, ["--require", "tsx/cjs", script, "--stack", "east", "--dir", arg], {
+        cwd: path.join(__dirname, ".."),
+        env: { ...process.env, INIT_CWD: path.dirname(dir), KUBECTL: path.join(dir, "no-kubectl") },
+      });
+    try {
+      const relative = await run(path.basename(dir));
+      assert.strictEqual(relative.status, 1, relative.stderr);
+      assert.match(relative.stderr, /^v1 Namespace api: cannot read it: /m);
+      const missing = await run("no-such-project");
+      assert.strictEqual(missing.status, 2, missing.stderr);
+      assert.match(missing.stderr, /^--dir "no-such-project" is not a directory \(/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
