@@ -77,7 +77,8 @@ export const MANIFEST_GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-pat
  * commit that changes one of these paths, and keeps the cached ones for any other commit, so a push that changes one
  * app costs the repo-server one generation, not one per tenant (argoproj/argo-cd v3.5.1
  * `docs/operator-manual/high_availability.md`, "Manifest Paths Annotation"; `util/app/path/path.go`,
- * `GetSourceRefreshPaths`, 115-150). tests/render-argocd-paths.test.ts builds each unit from these paths alone.
+ * `GetSourceRefreshPaths`, 115-150), in the steady state (docs/gitops.md, "Units"). tests/render-argocd-paths.test.ts
+ * builds each unit from these paths alone.
  */
 export const TENANT_UNIT_PATHS = ".;../../../base/{{.path.basename}};../../../apps/{{.path.basename}}";
 

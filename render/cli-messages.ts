@@ -24,7 +24,7 @@ export function placeholderRepoNote(stacks: readonly PlannedStack[], label: stri
     .filter((s) => s.settings.gitopsEngines.length > 0 && s.settings.gitopsRepoUrl === DEFAULT_GITOPS_REPO_URL)
     .map((s) => s.stack);
   if (on.length === 0) return "";
-  return `note: ${stacksNamed(on)}: Argo CD and Flux would pull from ${DEFAULT_GITOPS_REPO_URL}, the placeholder default of mesh-lab:gitopsRepoUrl; set it (Pulumi.yaml for every stack, or the stack file) to the repository you push ${label}/ to before applying ${label}/argocd/ or ${label}/flux/\n`;
+  return `note: ${stacksNamed(on)}: their Argo CD or Flux objects would pull from ${DEFAULT_GITOPS_REPO_URL}, the placeholder default of mesh-lab:gitopsRepoUrl; set it (Pulumi.yaml for every stack, or the stack file) to the repository you push ${label}/ to before applying ${label}/argocd/ or ${label}/flux/\n`;
 }
 
 /** The central Argo CD files, rendered only while every Argo CD stack pulls from one repository. */
@@ -45,11 +45,12 @@ export function centralApplicationSetsNote(
   const repos = new Map<string, string[]>();
   for (const s of stacks.filter((s) => s.settings.gitopsEngines.includes("argocd")))
     repos.set(s.settings.gitopsRepoUrl, [...(repos.get(s.settings.gitopsRepoUrl) ?? []), s.stack]);
+  const them = gone.length === 1 ? "it" : "them";
   const why =
     repos.size === 0
-      ? "no stack uses Argo CD (mesh-lab:gitopsEngines)"
-      : `the Argo CD stacks pull from ${repos.size} repositories (${[...repos].map(([url, on]) => `${url}: ${stacksNamed(on)}`).join("; ")}), and one ApplicationSet's Git generator reads one repository`;
-  return `note: ${gone.map((f) => `${label}/${f}`).join(" and ")} ${gone.length === 1 ? "is" : "are"} no longer rendered: ${why}; to keep ${gone.length === 1 ? "it" : "them"}, give every Argo CD stack the same mesh-lab:gitopsRepoUrl\n`;
+      ? `no stack uses Argo CD any more (mesh-lab:gitopsEngines); to have ${them} again, put argocd in a stack's mesh-lab:gitopsEngines`
+      : `the Argo CD stacks pull from ${repos.size} repositories (${[...repos].map(([url, on]) => `${url}: ${stacksNamed(on)}`).join("; ")}), and one ApplicationSet's Git generator reads one repository; to keep ${them}, give every Argo CD stack the same mesh-lab:gitopsRepoUrl`;
+  return `note: ${gone.map((f) => `${label}/${f}`).join(" and ")} ${gone.length === 1 ? "is" : "are"} no longer rendered: ${why}. An ApplicationSet applied from ${them} by hand stays in its Argo CD, generating from its repository, until deleted there\n`;
 }
 
 /** Removes a directory the render created, unless something was written into it. */

@@ -15,7 +15,7 @@ const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWit
 
 /** The note a render of the sample prints: its stacks keep the placeholder repository URL. */
 const PLACEHOLDER_NOTE =
-  "note: stacks cluster-1, cluster-2: Argo CD and Flux would pull from https://github\\.com/example/mesh-lab\\.git, the placeholder default of mesh-lab:gitopsRepoUrl; [^\\n]*\\n";
+  "note: stacks cluster-1, cluster-2: their Argo CD or Flux objects would pull from https://github\\.com/example/mesh-lab\\.git, the placeholder default of mesh-lab:gitopsRepoUrl; [^\\n]*\\n";
 
 describe("npm run render", () => {
   let dir: string;

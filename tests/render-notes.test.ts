@@ -28,11 +28,11 @@ describe("render notes: the repository Argo CD and Flux pull from", () => {
       assert.match(
         first.stderr,
         new RegExp(
-          `^note: stack east: Argo CD and Flux would pull from ${DEFAULT_GITOPS_REPO_URL.replace(/\./g, "\\.")}, the placeholder default of mesh-lab:gitopsRepoUrl; set it`,
+          `^note: stack east: their Argo CD or Flux objects would pull from ${DEFAULT_GITOPS_REPO_URL.replace(/\./g, "\\.")}, the placeholder default of mesh-lab:gitopsRepoUrl; set it`,
           "m",
         ),
       );
-      assert.doesNotMatch(first.stderr, /stacks? [^:]*west[^:]*: Argo CD and Flux would pull/);
+      assert.doesNotMatch(first.stderr, /stacks? [^:]*west[^:]*: their Argo CD or Flux objects would pull/);
       setKey(dir, "east", "gitopsRepoUrl", REPO);
       const second = await renderCli(dir);
       assert.strictEqual(second.code, 0, second.stderr);
@@ -56,7 +56,8 @@ describe("render notes: the repository Argo CD and Flux pull from", () => {
       const note =
         "note: gitops/argocd/applicationset.yaml and gitops/argocd/applicationset.tenants.yaml are no longer rendered: " +
         `the Argo CD stacks pull from 2 repositories (${REPO}: stack east; ${OTHER}: stack west), and one ` +
-        "ApplicationSet's Git generator reads one repository; to keep them, give every Argo CD stack the same mesh-lab:gitopsRepoUrl\n";
+        "ApplicationSet's Git generator reads one repository; to keep them, give every Argo CD stack the same mesh-lab:gitopsRepoUrl. " +
+        "An ApplicationSet applied from them by hand stays in its Argo CD, generating from its repository, until deleted there\n";
       const check = await renderCli(dir, "--check");
       assert.strictEqual(check.code, 1, check.stderr);
       assert.ok(check.stderr.includes(note), check.stderr);
@@ -67,6 +68,17 @@ describe("render notes: the repository Argo CD and Flux pull from", () => {
       // Said once, when they go: the next render has nothing to remove.
       const third = await renderCli(dir);
       assert.doesNotMatch(third.stderr, /no longer rendered/);
+      // Every stack moved to Flux: no Argo CD stack is left to share a repository, and the note says so.
+      setKey(dir, "west", "gitopsRepoUrl", REPO);
+      assert.strictEqual((await renderCli(dir)).code, 0);
+      assert.ok(central.every((f) => fs.existsSync(f)));
+      for (const stack of ["east", "west"]) setKey(dir, stack, "gitopsEngines", ["flux"]);
+      const flux = await renderCli(dir);
+      assert.strictEqual(flux.code, 0, flux.stderr);
+      assert.match(
+        flux.stderr,
+        /are no longer rendered: no stack uses Argo CD any more \(mesh-lab:gitopsEngines\); to have them again, put argocd in a stack's mesh-lab:gitopsEngines\. /,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
