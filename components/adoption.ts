@@ -63,14 +63,14 @@ export interface ReleaseOptions {
 
 /**
  * What ends the co-ownership a forced adoption leaves: the managedFields entries of `kubectl-client-side-apply`
- * and its last-applied annotation, and, when asked (ReleaseOptions), the apply entries of earlier pulumi-kubernetes
- * resources of the same object. A forced server-side apply takes over only the fields whose values differ; fields both set to
- * the same value stay co-owned, so a later unforced apply that changes one (replicas, the image) conflicts
- * (Kubernetes docs, "Server-Side Apply", Field management). Of the pulumi-kubernetes apply entries, the newest
- * stays (right after the adopting `pulumi up`, the re-added resource's); the older ones go, and none goes when
- * their times do not say which is newest.
- * Each removal is guarded by a `test` of the same entry, so a concurrent change fails the patch instead of
- * removing the wrong entry. Empty when there is nothing to release.
+ * and its last-applied annotation, and, when asked (ReleaseOptions), the apply entries of earlier
+ * pulumi-kubernetes resources of the same object. A forced server-side apply takes over only the fields whose
+ * values differ; fields both set to the same value stay co-owned, so a later unforced apply that changes one
+ * (replicas, the image) conflicts (Kubernetes docs, "Server-Side Apply", Field management). Of the
+ * pulumi-kubernetes apply entries, the newest stays (right after the adopting `pulumi up`, the re-added
+ * resource's); the older ones go, and none goes when their times do not say which is newest. Each removal is
+ * guarded by a `test` of the same entry, so a concurrent change fails the patch instead of removing the wrong
+ * entry. Empty when there is nothing to release.
  */
 export function releaseOps(live: LiveObject, opts: ReleaseOptions = {}): PatchOperation[] {
   const ops: PatchOperation[] = [];

@@ -17,9 +17,9 @@ const WAYPOINT_METRICS: ReadonlySet<Metric> = new Set<Metric>([
 /**
  * Request-metric overrides that would change nothing: the Telemetry goes to every app that serves, but in
  * ambient mode request metrics come only from a waypoint (ztunnel's traffic metrics are istio_tcp_* only, and it
- * ignores the Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace. One warning
- * per override, naming the namespaces (the first few of a fleet's), so a stack of hundreds of apps prints a few
- * lines, not one per app.
+ * ignores the Telemetry API). Warnings, not errors: the config is valid, just not effective for that namespace.
+ * One warning per override, naming the namespaces (the first few of a fleet's), so a stack of hundreds of apps
+ * prints a few lines, not one per app.
  */
 export function telemetryWarnings(settings: MeshSettings): string[] {
   const overrides = settings.telemetry.overrides

@@ -63,8 +63,8 @@ export function rmdirIfEmpty(dir: string): void {
 }
 
 /**
- * With `--stack X`, a build failure of another stack Y's units means the shared files (base/, apps/) this render would write with X's part would change
- * what Y builds to: one problem per such stack, saying so, with what differs.
+ * With `--stack X`, a build failure of another stack Y's units means the shared files (base/, apps/) this render
+ * would write with X's part would change what Y builds to: one problem per such stack, saying so, with what differs.
  */
 export function sharedLayerProblems(
   problems: readonly string[],

@@ -19,8 +19,6 @@ import {
   sharedLayerProblems,
   stacksLabel,
 } from "./cli-messages";
-
-export { stacksLabel };
 import { cleanupOnInterrupt } from "./interrupt";
 import { takeLock } from "./render-lock";
 import { PartialWrite, readOwnedTree, resolveOut, WriteHooks, writeOwnedTree } from "./tree-writer";

@@ -68,8 +68,8 @@ export function observabilityProblems(cluster: ObservedCluster): string[] {
 
 /**
  * An SLO on a serving app without a waypoint measures nothing: ambient request metrics come only from a
- * waypoint (ztunnel's traffic metrics are istio_tcp_* only). A warning, like `telemetryWarnings`, and no rule: the config is
- * valid (the stack's default objectives apply to every serving app), just not effective there.
+ * waypoint (ztunnel's traffic metrics are istio_tcp_* only). A warning, like `telemetryWarnings`, and no rule:
+ * the config is valid (the stack's default objectives apply to every serving app), just not effective there.
  */
 export function sloWarnings(cluster: ObservedCluster): string[] {
   if (cluster.settings.deploy === "none") return [];
