@@ -85,6 +85,16 @@ describe("apps declared once, placed and varied per stack", function () {
     );
   });
 
+  it("takes what each kind of app may change: a waypoint for a chart's app, args for a server", () => {
+    const chart = { name: "orders", port: 8080, workload: false, waypoint: true };
+    const settings = fixtureSettings([chart, WEB, CLIENT], {
+      appOverrides: { orders: { waypoint: false }, web: { args: ["-p", "8080", "-v"] } },
+    });
+    const app = (name: string) => settings.apps.find((a) => a.name === name)!;
+    assert.strictEqual(app("orders").waypoint, false);
+    assert.deepStrictEqual(app("web").args, ["-p", "8080", "-v"]);
+  });
+
   it("refuses, in the render, a stacks entry that names no stack of the project", async () => {
     const bad = fixtureProject({ east: {} }, { apps: [{ ...APPS[2], stacks: ["esat"] }] });
     try {

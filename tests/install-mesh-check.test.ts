@@ -107,6 +107,30 @@ describe("install: checks across the stacks of the mesh", () => {
     assert.strictEqual(resolveTarget("cluster-1", members).install.enabled, false);
   });
 
+  it("reads a member's trust domain from its stack, and cluster.local (Istio's default) when it sets none", () => {
+    const raw = rawWithInstall("cluster-1");
+    const unset = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "mesh-lab:trustDomain"));
+    assert.strictEqual(memberOf("cluster-1", unset).trustDomain, "cluster.local");
+    assert.strictEqual(
+      memberOf("cluster-1", { ...raw, "mesh-lab:trustDomain": "corp.example" }).trustDomain,
+      "corp.example",
+    );
+  });
+
+  it("loadMeshMembers lists every stack once, in order, the running one too when it has no stack file yet", () => {
+    const dir = tempProject({ "cluster-2": { install: installOn("cluster-2") } });
+    try {
+      // "a-new" sorts first and has no Pulumi.a-new.yaml: its config comes from the CLI only.
+      const members = loadMeshMembers(dir, "a-new", rawWithInstall("cluster-1"));
+      assert.deepStrictEqual(
+        members.map((m) => m.stack),
+        ["a-new", "cluster-1", "cluster-2"],
+      );
+    } finally {
+      fs.rmSync(path.resolve(dir), { recursive: true, force: true });
+    }
+  });
+
   it("loadMeshMembers reads the sibling stack files, and the running stack's own config from the CLI", () => {
     const dir = tempProject({ "cluster-2": { install: { ...installOn("cluster-2"), meshId: "from-file" } } });
     try {
