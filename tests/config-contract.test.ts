@@ -54,10 +54,15 @@ describe("the config contract, declared once (config/schema.ts)", () => {
       "  aws:region: eu-west-1",
       "",
     ].join("\n");
-    const merged = pulumiYaml(mine);
-    const doc = parse(merged) as Record<string, any>;
+    // Merged inside each test, not when the describe is read: code run outside a test is invisible to Stryker's
+    // per-test coverage (docs/testing.md, "So do before() hooks").
+    const merge = () => {
+      const merged = pulumiYaml(mine);
+      return { merged, doc: parse(merged) as Record<string, any> };
+    };
 
     it("keeps defaults, values, other keys and comments, and writes only the schema's declarations", () => {
+      const { merged, doc } = merge();
       assert.deepStrictEqual(doc.config.apps.default, [{ name: "payments", image: "example/payments:1", port: 8080 }]);
       assert.strictEqual(doc.config.apps.type, "array");
       assert.strictEqual(doc.config.apps.description, SETTINGS.apps.description);
@@ -70,13 +75,33 @@ describe("the config contract, declared once (config/schema.ts)", () => {
     });
 
     it("declares the keys it lacked, with the schema's default where there is one", () => {
+      const { doc } = merge();
       assert.strictEqual(doc.config.podSecurity.default, SETTINGS.podSecurity.default);
       assert.deepStrictEqual(doc.config["pulumi:disable-default-providers"], { value: ["kubernetes"] });
       assert.strictEqual(parse(pulumiYaml()).config.apps.default, undefined, "no built-in apps");
     });
 
-    it("refuses a Pulumi.yaml that is not a mapping, changing nothing", () => {
+    it("refuses a Pulumi.yaml that is not a mapping, or not YAML, changing nothing", () => {
       assert.throws(() => pulumiYaml("- a\n- b\n"), /^Error: Pulumi\.yaml is not a mapping; refusing to rewrite it$/);
+      assert.throws(() => pulumiYaml("name: [unclosed\n"), /^Error: Pulumi\.yaml is not valid YAML: /);
+    });
+
+    it("starts a project's file from nothing: its name, description, Node.js runtime and the explicit provider", () => {
+      const fresh = parse(pulumiYaml()) as Record<string, any>;
+      assert.strictEqual(fresh.name, "mesh-lab");
+      assert.match(fresh.description, /^Istio ambient mesh config for one cluster per stack/);
+      assert.deepStrictEqual(fresh.runtime, { name: "nodejs", options: { packagemanager: "npm" } });
+      assert.deepStrictEqual(fresh.config["pulumi:disable-default-providers"], { value: ["kubernetes"] });
+      // A project's own name, description, runtime and provider setting stay as they are.
+      const own = parse(
+        pulumiYaml(
+          "name: acme-mesh\ndescription: ours\nruntime: nodejs\nconfig:\n  pulumi:disable-default-providers:\n    value: ['*']\n",
+        ),
+      ) as Record<string, any>;
+      assert.deepStrictEqual(
+        [own.name, own.description, own.runtime, own.config["pulumi:disable-default-providers"]],
+        ["acme-mesh", "ours", "nodejs", { value: ["*"] }],
+      );
     });
   });
 
