@@ -54,8 +54,8 @@ describe("the config contract, declared once (config/schema.ts)", () => {
       "  aws:region: eu-west-1",
       "",
     ].join("\n");
-    // Merged inside each test, not when the describe is read: code run outside a test is invisible to Stryker's
-    // per-test coverage (docs/testing.md, "So do before() hooks").
+    // Merged inside each test, not when the describe is read: a merge computed then runs before Stryker switches a
+    // mutant on, so no test of it could kill one (docs/testing.md, "So do before() hooks").
     const merge = () => {
       const merged = pulumiYaml(mine);
       return { merged, doc: parse(merged) as Record<string, any> };
