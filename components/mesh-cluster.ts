@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshSettings } from "../config/schema";
 import { InstallTarget } from "../config/install-settings";
-import { MeshPlan, PlannedObject } from "../plan/types";
+import { MeshPlan } from "../plan/types";
+import { groupBy } from "../access/match";
 import { IstioInstall } from "./istio-install";
 import { adoptionProviderArgs } from "./adoption";
 import {
@@ -80,12 +81,10 @@ export class MeshCluster extends pulumi.ComponentResource {
     const marks = deployMarks(settings);
 
     // The plan's objects by app, grouped once: a filter per app would be quadratic in apps.
-    const byApp = new Map<string, PlannedObject[]>();
-    for (const o of args.plan.objects) {
-      if (o.app === undefined) continue;
-      if (!byApp.has(o.app)) byApp.set(o.app, []);
-      byApp.get(o.app)!.push(o);
-    }
+    const byApp = groupBy(
+      args.plan.objects.filter((o) => o.app !== undefined),
+      (o) => o.app!,
+    );
     const apps: Record<string, MeshApp> = {};
     for (const app of settings.apps) {
       const objects = byApp.get(app.name) ?? [];

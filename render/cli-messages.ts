@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { groupBy } from "../access/match";
 import { DEFAULT_GITOPS_REPO_URL } from "../config/git-url";
 import type { PlannedStack } from "./load-stacks";
 import { PartialWrite } from "./tree-writer";
@@ -42,14 +43,15 @@ export function centralApplicationSetsNote(
 ): string {
   const gone = CENTRAL.filter((f) => owned.includes(f) && !next.has(f));
   if (gone.length === 0) return "";
-  const repos = new Map<string, string[]>();
-  for (const s of stacks.filter((s) => s.settings.gitopsEngines.includes("argocd")))
-    repos.set(s.settings.gitopsRepoUrl, [...(repos.get(s.settings.gitopsRepoUrl) ?? []), s.stack]);
+  const repos = groupBy(
+    stacks.filter((s) => s.settings.gitopsEngines.includes("argocd")),
+    (s) => s.settings.gitopsRepoUrl,
+  );
   const them = gone.length === 1 ? "it" : "them";
   const why =
     repos.size === 0
       ? `no stack uses Argo CD any more (mesh-lab:gitopsEngines); to have ${them} again, put argocd in a stack's mesh-lab:gitopsEngines`
-      : `the Argo CD stacks pull from ${repos.size} repositories (${[...repos].map(([url, on]) => `${url}: ${stacksNamed(on)}`).join("; ")}), and one ApplicationSet's Git generator reads one repository; to keep ${them}, give every Argo CD stack the same mesh-lab:gitopsRepoUrl`;
+      : `the Argo CD stacks pull from ${repos.size} repositories (${[...repos].map(([url, on]) => `${url}: ${stacksNamed(on.map((s) => s.stack))}`).join("; ")}), and one ApplicationSet's Git generator reads one repository; to keep ${them}, give every Argo CD stack the same mesh-lab:gitopsRepoUrl`;
   return `note: ${gone.map((f) => `${label}/${f}`).join(" and ")} ${gone.length === 1 ? "is" : "are"} no longer rendered: ${why}. An ApplicationSet applied from ${them} by hand stays in its Argo CD, generating from its repository, until deleted there\n`;
 }
 
