@@ -40,6 +40,20 @@ describe("render: careless input", function () {
       await refused("/srv", /is \/srv, a directory shared by others/);
     });
 
+    it("a system directory reached through a symlink, as where the tree would really land", async () => {
+      const links = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-links-"));
+      try {
+        fs.symlinkSync("/sys", path.join(links, "sys"));
+        const label = (p: string) => path.join(links, p).replace(/[/.]/g, "\\$&");
+        await refused(
+          path.join(links, "sys", "mesh"),
+          new RegExp(`--out ${label("sys/mesh")} is inside the system directory /sys`),
+        );
+      } finally {
+        fs.rmSync(links, { recursive: true, force: true });
+      }
+    });
+
     it("the home directory", async () => {
       fs.mkdirSync(path.join(project, "home"));
       await refused(path.join(project, "home"), /is the home directory/);
