@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { findKubectl, UNITS_PER_BUILD, writeGroup } from "../render/kubectl";
 
 /** Bad input to `npm run access`: the command prints the message and exits 2. */
 export class AccessInputError extends Error {
@@ -81,12 +82,13 @@ function clusterUnits(target: string): string[] {
   return [dir, ...units];
 }
 
-/** How many units one `kubectl kustomize` builds: kustomize's cost grows faster than the objects of one build. */
-const UNITS_PER_BUILD = 40;
-
-/** `kubectl kustomize` of kustomization directories, a group at a time, each group as one kustomization listing them. */
+/** `kubectl kustomize` of kustomization directories, in groups of the render's size, each one kustomization. */
 function kustomize(dirs: readonly string[], target: string): unknown[] {
-  const kubectl = process.env.KUBECTL || "kubectl";
+  const kubectl = findKubectl();
+  if (kubectl === undefined)
+    throw new AccessInputError(
+      `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
+    );
   const scratch = dirs.length > 1 ? fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-")) : undefined;
   try {
     const docs: unknown[] = [];
@@ -94,11 +96,7 @@ function kustomize(dirs: readonly string[], target: string): unknown[] {
       let dir = dirs[i];
       if (scratch !== undefined) {
         dir = path.join(scratch, String(i));
-        fs.mkdirSync(dir);
-        const resources = dirs
-          .slice(i, i + UNITS_PER_BUILD)
-          .map((d) => path.relative(dir, d).split(path.sep).join("/"));
-        fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));
+        writeGroup(dir, dirs.slice(i, i + UNITS_PER_BUILD));
       }
       let out: string;
       try {
@@ -108,11 +106,7 @@ function kustomize(dirs: readonly string[], target: string): unknown[] {
           stdio: ["ignore", "pipe", "pipe"],
         });
       } catch (e) {
-        const err = e as { code?: string; stderr?: string; message: string };
-        if (err.code === "ENOENT")
-          throw new AccessInputError(
-            `--manifests ${target} is a kustomization: building it needs kubectl (on PATH, or $KUBECTL); or pass the output of a kustomize build as a file`,
-          );
+        const err = e as { stderr?: string; message: string };
         throw new AccessInputError(
           `--manifests ${target}: ${kubectl} kustomize failed: ${(err.stderr || err.message).trim()}`,
         );

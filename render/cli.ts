@@ -6,7 +6,8 @@ import { checkOutDir } from "./out-dir";
 import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
 import { readManifest, strayFiles } from "./ownership";
 import { GITOPS_DIR, stackPart } from "./files";
-import { buildOverlays, findKubectl } from "./kustomize-build";
+import { buildOverlays } from "./kustomize-build";
+import { findKubectl } from "./kubectl";
 import { renderProject } from "./pipeline";
 import { diffTrees } from "./tree-diff";
 import {

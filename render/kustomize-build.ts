@@ -4,29 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import { BuildCache, UnitBuild } from "./build-cache";
 import { cleanupOnInterrupt } from "./interrupt";
+import { UNITS_PER_BUILD, writeGroup } from "./kubectl";
 import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
 import { unitOf } from "./placement";
 import { allDocuments, fingerprint } from "./yaml";
-
-/** The kubectl the build check runs: `$KUBECTL`, else `kubectl` on PATH; undefined when there is none. */
-export function findKubectl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.KUBECTL !== undefined) return env.KUBECTL !== "" && isExecutable(env.KUBECTL) ? env.KUBECTL : undefined;
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    const file = path.join(dir, "kubectl");
-    if (dir !== "" && isExecutable(file)) return file;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** `kubectl kustomize dir`'s output; the process is in `running` until it ends. */
 function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Promise<string> {
@@ -94,13 +76,6 @@ export function unitsOf(tree: Tree, stack: string): string[] {
   return [`clusters/${stack}`, ...tenants];
 }
 
-/**
- * How many units one check build includes. Kustomize's cost grows faster than linearly with the objects of one
- * build, and each kubectl process costs about 50 ms to start: builds of 40 units (a few hundred objects) keep both
- * small (docs/performance.md).
- */
-export const UNITS_PER_CHECK = 40;
-
 /** What building the units found, and how many units were built by a kubectl process or came from the cache. */
 export interface BuildReport {
   readonly problems: string[];
@@ -113,7 +88,7 @@ export interface BuildReport {
  * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree (with
  * a cache, only what the units to build read) is written to a scratch directory first, so this checks the very
  * bytes that would be written; the units are built
- * in groups (UNITS_PER_CHECK), a few groups at a time. With a build cache (render/build-cache.ts), a unit whose
+ * in groups (UNITS_PER_BUILD), a few groups at a time. With a build cache (render/build-cache.ts), a unit whose
  * inputs and kubectl are unchanged since a successful build is not built again, and what that build printed is
  * compared with the stack's plan with the rest, as a fresh build's output would be. The scratch tree is written
  * only when something is built.
@@ -137,9 +112,9 @@ export async function buildOverlays(
   });
   const groups = work.flatMap((w) => {
     const missing = w.units.filter((u) => u.docs === undefined).map((u) => u.unit);
-    return Array.from({ length: Math.ceil(missing.length / UNITS_PER_CHECK) }, (_, g) => ({
+    return Array.from({ length: Math.ceil(missing.length / UNITS_PER_BUILD) }, (_, g) => ({
       w,
-      units: missing.slice(g * UNITS_PER_CHECK, (g + 1) * UNITS_PER_CHECK),
+      units: missing.slice(g * UNITS_PER_BUILD, (g + 1) * UNITS_PER_BUILD),
     }));
   });
   if (groups.length > 0) {
@@ -174,9 +149,10 @@ export async function buildOverlays(
           for (let g = next++; g < groups.length; g = next++) {
             const { w, units } = groups[g];
             const dir = path.join(scratch, "check", w.stack.stack, String(g));
-            fs.mkdirSync(dir, { recursive: true });
-            const resources = units.map((u) => path.relative(dir, path.join(root, u)).split(path.sep).join("/"));
-            fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources }));
+            writeGroup(
+              dir,
+              units.map((u) => path.join(root, u)),
+            );
             try {
               w.built.push(...(await build(dir)));
             } catch (e) {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { runAccess } from "../access/cli";
-import { findKubectl } from "../render/kustomize-build";
+import { findKubectl } from "../render/kubectl";
 import { basics, namespace, Obj, policy, TO_WAYPOINT, waypoint } from "./support/access-mesh";
 import { ProcessResult, runProcess } from "./support/spawn";
 

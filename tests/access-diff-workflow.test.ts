@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { findKubectl } from "../render/kustomize-build";
+import { findKubectl } from "../render/kubectl";
 import { basics, namespace, Obj, policy } from "./support/access-mesh";
 import { runProcess } from "./support/spawn";
 import { ROOT } from "./support/stacks";

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { BuildCache } from "../render/build-cache";
 import { main } from "../render/cli";
-import { findKubectl } from "../render/kustomize-build";
+import { findKubectl } from "../render/kubectl";
 import { tempProject } from "./support/render-project";
 
 // An overlay whose files and kubectl are unchanged is not built again; its kept output is checked instead.

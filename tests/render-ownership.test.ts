@@ -3,7 +3,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findKubectl } from "../render/kustomize-build";
+import { findKubectl } from "../render/kubectl";
 import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out": a Git checkout as --out, a real SIGKILL
