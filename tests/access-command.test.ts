@@ -156,19 +156,22 @@ describe("npm run access, as a process", function () {
     );
   });
 
-  it("says a kustomization needs kubectl when there is none, exit 2", () => {
+  it("says a kustomization needs kubectl when $KUBECTL is missing or not executable, exit 2", () => {
     const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-kust-"));
     fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources: []\n");
+    fs.writeFileSync(path.join(overlay, "not-executable"), "#!/bin/sh\n", { mode: 0o644 });
     const saved = process.env.KUBECTL;
-    process.env.KUBECTL = path.join(overlay, "no-such-kubectl");
-    let err = "";
     try {
-      const code = runAccess(["--manifests", overlay], {
-        out: { write: () => undefined },
-        err: { write: (t) => void (err += t) },
-      });
-      assert.strictEqual(code, 2);
-      assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/);
+      for (const kubectl of ["no-such-kubectl", "not-executable"]) {
+        process.env.KUBECTL = path.join(overlay, kubectl);
+        let err = "";
+        const code = runAccess(["--manifests", overlay], {
+          out: { write: () => undefined },
+          err: { write: (t) => void (err += t) },
+        });
+        assert.strictEqual(code, 2, kubectl);
+        assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/, kubectl);
+      }
     } finally {
       if (saved === undefined) delete process.env.KUBECTL;
       else process.env.KUBECTL = saved;
