@@ -21,9 +21,8 @@ function stacksNamed(stacks: readonly string[]): string {
  * the render writes for them would sync from a repository that is not the team's. Empty when none does.
  */
 export function placeholderRepoNote(stacks: readonly PlannedStack[], label: string): string {
-  const on = stacks
-    .filter((s) => s.settings.gitopsEngines.length > 0 && s.settings.gitopsRepoUrl === DEFAULT_GITOPS_REPO_URL)
-    .map((s) => s.stack);
+  // Every stack uses Argo CD, Flux or both (mesh-lab:gitopsEngines is a non-empty list).
+  const on = stacks.filter((s) => s.settings.gitopsRepoUrl === DEFAULT_GITOPS_REPO_URL).map((s) => s.stack);
   if (on.length === 0) return "";
   return `note: ${stacksNamed(on)}: their Argo CD or Flux objects would pull from ${DEFAULT_GITOPS_REPO_URL}, the placeholder default of mesh-lab:gitopsRepoUrl; set it (Pulumi.yaml for every stack, or the stack file) to the repository you push ${label}/ to before applying ${label}/argocd/ or ${label}/flux/\n`;
 }
