@@ -42,6 +42,11 @@ describe("render: messages, locks and bookkeeping names", () => {
       partialWriteMessage(new PartialWrite(["w1"], [], new Error("x")), "out"),
       /\n {2}written before the failure: 1 \(w1\), each complete \(renamed into place\)\n {2}not written: none\n/,
     );
+    assert.match(
+      partialWriteMessage(new PartialWrite(["w1", "w2", "w3", "w4", "w5"], ["p1"], new Error("x")), "out"),
+      /\n {2}written before the failure: 5 \(w1, w2, w3, w4, w5\), each complete/,
+      "five are all named, with no ellipsis",
+    );
   });
 
   it("knows a live pid from a dead one and from what is no pid at all", () => {
