@@ -85,13 +85,33 @@ describe("render: the unit build cache", () => {
         assert.deepStrictEqual(c.read("one").get("tenants/one/a"), { key: "k2", docs: [{ a: 2 }] });
         assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["one.json", "two.json"]);
         assert.deepStrictEqual(c.read("three"), new Map());
-        for (const bad of ["{", "[]", "1", '{"u":1}', '{"u":{"key":1,"docs":[]}}', '{"u":{"key":"k","docs":[1]}}']) {
-          fs.writeFileSync(path.join(dir, "one.json"), bad);
-          assert.deepStrictEqual(c.read("one"), new Map(), bad);
+        const bad = [
+          ...["{", "[]", "1", "null", '[{"key":"k","docs":[]}]', '{"u":1}', '{"u":null}'],
+          ...['{"u":{"key":1,"docs":[]}}', '{"u":{"key":"k","docs":[1]}}', '{"u":{"key":"k","docs":[null]}}'],
+          '{"u":{"key":"k","docs":[[]]}}',
+        ];
+        for (const text of bad) {
+          fs.writeFileSync(path.join(dir, "one.json"), text);
+          assert.deepStrictEqual(c.read("one"), new Map(), text);
         }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it("reads each file a unit's build reads once, also when kustomizations include each other", () => {
+      const loop = tree({
+        "apps/a/kustomization.yaml": "resources: [deployment.yaml, ../b]\n",
+        "apps/b/kustomization.yaml": "resources: [../a]\n",
+      });
+      const read = new BuildCache("/nonexistent", kubectl, loop).filesRead("tenants/one/a").map(([rel]) => rel);
+      assert.deepStrictEqual(read.sort(), [
+        "apps/a/deployment.yaml",
+        "apps/a/kustomization.yaml",
+        "apps/b/kustomization.yaml",
+        "tenants/one/a/kustomization.yaml",
+        "tenants/one/a/policy.yaml",
+      ]);
     });
   });
 
