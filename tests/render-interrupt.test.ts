@@ -3,6 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { cleanupOnInterrupt } from "../render/interrupt";
 import { renderChildCommand, snapshot, tempProject } from "./support/render-project";
 
 // A render interrupted while kubectl builds its overlays (Ctrl-C, kill) stops those builds, removes its scratch
@@ -77,4 +78,56 @@ describe("render: interrupted while it builds the overlays", function () {
       assert.deepStrictEqual(snapshot(path.join(project, "gitops")), before);
     });
   }
+});
+
+// The same rule in this process, where a mutant of render/interrupt.ts is switched on: process.kill is replaced for
+// the test, so the signal is recorded instead of ending mocha.
+describe("cleanupOnInterrupt", () => {
+  const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const listeners = () => SIGNALS.map((s) => process.listenerCount(s));
+
+  it("listens for SIGINT, SIGTERM and SIGHUP only while the work runs, and leaves cleanup alone when none comes", async () => {
+    const before = listeners();
+    let cleaned = 0;
+    const during = await cleanupOnInterrupt(
+      () => void cleaned++,
+      () => Promise.resolve(listeners()),
+    );
+    assert.deepStrictEqual(
+      during,
+      before.map((n) => n + 1),
+    );
+    assert.deepStrictEqual(listeners(), before);
+    assert.strictEqual(cleaned, 0);
+    await assert.rejects(
+      cleanupOnInterrupt(
+        () => undefined,
+        () => Promise.reject(new Error("work failed")),
+      ),
+      /work failed/,
+    );
+    assert.deepStrictEqual(listeners(), before, "a failed work stops listening too");
+  });
+
+  it("on a signal: stops listening, cleans up, then sends itself the same signal", async () => {
+    const kill = Object.getOwnPropertyDescriptor(process, "kill")!;
+    const events: string[] = [];
+    const before = listeners();
+    try {
+      process.kill = (pid: number, signal?: string | number) => {
+        events.push(`kill ${pid === process.pid ? "self" : pid} ${signal} listening=${listeners().join(",")}`);
+        return true;
+      };
+      await cleanupOnInterrupt(
+        () => void events.push("cleanup"),
+        () => {
+          process.emit("SIGTERM", "SIGTERM");
+          return Promise.resolve();
+        },
+      );
+    } finally {
+      Object.defineProperty(process, "kill", kill);
+    }
+    assert.deepStrictEqual(events, ["cleanup", `kill self SIGTERM listening=${before.join(",")}`]);
+  });
 });
