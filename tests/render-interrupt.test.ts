@@ -113,6 +113,7 @@ describe("cleanupOnInterrupt", () => {
     const kill = Object.getOwnPropertyDescriptor(process, "kill")!;
     const events: string[] = [];
     const before = listeners();
+    const others = process.listeners("SIGTERM");
     try {
       process.kill = (pid: number, signal?: string | number) => {
         events.push(`kill ${pid === process.pid ? "self" : pid} ${signal} listening=${listeners().join(",")}`);
@@ -121,7 +122,9 @@ describe("cleanupOnInterrupt", () => {
       await cleanupOnInterrupt(
         () => void events.push("cleanup"),
         () => {
-          process.emit("SIGTERM", "SIGTERM");
+          // Only the listener cleanupOnInterrupt added hears it: the test runner's own listeners are left alone.
+          const added = process.listeners("SIGTERM").filter((l) => !others.includes(l));
+          for (const l of added) l("SIGTERM");
           return Promise.resolve();
         },
       );
