@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
+import { findKubectl as findKubectlBinary } from "../../render/kubectl";
 
 /** A Kubernetes object as plain data. */
 export type KubeObject = {
@@ -14,9 +15,11 @@ export interface ApiResponse {
   readonly body: any;
 }
 
-/** kubectl, or why it cannot run here. The env KUBECTL names another binary, as in the kustomize test. */
+/** kubectl, found as the render finds it ($KUBECTL, else PATH), or why it cannot run here. */
 export function findKubectl(): { kubectl?: string; why?: string } {
-  const kubectl = process.env.KUBECTL ?? "kubectl";
+  const kubectl = findKubectlBinary();
+  if (kubectl === undefined)
+    return { why: "no executable kubectl on PATH (nor $KUBECTL); install kubectl to run these tests" };
   const probe = spawnSync(kubectl, ["version", "--client"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0)
     return {
