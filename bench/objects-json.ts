@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { readTree } from "../render/tree-writer";
+import { readTree } from "../tests/support/render-project";
 import { buildUnits } from "../tests/support/units";
 
 /**

@@ -5,7 +5,7 @@ import { duplicateStackFiles, listStacks } from "../config/project-files";
 import { checkOutDir } from "./out-dir";
 import { ConfigProblems, Refusal, RenderError, UsageError } from "./errors";
 import { readManifest, strayFiles } from "./ownership";
-import { GITOPS_DIR, stackPart } from "./files";
+import { GITOPS_DIR, sortedTree, stackPart } from "./files";
 import { buildOverlays } from "./kustomize-build";
 import { findKubectl } from "./kubectl";
 import { renderProject } from "./pipeline";
@@ -184,9 +184,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const wanted = only(tree, part);
         const scope = args.stack === undefined ? stacksLabel(layout.stacks) : `stack ${args.stack}`;
         // With --stack, the other stacks' files stay as they are; what is checked and built is the merged tree.
-        const next = new Map(
-          [...only(onDisk, (p) => !part(p)), ...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        );
+        const next = sortedTree([...only(onDisk, (p) => !part(p)), ...wanted]);
 
         const kubectl = findKubectl(opts.env ?? process.env);
         let built = "";

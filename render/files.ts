@@ -14,6 +14,11 @@ const KUSTOMIZATION = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Ku
 /** The rendered tree: path (relative to its root, `/`-separated) to file content. Paths sorted. */
 export type Tree = ReadonlyMap<string, string>;
 
+/** A tree of these files, sorted by path (JavaScript string order: by UTF-16 code unit). */
+export function sortedTree(files: Iterable<readonly [string, string]>): Map<string, string> {
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function baseName(o: KubeObject, qualified: boolean): string {
   const kind = qualified ? `${o.kind.toLowerCase()}.${o.apiVersion.replace(/\//g, "_")}` : o.kind.toLowerCase();
   return `${kind}-${o.namespace ? `${o.namespace}.` : ""}${o.name}.yaml`;
@@ -147,7 +152,7 @@ export function buildTree(
     );
   }
   files.set("README.md", extra.readme);
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedTree(files);
 }
 
 /** A unit's own files, its patches and its `kustomization.yaml`, which lists what it includes, then its files. */

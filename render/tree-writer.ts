@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Tree } from "./files";
-import { inspect, isBookkeeping, MANIFEST, manifestText, ownedPaths, readManifest } from "./ownership";
+import { sortedTree, Tree } from "./files";
+import { inspect, MANIFEST, manifestText, ownedPaths } from "./ownership";
 import { pidAlive } from "./render-lock";
 import { pauseAt } from "./write-pause";
 
@@ -19,22 +19,7 @@ export function readOwnedTree(dir: string, label: string, wanted: Iterable<strin
   for (const rel of ownedPaths(real, wanted, label)) {
     if (inspect(real, rel, label) === "file") files.set(rel, fs.readFileSync(path.join(real, rel), "utf8"));
   }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Every rendered file under `dir`, by walking it: for tests over a directory only the render writes. */
-export function readTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (isBookkeeping(e.name)) continue;
-      if (e.isDirectory()) walk(p);
-      else files.set(p, fs.readFileSync(path.join(dir, p), "utf8"));
-    }
-  };
-  if (fs.existsSync(dir)) walk("");
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedTree(files);
 }
 
 /**
@@ -161,10 +146,3 @@ function removeEmptyParents(root: string, rel: string): void {
     }
   }
 }
-
-/** Writes `tree` into a directory only the render uses (tests, scratch builds). */
-export function writeTreeAtomically(dir: string, tree: Tree, hooks: WriteHooks = {}): void {
-  writeOwnedTree(dir, tree, dir, hooks);
-}
-
-export { readManifest };

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { buildPlan } from "../plan/mesh-plan";
 import { objectKey } from "../render/kube-object";
-import { readTree } from "../render/tree-writer";
+import { readTree } from "./support/render-project";
 import { buildUnits } from "./support/units";
 import { SAMPLE, STACKS, stackSettings } from "./support/stacks";
 

@@ -6,14 +6,13 @@ import { listStacks } from "../config/project-files";
 import { planLayout, StackObjects } from "../render/placement";
 import { kubeObject } from "../render/kube-object";
 import { planStacks } from "../render/load-stacks";
-import { readTree } from "../render/tree-writer";
 import { buildUnits, kustomizeDir, kustomizeUnits } from "./support/units";
 import { buildTree } from "../render/files";
-import { writeTreeAtomically } from "../render/tree-writer";
+import { writeOwnedTree } from "../render/tree-writer";
 import { fingerprint } from "../render/yaml";
 import { defaultApps, run, SAMPLE, STACKS, stackSettings } from "./support/stacks";
 import { findKubectl } from "./support/kube-api";
-import { renderCli, tempProject } from "./support/render-project";
+import { readTree, renderCli, tempProject } from "./support/render-project";
 
 const { kubectl, why } = findKubectl();
 
@@ -137,7 +136,7 @@ describe("the GitOps invariant: kubectl kustomize of a stack's units is exactly 
     const tree = buildTree(planLayout(stacks), { argocd: new Map(), readme: "r\n" });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-kustomize-"));
     try {
-      writeTreeAtomically(path.join(dir, "t"), tree);
+      writeOwnedTree(path.join(dir, "t"), tree, "t");
       for (const s of stacks)
         assert.deepStrictEqual(
           kustomize(path.join(dir, "t"), s.stack),

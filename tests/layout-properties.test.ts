@@ -111,6 +111,16 @@ describe(`render layout properties (fast-check, ${RUNS} runs, seed ${SEED})`, ()
     );
   });
 
+  it("lists the tree's files in path order (code units), so writes, manifests and diffs come in one order", () => {
+    fc.assert(
+      fc.property(fleetArb, (specs) => {
+        const paths = [...treeOf(specs.map(stackObjects)).keys()];
+        for (let i = 1; i < paths.length; i++) assert.ok(paths[i - 1] < paths[i], `${paths[i - 1]} before ${paths[i]}`);
+      }),
+      PARAMS,
+    );
+  });
+
   it("shared layers hold only what every stack that uses them has, and only stacks that run an app include it", () => {
     fc.assert(
       fc.property(fleetArb, (specs) => {

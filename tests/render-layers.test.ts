@@ -2,8 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { readTree } from "../render/tree-writer";
-import { projectCopy } from "./support/render-project";
+import { projectCopy, readTree } from "./support/render-project";
 import { ProcessResult, runProcess } from "./support/spawn";
 
 // Each optional layer rendered by `npm run render` itself, as a process, in a copy of this project whose only

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { partialWriteMessage, sharedLayerProblems } from "../render/cli-messages";
+import { sortedTree } from "../render/files";
 import { isBookkeeping, MANIFEST } from "../render/ownership";
 import { LOCK_FILE, pidAlive, takeLock } from "../render/render-lock";
 import { PartialWrite } from "../render/tree-writer";
@@ -85,5 +86,11 @@ describe("render: messages, locks and bookkeeping names", () => {
     for (const name of [MANIFEST, ".render.lock", ".render-tmp-x"]) assert.strictEqual(isBookkeeping(name), true, name);
     for (const name of ["render.yaml", "x.render", "kustomization.yaml"])
       assert.strictEqual(isBookkeeping(name), false, name);
+  });
+
+  it("sorts a tree by path in code unit order: upper case before lower case, '-' before '.' before '/'", () => {
+    const tree = sortedTree(["a/b", "a.b", "B", "a-b", "a"].map((p) => [p, p] as const));
+    assert.deepStrictEqual([...tree.keys()], ["B", "a", "a-b", "a.b", "a/b"]);
+    assert.deepStrictEqual([...tree.values()], ["B", "a", "a-b", "a.b", "a/b"]);
   });
 });

@@ -6,8 +6,8 @@ import * as path from "path";
 import { main } from "../render/cli";
 import { MANIFEST } from "../render/ownership";
 import { LOCK_FILE } from "../render/render-lock";
-import { readTree, writeOwnedTree } from "../render/tree-writer";
-import { renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
+import { writeOwnedTree } from "../render/tree-writer";
+import { readTree, renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
 import { main } from "../../render/cli";
+import { isBookkeeping } from "../../render/ownership";
 import { toYaml } from "../../render/yaml";
 import { ROOT, SAMPLE, STACKS } from "./stacks";
 
@@ -72,6 +73,11 @@ export function snapshot(dir: string): Map<string, string> {
     if (fs.statSync(file).isFile()) out.set(rel.split(path.sep).join("/"), fs.readFileSync(file, "utf8"));
   }
   return out;
+}
+
+/** The files under `dir` a render wrote, by path: its bookkeeping (manifest, lock) left out. */
+export function readTree(dir: string): Map<string, string> {
+  return new Map([...snapshot(dir)].filter(([rel]) => !rel.split("/").some(isBookkeeping)));
 }
 
 /**
