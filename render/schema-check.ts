@@ -48,20 +48,13 @@ interface Model {
 }
 type ModelClass = (new (data: unknown) => Model) & { apiVersion?: string; kind?: string };
 
-const classes = new Map<string, Promise<ModelClass | undefined>>();
-
-async function findClass(key: string, kind: string): Promise<ModelClass | undefined> {
-  const load = MODELS.get(key);
-  if (!load) return undefined;
-  const cls = (await load())[kind] as ModelClass | undefined;
-  return typeof cls === "function" && `${cls.apiVersion}/${cls.kind}` === key ? cls : undefined;
-}
-
-/** The model class of an apiVersion and kind, or undefined when MODELS has none for it. */
-export function modelClass(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
-  const key = `${apiVersion}/${kind}`;
-  if (!classes.has(key)) classes.set(key, findClass(key, kind));
-  return classes.get(key)!;
+/**
+ * The model class of an apiVersion and kind, or undefined when MODELS has none for it. That each entry of MODELS
+ * loads the class of exactly its apiVersion and kind is tested (tests/render-validate.test.ts).
+ */
+export async function modelClass(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const load = MODELS.get(`${apiVersion}/${kind}`);
+  return load === undefined ? undefined : ((await load())[kind] as ModelClass);
 }
 
 /**
@@ -72,12 +65,16 @@ export async function schemaProblems(
   manifests: readonly { readonly where: string; readonly manifest: Record<string, unknown> }[],
 ): Promise<string[]> {
   const problems: string[] = [];
+  // Each kind's class is looked up once per call: a render checks thousands of objects of a dozen kinds.
+  const classes = new Map<string, Promise<ModelClass | undefined>>();
   for (const { where, manifest } of manifests) {
     const apiVersion = String(manifest.apiVersion);
     const kind = String(manifest.kind);
     const meta = (manifest.metadata ?? {}) as { name?: string; namespace?: string };
     const what = `${where}: ${name({ apiVersion, kind, namespace: meta.namespace, name: meta.name ?? "(no name)" })}`;
-    const cls = await modelClass(apiVersion, kind);
+    const key = `${apiVersion}/${kind}`;
+    if (!classes.has(key)) classes.set(key, modelClass(apiVersion, kind));
+    const cls = await classes.get(key)!;
     if (!cls) {
       problems.push(
         `${what} has no model in render/schema-check.ts MODELS; add its class from kubernetes-models or @kubernetes-models/*`,
