@@ -39,6 +39,16 @@ describe("render: the build check", () => {
         "s's units build 2 objects; the program plans 1",
       ]);
     });
+
+    it("says (no name) for a built document without one, also when it comes twice", () => {
+      const nameless = { apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: "a" } };
+      assert.deepStrictEqual(buildDifferences("s", [nameless, { ...nameless }], []), [
+        "s's units have v1 ConfigMap a/(no name), which the program does not plan so",
+        "s's units have v1 ConfigMap a/(no name), which the program does not plan so",
+        "s's units hold v1 ConfigMap a/(no name) more than once",
+        "s's units build 2 objects; the program plans 0",
+      ]);
+    });
   });
 
   describe("findKubectl", () => {

@@ -93,6 +93,19 @@ describe("render: careless input", function () {
     assert.deepStrictEqual(snapshot(project), before);
   });
 
+  it("refuses a project with no stack file (the sample's removed, none added yet), naming where it looked", async () => {
+    for (const f of fs.readdirSync(project)) if (/^Pulumi\..+\.ya?ml$/.test(f)) fs.rmSync(path.join(project, f));
+    fs.rmSync(path.join(project, "gitops"), { recursive: true });
+    const before = snapshot(project);
+    const r = await renderCli(project);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.ok(
+      r.stderr.includes(`no stack file (Pulumi.<stack>.yaml) beside ${project}/Pulumi.yaml`),
+      `stderr: ${r.stderr}`,
+    );
+    assert.deepStrictEqual(snapshot(project), before);
+  });
+
   it("quotes a kube context in the README's commands, so a copy-paste runs nothing but kubectl", async function () {
     const marker = path.join(project, "pwned");
     const context = `$(touch ${marker})'x`;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Refusal } from "../render/errors";
-import { inspect, MANIFEST, manifestText, ownedPaths, readManifest } from "../render/ownership";
+import { inspect, MANIFEST, manifestText, ownedPaths, readManifest, strayFiles } from "../render/ownership";
 
 // The rules that keep the render to its own files, called in-process (render-ownership.test.ts runs the CLI).
 describe("render/ownership: what the render may touch in its output directory", () => {
@@ -93,5 +93,17 @@ describe("render/ownership: what the render may touch in its output directory", 
       ),
     );
     assert.deepStrictEqual(ownedPaths(dir, ["f1", "new.yaml"], "out"), new Set(["f1"]));
+  });
+
+  it("reports as strays what sits beside its files, not a directory that holds its files further down", () => {
+    for (const rel of ["a/x.yaml", "a/b/c/y.yaml", "a/s.yaml", "a/b/c/t.yaml", "a/.x.yaml.render-tmp-1", "top.yaml"])
+      write(rel, "x\n");
+    fs.mkdirSync(path.join(dir, "a", "e"));
+    write(MANIFEST, "a/x.yaml\n");
+    assert.deepStrictEqual(strayFiles(dir, ["a/x.yaml", "a/b/c/y.yaml", "README.md"]), [
+      "a/b/c/t.yaml",
+      "a/e/",
+      "a/s.yaml",
+    ]);
   });
 });

@@ -55,6 +55,15 @@ describe("render: schema validation", () => {
     ]);
   });
 
+  it("says (no name) for an object without one", async () => {
+    const problems = await schemaProblems([
+      { where: "cluster-1", manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: {}, data: { a: 1 } } },
+    ]);
+    assert.deepStrictEqual(problems, [
+      "cluster-1: v1 ConfigMap (no name) is not schema-valid: data/data/a must be string",
+    ]);
+  });
+
   it("treats a kind MODELS has no class for as a problem, not as valid", async () => {
     const problems = await schemaProblems([
       { where: "cluster-1", manifest: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } } },
