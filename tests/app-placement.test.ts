@@ -95,15 +95,14 @@ describe("apps declared once, placed and varied per stack", function () {
     assert.deepStrictEqual(app("web").args, ["-p", "8080", "-v"]);
   });
 
-  it("refuses, in the render, a stacks entry that names no stack of the project", async () => {
-    const bad = fixtureProject({ east: {} }, { apps: [{ ...APPS[2], stacks: ["esat"] }] });
+  it("refuses, in the render, a stacks entry that names no stack of the project, once though every stack reads it", async () => {
+    const bad = fixtureProject({ east: {}, west: {} }, { apps: [CLIENT, { ...APPS[2], stacks: ["east", "esat"] }] });
     try {
       const r = await renderCli(bad);
       assert.strictEqual(r.code, 2, r.stderr);
-      assert.match(
-        r.stderr,
-        /key "mesh-lab:apps\[0\]\.stacks\[0\]" is "esat"; expected a stack of this project \(east\)/,
-      );
+      const problem =
+        /key "mesh-lab:apps\[1\]\.stacks\[1\]" is "esat"; expected a stack of this project \(east, west\)/g;
+      assert.strictEqual(r.stderr.match(problem)?.length, 1, r.stderr);
     } finally {
       fs.rmSync(bad, { recursive: true, force: true });
     }
