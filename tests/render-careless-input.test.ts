@@ -44,11 +44,15 @@ describe("render: careless input", function () {
       const links = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-links-"));
       try {
         fs.symlinkSync("/sys", path.join(links, "sys"));
+        fs.symlinkSync("/", path.join(links, "root"));
         const label = (p: string) => path.join(links, p).replace(/[/.]/g, "\\$&");
         await refused(
           path.join(links, "sys", "mesh"),
           new RegExp(`--out ${label("sys/mesh")} is inside the system directory /sys`),
         );
+        // The link itself: named for what it is, not only for what lies above the project.
+        await refused(path.join(links, "sys"), new RegExp(`--out ${label("sys")} is a system directory`));
+        await refused(path.join(links, "root"), new RegExp(`--out ${label("root")} is the file system's root`));
       } finally {
         fs.rmSync(links, { recursive: true, force: true });
       }
