@@ -265,6 +265,32 @@ describe("render: layout of the GitOps tree", () => {
     );
   });
 
+  it("lists a unit's patches in path order, not in the order of the objects' keys", () => {
+    // given cluster-2's accounts differing twice: no waypoint label on its namespace, and another access log
+    const otherLog = kubeObjectOf(
+      { ...telemetry("accounts").manifest, spec: { accessLogging: [{ providers: [{ name: "otel" }] }] } },
+      "accounts",
+    );
+    const stacks = [
+      stack("cluster-1", app("accounts", { waypointed: true })),
+      stack("cluster-2", [...app("accounts").filter((o) => o.kind !== "Telemetry"), otherLog]),
+    ];
+    const layout = planLayout(stacks);
+    // (by key, telemetry.istio.io/v1 comes before v1)
+    assert.deepStrictEqual(
+      unitOf(layout, "cluster-2", "accounts").patches.map((p) => p.target.kind),
+      ["Telemetry", "Namespace"],
+    );
+    // then the kustomization names them as their files sort
+    const t = tree(layout);
+    assertSound(t, stacks);
+    const k = fromYaml(body(t, "tenants/cluster-2/accounts/kustomization.yaml")) as { patches: { path: string }[] };
+    assert.deepStrictEqual(
+      k.patches.map((p) => p.path),
+      ["patches/namespace-accounts.yaml", "patches/telemetry-accounts.accounts-telemetry.yaml"],
+    );
+  });
+
   it("shares the content most stacks have", () => {
     const stacks = [
       stack("a", app("accounts", { replicas: 5 })),
