@@ -6,7 +6,7 @@ import * as path from "path";
 import { main } from "../render/cli";
 import { MANIFEST } from "../render/ownership";
 import { LOCK_FILE } from "../render/render-lock";
-import { writeOwnedTree } from "../render/tree-writer";
+import { PartialWrite, writeOwnedTree } from "../render/tree-writer";
 import { readTree, renderChildCommand, renderCli, snapshot, tempProject } from "./support/render-project";
 
 // Threat-model boundary "the file system around gitops/ and --out" (docs/threat-model.md).
@@ -26,11 +26,14 @@ describe("render: writes only the files it owns", () => {
       new Map([
         ["a/x.yaml", "x\n"],
         ["b.yaml", "b\n"],
+        ["d/e/z.yaml", "z\n"],
       ]),
       "tree",
     );
     fs.writeFileSync(path.join(out, "a", "mine.txt"), "user\n");
     writeOwnedTree(out, new Map([["c/y.yaml", "y\n"]]), "tree");
+    // the directories a deleted file leaves empty go with it; one that holds a user's file stays
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), [".rendered-files", "a", "c"]);
     assert.deepStrictEqual(
       readTree(out),
       new Map([
@@ -40,6 +43,44 @@ describe("render: writes only the files it owns", () => {
     );
     assert.strictEqual(fs.readFileSync(path.join(out, MANIFEST), "utf8").split("\n").slice(1).join("\n"), "c/y.yaml\n");
     assert.deepStrictEqual(temps(out), []);
+  });
+
+  it("removes the temp files a killed render left in the directories it owns, not a live process's", () => {
+    const out = path.join(dir, "tree");
+    writeOwnedTree(out, new Map([["a/x.yaml", "x\n"]]), "tree");
+    const dead = `.x.yaml.render-tmp-${deadPid()}`;
+    const running = ".x.yaml.render-tmp-1"; // pid 1 is alive: another render may be writing it
+    for (const name of [dead, running]) fs.writeFileSync(path.join(out, "a", name), "half");
+    fs.writeFileSync(path.join(out, dead), "half");
+    writeOwnedTree(out, new Map([["a/x.yaml", "x2\n"]]), "tree");
+    assert.deepStrictEqual(fs.readdirSync(path.join(out, "a")).sort(), [running, "x.yaml"].sort());
+    assert.ok(!fs.existsSync(path.join(out, dead)), "the top directory is one the render owns too");
+  });
+
+  it("a deletion that fails part-way is reported with what was deleted before it", () => {
+    const out = path.join(dir, "tree");
+    writeOwnedTree(
+      out,
+      new Map([
+        ["a.yaml", "a\n"],
+        ["b.yaml", "b\n"],
+        ["c.yaml", "c\n"],
+      ]),
+      "tree",
+    );
+    const failing = {
+      beforeWrite: (rel: string) => {
+        if (rel === "b.yaml") throw new Error("EROFS: read-only file system");
+      },
+    };
+    assert.throws(
+      () => writeOwnedTree(out, new Map([["c.yaml", "c\n"]]), "tree", failing),
+      (e: PartialWrite) => {
+        assert.deepStrictEqual([e.name, e.written, e.pending], ["PartialWrite", ["a.yaml"], ["b.yaml"]]);
+        return true;
+      },
+    );
+    assert.ok(!fs.existsSync(path.join(out, "a.yaml")) && fs.existsSync(path.join(out, "b.yaml")));
   });
 
   it("keeps an existing file's mode; new files 0644 and directories 0755 (less the umask)", () => {
