@@ -252,6 +252,28 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       }
     });
 
+    it("names of exactly 63 characters pass; a stack name too long for any app is the one to shorten", async () => {
+      const web = (name: string) => [{ name, image: "example/web:1", port: 8080 }];
+      // mesh-lab-<46>-tenants and mesh-lab-<46>.<7> are 63 characters each
+      const fits = "f".repeat(46);
+      const ok = fixtureProject({ [fits]: { apps: web("a".repeat(7)), gitopsEngines: ["flux"] } });
+      // mesh-lab-<54>. leaves no room for an app name
+      const over = "o".repeat(54);
+      const bad = fixtureProject({ [over]: { apps: web("b") } });
+      try {
+        const r = await renderCli(ok);
+        assert.strictEqual(r.code, 0, r.stderr);
+        const b = await renderCli(bad);
+        assert.strictEqual(b.code, 2, b.stderr);
+        assert.match(
+          b.stderr,
+          /\(65 characters\); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the stack name \(Pulumi\.o+\.yaml; pulumi stack rename\)/,
+        );
+      } finally {
+        for (const d of [ok, bad]) fs.rmSync(d, { recursive: true, force: true });
+      }
+    });
+
     it("a Flux stack whose tenants Kustomization's name is longer than a label value, and a stack named applicationset", async () => {
       const stack = "s".repeat(50);
       const web = [{ name: "web", image: "example/web:1", port: 8080 }];
