@@ -237,6 +237,7 @@ describe("npm run render", () => {
         "render: Option '--stack' argument is ambiguous",
       ],
       ["an empty value", ["--stack="], "render: --stack needs a value"],
+      ["a value that reads as a flag, given with =", ["--out=-x"], "render: --out needs a value"],
       [
         "a stack that does not exist",
         ["--stack", "cluster-9"],
