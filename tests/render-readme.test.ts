@@ -5,7 +5,7 @@ import { gitopsReadme, ReadmeStack } from "../render/readme";
 
 // gitops/README.md's layout table, from a layout whose counts the repo's own tree does not reach (one of each,
 // no base): the committed tree (gitops-snapshot.test.ts) covers the common case.
-describe("gitops/README.md: the layout table", () => {
+describe("gitops/README.md: the layout table and the by-hand commands", () => {
   const objects = (n: number) => Array.from({ length: n }, () => ({}) as KubeObject);
   const unit = (
     stack: string,
@@ -74,5 +74,31 @@ describe("gitops/README.md: the layout table", () => {
       tableRows(readme(layout))[0],
       "| `base/<app>/` | 2 apps, 3 objects | the app's tenant unit in every cluster |",
     );
+  });
+  // kubectl apply -k of a unit that builds to nothing fails, so the loop leaves out an empty cluster unit.
+  it("applies by hand the first stack's cluster unit only when it holds something, then its tenant units", () => {
+    const byHand = (units: Unit[]) => {
+      const text = readme({
+        stacks: ["c1"],
+        base: new Map(),
+        apps: new Map(),
+        clusters: new Map([["c1", overlay("c1", units, 0)]]),
+      });
+      return /## By hand\n\n```bash\n([^`]*)```/.exec(text)![1].split("\n").slice(0, -3);
+    };
+    const web = unit("c1", "web", 1, 0);
+    assert.deepStrictEqual(byHand([unit("c1", undefined, 0, 0, ["observability/c1"]), web]), [
+      "kubectl kustomize gitops/tenants/c1/web   # what one app gets in c1",
+      "for unit in gitops/clusters/c1 gitops/tenants/c1/*; do",
+    ]);
+    assert.deepStrictEqual(byHand([unit("c1", undefined, 1, 0), web]), [
+      "kubectl kustomize gitops/tenants/c1/web   # what one app gets in c1",
+      "for unit in gitops/clusters/c1 gitops/tenants/c1/*; do",
+    ]);
+    assert.deepStrictEqual(byHand([unit("c1", undefined, 0, 0), web]), [
+      "kubectl kustomize gitops/tenants/c1/web   # what one app gets in c1",
+      "for unit in gitops/tenants/c1/*; do",
+    ]);
+    assert.deepStrictEqual(byHand([unit("c1", undefined, 1, 0)]), ["for unit in gitops/clusters/c1; do"]);
   });
 });
