@@ -285,13 +285,15 @@ describe("npm run render", () => {
     });
 
     it("explains a required key that is only set encrypted", async () => {
-      dir = tempProject({ "cluster-1": { kubeContext: { secure: "v1:Y29udGV4dA==" } } });
+      dir = tempProject({ "cluster-1": { kubeContext: { secure: "v1:Y29udGV4dA==" }, podSecurity: "strict" } });
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 2);
       assert.match(
         result.stderr,
         /key "mesh-lab:kubeContext" is missing; expected a kubeconfig context name \(non-empty string\) \(it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets\)/,
       );
+      // and only that key's problem says so
+      assert.match(result.stderr, /key "mesh-lab:podSecurity" is "strict"; expected one of baseline, restricted\n/);
       assert.ok(!result.stderr.includes("Y29udGV4dA"));
     });
   });
