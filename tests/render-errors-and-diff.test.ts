@@ -48,6 +48,8 @@ describe("render: its errors and its diff", () => {
         "",
       ].join("\n"),
     );
+    // a label inside the project (--out deep/out) keeps its slashes
+    assert.match(diffTrees(onDisk, rendered, "deep/out").patch, /^\+\+\+ b\/deep\/out\/a\.yaml$/m);
   });
 
   it("is empty for equal trees", () => {
