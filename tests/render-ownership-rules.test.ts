@@ -85,6 +85,13 @@ describe("render/ownership: what the render may touch in its output directory", 
         `${listed} and 2 more: a file the render did not write is where it would write one; refusing to overwrite it (move it, or render into another --out)`,
       ),
     );
+    // exactly five: all named, none "more"
+    assert.throws(
+      () => ownedPaths(dir, foreign.slice(0, 5), "out"),
+      refusal(
+        `${listed}: a file the render did not write is where it would write one; refusing to overwrite it (move it, or render into another --out)`,
+      ),
+    );
     write(MANIFEST, "f1\n");
     assert.throws(
       () => ownedPaths(dir, ["f1", "marked.yaml"], "out"),
