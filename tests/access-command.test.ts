@@ -149,25 +149,6 @@ for (const [how, run] of RUNNERS)
       assert.match(unknown.stderr, /npm run access: Unknown option '--matrix'/);
     });
 
-    it("reads kind: List items, and principals in the trust domain --trust-domain names", () => {
-      const list = path.join(dir, "list.yaml");
-      const allowPrincipal = policy("api", "p", {
-        rules: [{ from: [{ source: { principals: ["mesh.example/ns/web/sa/web"] } }] }],
-      });
-      fs.writeFileSync(list, stringify({ apiVersion: "v1", kind: "List", items: [...basics(), allowPrincipal] }));
-      const query = (...extra: string[]) => {
-        let out = "";
-        const code = runAccess(["--manifests", list, "--query", "web/web -> api.api:80", ...extra], {
-          out: { write: (t) => void (out += t) },
-          err: { write: () => undefined },
-        });
-        assert.strictEqual(code, 0);
-        return out;
-      };
-      assert.match(query(), /: deny \(ztunnel; api\/p\)/);
-      assert.match(query("--trust-domain", "mesh.example"), /: allow \(ztunnel; api\/p\)/);
-    });
-
     it("--diff lists the pairs whose verdict changes", async () => {
       const diff = await runs.diff;
       assert.strictEqual(diff.status, 0, diff.stderr);
@@ -182,28 +163,50 @@ for (const [how, run] of RUNNERS)
       );
     });
 
-    it("says a kustomization needs kubectl when $KUBECTL is missing or not executable, exit 2", () => {
-      const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-kust-"));
-      fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources: []\n");
-      fs.writeFileSync(path.join(overlay, "not-executable"), "#!/bin/sh\n", { mode: 0o644 });
-      const saved = process.env.KUBECTL;
-      try {
-        for (const kubectl of ["no-such-kubectl", "not-executable"]) {
-          process.env.KUBECTL = path.join(overlay, kubectl);
-          let err = "";
-          const code = runAccess(["--manifests", overlay], {
-            out: { write: () => undefined },
-            err: { write: (t) => void (err += t) },
+    // These two call runAccess themselves: once, in the in-process suite, is enough.
+    if (run === inProcess) {
+      it("reads kind: List items, and principals in the trust domain --trust-domain names", () => {
+        const list = path.join(dir, "list.yaml");
+        const allowPrincipal = policy("api", "p", {
+          rules: [{ from: [{ source: { principals: ["mesh.example/ns/web/sa/web"] } }] }],
+        });
+        fs.writeFileSync(list, stringify({ apiVersion: "v1", kind: "List", items: [...basics(), allowPrincipal] }));
+        const query = (...extra: string[]) => {
+          let out = "";
+          const code = runAccess(["--manifests", list, "--query", "web/web -> api.api:80", ...extra], {
+            out: { write: (t) => void (out += t) },
+            err: { write: () => undefined },
           });
-          assert.strictEqual(code, 2, kubectl);
-          assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/, kubectl);
+          assert.strictEqual(code, 0);
+          return out;
+        };
+        assert.match(query(), /: deny \(ztunnel; api\/p\)/);
+        assert.match(query("--trust-domain", "mesh.example"), /: allow \(ztunnel; api\/p\)/);
+      });
+
+      it("says a kustomization needs kubectl when $KUBECTL is missing or not executable, exit 2", () => {
+        const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-kust-"));
+        fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources: []\n");
+        fs.writeFileSync(path.join(overlay, "not-executable"), "#!/bin/sh\n", { mode: 0o644 });
+        const saved = process.env.KUBECTL;
+        try {
+          for (const kubectl of ["no-such-kubectl", "not-executable"]) {
+            process.env.KUBECTL = path.join(overlay, kubectl);
+            let err = "";
+            const code = runAccess(["--manifests", overlay], {
+              out: { write: () => undefined },
+              err: { write: (t) => void (err += t) },
+            });
+            assert.strictEqual(code, 2, kubectl);
+            assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/, kubectl);
+          }
+        } finally {
+          if (saved === undefined) delete process.env.KUBECTL;
+          else process.env.KUBECTL = saved;
+          fs.rmSync(overlay, { recursive: true, force: true });
         }
-      } finally {
-        if (saved === undefined) delete process.env.KUBECTL;
-        else process.env.KUBECTL = saved;
-        fs.rmSync(overlay, { recursive: true, force: true });
-      }
-    });
+      });
+    }
 
     describe("on kustomizations and rendered trees (needs kubectl)", () => {
       const kubectl = findKubectl();
