@@ -163,28 +163,24 @@ for (const [how, run] of RUNNERS)
       );
     });
 
-    // These two call runAccess themselves: once, in the in-process suite, is enough.
+    // These two set up this process ($KUBECTL) or need no second run as a process: in-process only.
     if (run === inProcess) {
-      it("reads kind: List items, and principals in the trust domain --trust-domain names", () => {
+      it("reads kind: List items, and principals in the trust domain --trust-domain names", async () => {
         const list = path.join(dir, "list.yaml");
         const allowPrincipal = policy("api", "p", {
           rules: [{ from: [{ source: { principals: ["mesh.example/ns/web/sa/web"] } }] }],
         });
         fs.writeFileSync(list, stringify({ apiVersion: "v1", kind: "List", items: [...basics(), allowPrincipal] }));
-        const query = (...extra: string[]) => {
-          let out = "";
-          const code = runAccess(["--manifests", list, "--query", "web/web -> api.api:80", ...extra], {
-            out: { write: (t) => void (out += t) },
-            err: { write: () => undefined },
-          });
-          assert.strictEqual(code, 0);
-          return out;
+        const query = async (...extra: string[]) => {
+          const r = await access("--manifests", list, "--query", "web/web -> api.api:80", ...extra);
+          assert.strictEqual(r.status, 0, r.stderr);
+          return r.stdout;
         };
-        assert.match(query(), /: deny \(ztunnel; api\/p\)/);
-        assert.match(query("--trust-domain", "mesh.example"), /: allow \(ztunnel; api\/p\)/);
+        assert.match(await query(), /: deny \(ztunnel; api\/p\)/);
+        assert.match(await query("--trust-domain", "mesh.example"), /: allow \(ztunnel; api\/p\)/);
       });
 
-      it("says a kustomization needs kubectl when $KUBECTL is missing or not executable, exit 2", () => {
+      it("says a kustomization needs kubectl when $KUBECTL is missing or not executable, exit 2", async () => {
         const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-access-kust-"));
         fs.writeFileSync(path.join(overlay, "kustomization.yaml"), "resources: []\n");
         fs.writeFileSync(path.join(overlay, "not-executable"), "#!/bin/sh\n", { mode: 0o644 });
@@ -192,13 +188,9 @@ for (const [how, run] of RUNNERS)
         try {
           for (const kubectl of ["no-such-kubectl", "not-executable"]) {
             process.env.KUBECTL = path.join(overlay, kubectl);
-            let err = "";
-            const code = runAccess(["--manifests", overlay], {
-              out: { write: () => undefined },
-              err: { write: (t) => void (err += t) },
-            });
-            assert.strictEqual(code, 2, kubectl);
-            assert.match(err, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/, kubectl);
+            const r = await access("--manifests", overlay);
+            assert.strictEqual(r.status, 2, kubectl);
+            assert.match(r.stderr, /is a kustomization: building it needs kubectl \(on PATH, or \$KUBECTL\)/, kubectl);
           }
         } finally {
           if (saved === undefined) delete process.env.KUBECTL;
