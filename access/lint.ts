@@ -1,6 +1,6 @@
 import { AccessEvaluator } from "./evaluate";
-import { Policy, targetPortOf } from "./model";
-import { httpFieldsOf, policyMatch, proxyVerdict, scopeOf, ztunnelScope } from "./policy";
+import { Policy, ROOT_NAMESPACE, targetPortOf } from "./model";
+import { httpFieldsOf, policyMatch, proxyVerdict, refKind, scopeOf, ztunnelScope } from "./policy";
 
 /** One finding of `npm run access -- --lint`: the object it concerns and what it does not do. */
 export interface LintWarning {
@@ -43,7 +43,18 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
         );
       });
     for (const ref of p.targetRefs) {
-      if (ref.kind === "Service") {
+      const kind = refKind(ref);
+      if (kind === undefined)
+        warn(
+          `AuthorizationPolicy ${p.id}`,
+          `targetRefs names ${ref.kind || "(no kind)"} ${ref.name} of group "${ref.group}": a waypoint attaches a policy only to a Gateway or the GatewayClass (group gateway.networking.k8s.io), a Service (group "" or core) or a ServiceEntry (networking.istio.io), so this targetRef applies nowhere`,
+        );
+      else if (kind === "GatewayClass" && (ref.name !== "istio-waypoint" || p.namespace !== ROOT_NAMESPACE))
+        warn(
+          `AuthorizationPolicy ${p.id}`,
+          `targetRefs names GatewayClass ${ref.name}: only GatewayClass istio-waypoint, from the root namespace ${ROOT_NAMESPACE}, attaches a policy to every waypoint, so this targetRef applies nowhere`,
+        );
+      else if (kind === "Service") {
         const svc = mesh.services.find((s) => s.name === ref.name && s.namespace === p.namespace);
         if (svc === undefined)
           warn(
@@ -55,10 +66,7 @@ export function lintMesh(ev: AccessEvaluator): LintWarning[] {
             `AuthorizationPolicy ${p.id}`,
             `targetRefs names Service ${p.namespace}/${ref.name}, which uses no waypoint${svc.waypointProblem ? ` (it ${svc.waypointProblem})` : ""}: only a waypoint enforces targetRefs policies, so this one applies nowhere`,
           );
-      } else if (
-        ref.kind === "Gateway" &&
-        !mesh.waypoints.some((w) => w.namespace === p.namespace && w.name === ref.name)
-      )
+      } else if (kind === "Gateway" && !mesh.waypoints.some((w) => w.namespace === p.namespace && w.name === ref.name))
         warn(
           `AuthorizationPolicy ${p.id}`,
           `targetRefs names Gateway ${p.namespace}/${ref.name}, which is not a waypoint in the manifests: the policy applies nowhere`,

@@ -1,5 +1,18 @@
 import { anyMatch, labelsMatch } from "./match";
-import { Action, arr, at, obj, Obj, str, Policy, ROOT_NAMESPACE, Service, Waypoint, Workload } from "./model";
+import {
+  Action,
+  arr,
+  at,
+  obj,
+  Obj,
+  str,
+  Policy,
+  ROOT_NAMESPACE,
+  Service,
+  TargetRef,
+  Waypoint,
+  Workload,
+} from "./model";
 
 /** Who is calling, as the proxy sees it: a SPIFFE identity, or none for a caller outside the mesh. */
 export interface Peer {
@@ -345,24 +358,41 @@ export function ztunnelScope(policies: readonly Policy[], w: Workload): Policy[]
   );
 }
 
+/** What a waypoint can attach a targetRef to, by its group (an empty one is `core`) and kind, as istiod compares them. */
+export type RefKind = "Gateway" | "Service" | "ServiceEntry" | "GatewayClass";
+
+const REF_KINDS = new Map<string, RefKind>([
+  ["gateway.networking.k8s.io/Gateway", "Gateway"],
+  ["core/Service", "Service"],
+  ["networking.istio.io/ServiceEntry", "ServiceEntry"],
+  ["gateway.networking.k8s.io/GatewayClass", "GatewayClass"],
+]);
+
+/**
+ * The kind of object a targetRef names, or undefined for one a waypoint attaches to nothing (istio/istio
+ * pilot/pkg/model/policyattachment.go, `matchesGroupKind`, L203-205: group and kind both compared).
+ */
+export const refKind = (r: TargetRef): RefKind | undefined => REF_KINDS.get(`${r.group || "core"}/${r.kind}`);
+
 /**
  * What a policy's targetRefs attach it to at a waypoint: the Gateway (from its namespace), a Service that uses it
- * (from the Service's), or every waypoint (the GatewayClass, from the root namespace). No targetRefs, no waypoint
- * (istio/istio pilot/pkg/model/policyattachment.go L139-197).
+ * (from the Service's), or every waypoint (the GatewayClass `istio-waypoint`, from the root namespace). No
+ * targetRefs, no waypoint (istio/istio pilot/pkg/model/policyattachment.go L139-197).
  */
 function attachesTo(p: Policy, waypoint: Waypoint, service: Service): boolean {
-  return p.targetRefs.some(
-    (r) =>
-      (r.kind === "Gateway" &&
-        r.group === "gateway.networking.k8s.io" &&
-        r.name === waypoint.name &&
-        p.namespace === waypoint.namespace) ||
-      (r.kind === "Service" &&
-        (r.group === "" || r.group === "core") &&
-        r.name === service.name &&
-        p.namespace === service.namespace) ||
-      (r.kind === "GatewayClass" && r.name === "istio-waypoint" && p.namespace === ROOT_NAMESPACE),
-  );
+  return p.targetRefs.some((r) => {
+    switch (refKind(r)) {
+      case "Gateway":
+        return r.name === waypoint.name && p.namespace === waypoint.namespace;
+      case "Service":
+        return r.name === service.name && p.namespace === service.namespace;
+      case "GatewayClass":
+        return r.name === "istio-waypoint" && p.namespace === ROOT_NAMESPACE;
+      default:
+        // A ServiceEntry is not modelled (docs/access.md); anything else attaches to nothing.
+        return false;
+    }
+  });
 }
 
 /** The policies a waypoint enforces for traffic to one Service: only those attached by targetRefs. */

@@ -55,6 +55,54 @@ describe("access lint", () => {
     ]);
   });
 
+  it("warns of targetRefs a waypoint attaches to nothing: a group or kind istiod does not compare equal, another GatewayClass", () => {
+    const refs = (ns: string, ...targetRefs: Obj[]) =>
+      lint([...behindWaypoint(policy(ns, "p", { targetRefs, rules: [{}] }))]);
+    // What attaches: the waypoint's Gateway, the Service (group "" or core), GatewayClass istio-waypoint from the root.
+    assert.deepStrictEqual(
+      refs("api", { ...TO_WAYPOINT.targetRefs[0] }, { group: "core", kind: "Service", name: "api" }),
+      [],
+    );
+    assert.deepStrictEqual(
+      refs("istio-system", { group: "gateway.networking.k8s.io", kind: "GatewayClass", name: "istio-waypoint" }),
+      [],
+    );
+    assert.deepStrictEqual(refs("api", { group: "apps", kind: "Service", name: "api" }), [
+      'AuthorizationPolicy api/p: targetRefs names Service api of group "apps": a waypoint attaches a policy only to a Gateway or the GatewayClass (group gateway.networking.k8s.io), a Service (group "" or core) or a ServiceEntry (networking.istio.io), so this targetRef applies nowhere',
+    ]);
+    assert.deepStrictEqual(refs("api", { group: "", kind: "Gateway", name: "waypoint" }).length, 1);
+    const gatewayClass = { group: "gateway.networking.k8s.io", kind: "GatewayClass" };
+    assert.deepStrictEqual(refs("api", { ...gatewayClass, name: "istio-waypoint" }), [
+      "AuthorizationPolicy api/p: targetRefs names GatewayClass istio-waypoint: only GatewayClass istio-waypoint, from the root namespace istio-system, attaches a policy to every waypoint, so this targetRef applies nowhere",
+    ]);
+    assert.deepStrictEqual(refs("istio-system", { ...gatewayClass, name: "istio" }).length, 1);
+  });
+
+  it("names every HTTP-only field istiod finds for ztunnel, and no L4 one (authorization.go L503-542, L628-664)", () => {
+    const rule = {
+      from: [
+        { source: { requestPrincipals: ["*"], notRequestPrincipals: ["x"], namespaces: ["web"] } },
+        { source: { remoteIpBlocks: ["10.0.0.0/8"], notRemoteIpBlocks: ["10.1.0.0/16"], ipBlocks: ["10.2.0.0/16"] } },
+      ],
+      to: [
+        { operation: { hosts: ["a"], notHosts: ["b"], methods: ["GET"], ports: ["8080"] } },
+        { operation: { notMethods: ["PUT"], paths: ["/x"], notPaths: ["/y"], notPorts: ["9090"] } },
+      ],
+      when: [
+        ...["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"].map((key) => ({
+          key,
+          values: ["1"],
+        })),
+        { key: "request.auth.claims[iss]", values: ["x"] },
+      ],
+    };
+    const [warning] = lint([...basics(), policy("api", "p", { action: "DENY", rules: [rule] })]);
+    assert.match(
+      warning,
+      /^AuthorizationPolicy api\/p: rules\[0\] has HTTP fields \(requestPrincipals, notRequestPrincipals, remoteIpBlocks, notRemoteIpBlocks, hosts, notHosts, methods, notMethods, paths, notPaths, when request\.auth\.claims\[iss\]\) but/,
+    );
+  });
+
   it("warns of a destination policy that blocks its own waypoint", () => {
     const objects = behindWaypoint().filter((o) => (o.metadata as { name: string }).name !== "allow-waypoint");
     assert.deepStrictEqual(lint(objects), [

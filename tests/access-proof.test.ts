@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { AccessProofError, accessProblems } from "../plan/access-proof";
+import { AccessEvaluator } from "../access/evaluate";
+import { readMesh } from "../access/model";
+import { AccessProofError, accessProblems, callersOf, callersToCheck } from "../plan/access-proof";
 import { appObjects, buildPlan } from "../plan/mesh-plan";
 import { PlannedObject } from "../plan/types";
 import { MeshSettings } from "../config/schema";
@@ -190,6 +192,55 @@ describe("the access proof of a plan (buildPlan)", () => {
       problems.some((p) => p.startsWith("web/web -> web.web:8080: no allowFrom entry of apps[0] admits it")),
       problems.join("\n"),
     );
+  });
+
+  it("leaves out of the check only callers it judges as it judges the outsider: every identity a from or when names is checked", () => {
+    const { settings, objects } = planned([WEB, CLIENT]);
+    const web = settings.apps.find((a) => a.name === "web")!;
+    const principal = "cluster.local/ns/web/sa/web";
+    const conditions = [
+      { key: "source.namespace", values: ["web"] },
+      { key: "source.namespace", notValues: ["web"] },
+      { key: "source.principal", values: [principal] },
+      { key: "source.principal", notValues: [principal] },
+      // Without a namespace, the policy's own (web): web/web.
+      { key: "source.serviceAccount", values: ["web"] },
+      { key: "source.serviceAccount", notValues: ["web"] },
+    ];
+    const sources = [
+      { namespaces: ["web"] },
+      { notNamespaces: ["web"] },
+      { principals: [principal] },
+      { notPrincipals: [principal] },
+      { serviceAccounts: ["web"] },
+      { notServiceAccounts: ["web"] },
+    ];
+    const rules = [...conditions.map((c) => ({ when: [c] })), ...sources.map((source) => ({ from: [{ source }] }))];
+    for (const rule of rules) {
+      const spec = { targetRefs: [WAYPOINT_REF], action: "ALLOW", rules: [rule] };
+      const mesh = readMesh(
+        withPolicy(objects, "web-allow-from-client", spec).map((o) => o.manifest),
+        settings.trustDomain,
+      );
+      const ev = new AccessEvaluator(mesh);
+      const callers = callersOf(settings);
+      for (const t of ev.targets().filter((x) => x.service.namespace === "web")) {
+        const picked = new Set(callersToCheck(ev, t, callers, web.allowFrom));
+        const outsider = ev.decide(callers.outsider, t);
+        const judged = (d: typeof outsider) => `${d.verdict} ${d.enforcedBy} [${d.decidedBy.join(" ")}]`;
+        for (const c of callers.all.filter((x) => !picked.has(x)))
+          assert.strictEqual(
+            judged(ev.decide(c, t)),
+            judged(outsider),
+            `${JSON.stringify(rule)}: ${c.namespace}/${c.serviceAccount}`,
+          );
+        // The rule names web/web, whose verdict differs from the outsider's: it is checked.
+        assert.ok(
+          [...picked].some((c) => c.namespace === "web" && c.serviceAccount === "web"),
+          JSON.stringify(rule),
+        );
+      }
+    }
   });
 
   it("stops buildPlan, so nothing is registered or written: here on settings parseSettings would have refused", () => {

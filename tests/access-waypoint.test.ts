@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import {
+  allowWeb,
   basics,
+  behindWaypoint,
   brief,
   decide,
-  deployment,
+  GET,
   namespace,
   policy,
   service,
@@ -15,29 +17,6 @@ import {
 // policies attached to it, and the destination's ztunnel then judges the waypoint. Each case pins istio/istio or
 // istio/ztunnel 1.28.0 lines (docs/access.md).
 const Q = "web/web -> api.api:80";
-const GET = { method: "GET", path: "/" };
-
-/** api behind its waypoint (namespace label), deny-all at both proxies, the waypoint let through ztunnel. */
-function behindWaypoint(...extra: Record<string, unknown>[]) {
-  return [
-    namespace("api", { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" }),
-    namespace("web"),
-    deployment("api", "api"),
-    service("api", "api"),
-    deployment("web", "web"),
-    waypoint("api"),
-    policy("api", "deny-all", {}),
-    policy("api", "waypoint-deny-all", { ...TO_WAYPOINT }),
-    policy("api", "allow-waypoint", {
-      rules: [{ from: [{ source: { principals: ["cluster.local/ns/api/sa/waypoint"] } }] }],
-    }),
-    ...extra,
-  ];
-}
-
-const allowWeb = (rule: Record<string, unknown> = {}) =>
-  policy("api", "allow-web", { ...TO_WAYPOINT, rules: [{ from: [{ source: { namespaces: ["web"] } }], ...rule }] });
-
 describe("access: through a waypoint", () => {
   it("judges the caller at the waypoint, and the waypoint's own account at the ztunnel (ztunnel inbound.rs:L121-128)", () => {
     assert.strictEqual(brief(decide(behindWaypoint(allowWeb()), Q)), "allow waypoint [api/allow-web]");

@@ -71,6 +71,30 @@ export function basics(): Obj[] {
   ];
 }
 
+export const GET = { method: "GET", path: "/" };
+
+/** api behind its waypoint (namespace label), deny-all at both proxies, the waypoint let through ztunnel. */
+export function behindWaypoint(...extra: Obj[]): Obj[] {
+  return [
+    namespace("api", { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" }),
+    namespace("web"),
+    deployment("api", "api"),
+    service("api", "api"),
+    deployment("web", "web"),
+    waypoint("api"),
+    policy("api", "deny-all", {}),
+    policy("api", "waypoint-deny-all", { ...TO_WAYPOINT }),
+    policy("api", "allow-waypoint", {
+      rules: [{ from: [{ source: { principals: ["cluster.local/ns/api/sa/waypoint"] } }] }],
+    }),
+    ...extra,
+  ];
+}
+
+/** An ALLOW at api's waypoint for namespace web, with more of the rule when given. */
+export const allowWeb = (rule: Obj = {}): Obj =>
+  policy("api", "allow-web", { ...TO_WAYPOINT, rules: [{ from: [{ source: { namespaces: ["web"] } }], ...rule }] });
+
 /** The decision for `NS/SA -> SERVICE.NS:PORT`, the caller as the manifests run it (or in the mesh). */
 export function decide(objects: readonly Obj[], query: string, request?: HttpRequest): Decision {
   const ev = new AccessEvaluator(readMesh(structuredClone(objects)));
