@@ -8,7 +8,8 @@ import { RecordedResource } from "./support/recorder";
 import { chartValues, CHARTS } from "../plan/install/charts";
 import { OUTPUTS } from "../config/install-settings";
 import { CLUSTER_CA, TOKEN } from "./support/install-mock";
-import { bringUp, InstallRun, plain, runInstall, targetOf } from "./support/install";
+import { bringUp, installOn, InstallRun, plain, rawWithInstall, runInstall, targetOf } from "./support/install";
+import { memberOf } from "../config/mesh-members";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -158,6 +159,19 @@ describe("IstioInstall under mocks", function () {
         );
       });
 
+      it("writes cacerts where istiod's plugged-in CA reads it, and no release creates istio-system (its own resource keeps it)", async () => {
+        const c = (await runs())[stack].capture;
+        const secret = find(c, T.secret, "mesh-install-cacerts");
+        assert.deepStrictEqual(secret.inputs.metadata, { name: "cacerts", namespace: "istio-system" });
+        assert.strictEqual(secret.inputs.type, "Opaque");
+        for (const chart of CHARTS)
+          assert.strictEqual(
+            find(c, T.release, `mesh-install-${chart.role}`).inputs.createNamespace,
+            false,
+            chart.role,
+          );
+      });
+
       it("registers cacerts with the four keys as a secret input, and exports key material only as secret outputs", async () => {
         const run = (await runs())[stack];
         assert.deepStrictEqual(find(run.capture, T.secret, "mesh-install-cacerts").secretInputs, ["stringData"]);
@@ -225,6 +239,37 @@ describe("IstioInstall under mocks", function () {
     assert.notStrictEqual(a["ca-cert.pem"], b["ca-cert.pem"], "one intermediate per cluster");
   });
 
+  it("asks the tls provider for the CA Istio's own tools make: RSA 4096 keys, O=Istio, an intermediate per cluster with istiod's DNS name (tools/certs/common.mk)", async () => {
+    const c = (await bringUp()).third.capture;
+    const component = find(c, "mesh-lab:index:IstioInstall", "mesh-install");
+    const tls = c.resources.filter((r) => r.type.startsWith("tls:"));
+    for (const r of tls) assert.strictEqual(r.parent, component.urn, `${r.name}: a child of the component`);
+    const keys = tls.filter((r) => r.type === "tls:index/privateKey:PrivateKey");
+    assert.deepStrictEqual(
+      keys.map((k) => [k.name, k.inputs.algorithm, k.inputs.rsaBits]),
+      ["mesh-install-root-ca-key", "mesh-install-ca-key-cluster-1", "mesh-install-ca-key-cluster-2"].map((n) => [
+        n,
+        "RSA",
+        4096,
+      ]),
+    );
+    const root = find(c, "tls:index/selfSignedCert:SelfSignedCert", "mesh-install-root-ca");
+    assert.deepStrictEqual(root.inputs.subject, { organization: "Istio", commonName: "Root CA mesh1" });
+    for (const cluster of ["cluster-1", "cluster-2"]) {
+      const csr = find(c, "tls:index/certRequest:CertRequest", `mesh-install-ca-csr-${cluster}`);
+      assert.deepStrictEqual(csr.inputs.subject, {
+        organization: "Istio",
+        commonName: "Intermediate CA",
+        locality: cluster,
+      });
+      assert.deepStrictEqual(csr.inputs.dnsNames, ["istiod.istio-system.svc"]);
+      const cert = find(c, "tls:index/locallySignedCert:LocallySignedCert", `mesh-install-ca-${cluster}`);
+      // A subject key id on both, so the chain names its issuer by key as openssl's CA does.
+      assert.strictEqual(cert.inputs.setSubjectKeyId, true, cluster);
+    }
+    assert.strictEqual(root.inputs.setSubjectKeyId, true);
+  });
+
   it("the root stack exports every other cluster's intermediate, and nobody else holds the root key", async () => {
     const up = await bringUp();
     const exported = up.third.capture.outputs[OUTPUTS.intermediates] as Record<string, { caKey: string }>;
@@ -262,6 +307,30 @@ describe("IstioInstall under mocks", function () {
         return true;
       },
     );
+  });
+
+  it("installs a cluster with no peers: no east-west gateway, no remote secret, nothing missing, and no reader kubeconfig without an apiServer", async () => {
+    const alone = { ...installOn("cluster-1"), peers: [] } as Record<string, unknown>;
+    delete alone.apiServer;
+    const t = targetOf("cluster-1", [memberOf("cluster-1", rawWithInstall("cluster-1", alone))]);
+    assert.strictEqual(t.install.apiServer, undefined);
+    const { capture } = await runInstall(t);
+    assert.deepStrictEqual(
+      capture.resources.filter((r) => r.type === T.gateway || r.name.startsWith("mesh-install-remote-secret-")),
+      [],
+    );
+    assert.deepStrictEqual(capture.outputs.missing, []);
+    assert.strictEqual(OUTPUTS.readerKubeconfig in capture.outputs, false);
+    // `pulumi stack` shows the component's outputs: what the mesh lacks, here nothing.
+    const component = capture.resources.find((r) => r.type === "mesh-lab:index:IstioInstall")!;
+    assert.deepStrictEqual(capture.componentOutputs![component.urn], { missing: [] });
+    // Its own intermediate still comes from its own root, as in a mesh of several clusters.
+    assert.deepStrictEqual(Object.keys(cacerts(capture)).sort(), [
+      "ca-cert.pem",
+      "ca-key.pem",
+      "cert-chain.pem",
+      "root-cert.pem",
+    ]);
   });
 
   it("refuses to run with the layer off", async () => {
