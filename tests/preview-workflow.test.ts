@@ -147,11 +147,20 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
     assert.deepStrictEqual(r.include, [{ stack: "eu-west.3", kubeconfigSecret: "KUBECONFIG_EU_WEST_3" }]);
   });
 
-  it(".ci/run lints and checks that gitops/ is current after the tests", () => {
+  it(".ci/run lints and checks that gitops/ is current after the tests, then runs them on another team's project", () => {
     const lines = fs
       .readFileSync(path.join(ROOT, ".ci", "run"), "utf8")
       .split("\n")
       .filter((l) => l && !l.startsWith("#"));
-    assert.deepStrictEqual(lines.slice(-3), ["npm cit", "npm run lint", "npm run render -- --check"]);
+    assert.deepStrictEqual(lines.slice(-4), [
+      "npm cit",
+      "npm run lint",
+      "npm run render -- --check",
+      "bash .ci/team-suite.sh",
+    ]);
+    // The team suite swaps every stack file and the apps, whatever they are, and runs the README's test command.
+    const team = fs.readFileSync(path.join(ROOT, ".ci", "team-suite.sh"), "utf8");
+    assert.match(team, /^find \. -maxdepth 1 -name 'Pulumi\.\*\.yaml' -delete$/m);
+    assert.match(team, /^npm test$/m);
   });
 });
