@@ -159,4 +159,9 @@ const ALLOW_FROM_SECTION = [
   "rule would deny the caller it means to allow. `verifyPolicies` proves by a call only the entries a Job can make:",
   "a whole namespace of an app of the stack, without HTTP rules; the others are applied but not called.",
   "",
+  "An entry may name a namespace that is no app's (`istio-ingress` above), so a misspelt one is not an error. An app",
+  "whose `calls` names another app that its `allowFrom` does not admit is a warning, printed by `npm run render`,",
+  "`npm run check:telemetry` and `pulumi up` (the mesh map draws that call red): it names both keys, what the",
+  "`allowFrom` lists, and a likely typo (`allowFrom: [chekout]` for namespace `checkout`).",
+  "",
 ];

@@ -11,6 +11,7 @@ import { AccessProofError, accessProblems } from "./access-proof";
 import { observedCluster } from "./observability/observed";
 import { observabilityObjects } from "./observability/plan";
 import { observabilityProblems, sloWarnings } from "./observability/problems";
+import { deniedCallWarnings } from "./call-warnings";
 import { telemetryWarnings } from "./telemetry-warnings";
 import { KubeManifest, Layer, MeshPlan, PlannedObject } from "./types";
 
@@ -72,6 +73,6 @@ export function buildPlan(settings: MeshSettings): MeshPlan {
   return {
     settings,
     objects,
-    warnings: [...telemetryWarnings(settings), ...sloWarnings(observed)],
+    warnings: [...telemetryWarnings(settings), ...deniedCallWarnings(settings), ...sloWarnings(observed)],
   };
 }
