@@ -7,7 +7,7 @@ import { parseSettings, RawConfig } from "./parse-settings";
 import { declaredTypeProblem } from "./declared-types";
 import { ConfigError, NAMESPACE } from "./problems";
 import { SETTINGS, Setting } from "./schema";
-import { stackFileProblems } from "./stack-file-checks";
+import { stackFileFindings } from "./stack-file-checks";
 
 /** Keys read only as Pulumi secrets: a plain value in a stack file is refused. */
 const SECRET_KEYS = new Set(
@@ -135,8 +135,11 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
       .filter(([, v]) => isDeclaration(v) && v.secret === true)
       .map(([k]) => k),
   ];
-  const fileProblems = stackFileProblems(project.name, parsed, secretKeys);
-  if (fileProblems.length > 0) throw new ConfigError(stack, fileProblems);
+  const findings = stackFileFindings(project.name, parsed, secretKeys);
+  const fileProblems = findings.map((f) => f.problem);
+  // Every other key is still checked, so one run lists all of the stack's problems; a key with a secret's problem
+  // gets no second one, which could show its value. An ambiguous value's key does: what the key expects.
+  const flagged = new Set(findings.filter((f) => f.secret).map((f) => f.key));
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {
     for (const [k, v] of Object.entries(stackDoc.config)) {
@@ -162,15 +165,24 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
   }
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) raw[k] = toConfigString(v);
-  if (typeProblems.size > 0) throw new ConfigError(stack, withTypeProblems(stack, raw, typeProblems));
+  if (fileProblems.length > 0 || typeProblems.size > 0) {
+    for (const k of flagged) typeProblems.delete(k);
+    throw new ConfigError(stack, [...fileProblems, ...withTypeProblems(stack, raw, typeProblems, flagged)]);
+  }
   return { stack, raw, secureKeys };
 }
 
 /**
  * Every problem of the stack in one list, as the other config errors: parseSettings' own (more specific) ones,
- * plus the type problem of each key parseSettings accepted, such as a list given for a string.
+ * plus the type problem of each key parseSettings accepted, such as a list given for a string. Keys in `skip`
+ * (their stack-file problem already listed) get none of parseSettings' problems.
  */
-function withTypeProblems(stack: string, raw: RawConfig, typeProblems: ReadonlyMap<string, string>): string[] {
+function withTypeProblems(
+  stack: string,
+  raw: RawConfig,
+  typeProblems: ReadonlyMap<string, string>,
+  skip: ReadonlySet<string> = new Set(),
+): string[] {
   let parsed: readonly string[] = [];
   try {
     parseSettings(stack, raw);
@@ -181,5 +193,5 @@ function withTypeProblems(stack: string, raw: RawConfig, typeProblems: ReadonlyM
   const about = (problem: string, key: string) =>
     [`"${key}"`, `"${key}[`, `"${key}.`].some((p) => problem.startsWith(`key ${p}`));
   const extra = [...typeProblems].filter(([k]) => !parsed.some((p) => about(p, k))).map(([, p]) => p);
-  return [...parsed, ...extra];
+  return [...parsed.filter((p) => ![...skip].some((k) => about(p, k))), ...extra];
 }

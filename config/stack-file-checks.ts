@@ -12,30 +12,51 @@ import { isObject } from "./readers";
  * written the way it prints (`1.10` would reach a string key as "1.1"). Each problem names the key.
  */
 export function stackFileProblems(project: string, text: string | Document, secretKeys: readonly string[]): string[] {
-  const problems: string[] = [];
+  return stackFileFindings(project, text, secretKeys).map((f) => f.problem);
+}
+
+/** A stack-file problem, the top-level key it is about, and whether it is about a secret (then no value is shown). */
+export interface StackFileFinding {
+  readonly key: string;
+  readonly problem: string;
+  readonly secret: boolean;
+}
+
+/** The problems of `stackFileProblems`, each with its top-level key. */
+export function stackFileFindings(
+  project: string,
+  text: string | Document,
+  secretKeys: readonly string[],
+): StackFileFinding[] {
+  const findings: StackFileFinding[] = [];
   const doc = typeof text === "string" ? parseDocument(text, { version: "1.2" }) : text;
   if (doc.errors.length > 0) return []; // the caller's parse reports syntax errors
   const config = doc.get("config", true);
-  if (!isMap(config)) return problems;
+  if (!isMap(config)) return findings;
   for (const pair of config.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     const key = name.includes(":") ? name : `${project}:${name}`;
-    scalarProblems(pair.value as Node | null, key, problems);
+    const add = (problem: string, secret: boolean) => findings.push({ key, problem, secret });
+    const scalars: string[] = [];
+    scalarProblems(pair.value as Node | null, key, scalars);
+    for (const problem of scalars) add(problem, false);
     const value: unknown = isScalar(pair.value) ? pair.value.value : (pair.value as Node | null)?.toJSON?.();
     const secure = isObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
     if (secretKeys.includes(key) && value !== undefined && value !== null && !secure) {
-      problems.push(
+      add(
         `key "${key}" is set in plain text; expected a secure: value (pulumi config set --secret ${key} ...): it holds credentials, and mesh-lab reads it only as a secret`,
+        true,
       );
     }
     if (!secure)
       for (const inner of secureInside(value, key)) {
-        problems.push(
+        add(
           `key "${inner}" is a secure: value; expected plain text: ${key} is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
+          true,
         );
       }
   }
-  return problems;
+  return findings;
 }
 
 const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
@@ -49,22 +70,29 @@ function scalarProblems(root: Node | null, top: string, problems: string[]): voi
       problems.push(...controlCharacterProblems(key, v));
       if (node.type !== Scalar.PLAIN || node.source === undefined) return;
       const why = ambiguity(node.source, v);
-      if (why)
-        problems.push(
-          `key "${key}" is ${node.source} unquoted, which ${why}; quote it ("${node.source}") if you mean the text, or write the number plainly`,
-        );
+      if (why === undefined) return;
+      // `yes`, `off`, `Y`: YAML 1.1's booleans.
+      const fix =
+        typeof read11(node.source) === "boolean"
+          ? `write true or false for a boolean, or quote it ("${node.source}") for the text`
+          : `quote it ("${node.source}") if you mean the text, or write the number plainly`;
+      problems.push(`key "${key}" is ${node.source} unquoted, which ${why}; ${fix}`);
     },
   });
 }
 
+/** A plain scalar as YAML 1.1 reads it (Go's yaml, kubectl); itself when it is no YAML on its own. */
+function read11(source: string): unknown {
+  try {
+    return parse(source, { version: "1.1" });
+  } catch {
+    return source;
+  }
+}
+
 /** Why a plain scalar's reading is not the same everywhere, or undefined. */
 function ambiguity(source: string, v12: unknown): string | undefined {
-  let v11: unknown;
-  try {
-    v11 = parse(source, { version: "1.1" });
-  } catch {
-    v11 = source;
-  }
+  const v11 = read11(source);
   if (typeof v12 === "number" && typeof v11 === "number" && !Object.is(v11, v12))
     return `YAML 1.1 (Go's yaml, kubectl) reads as ${v11} and YAML 1.2 as ${v12}`;
   if (typeof v11 !== typeof v12)

@@ -50,7 +50,7 @@ const rows: [string, string, string][] = [
   [
     "a YAML 1.1 boolean word",
     HEAD + NET + "  mesh-lab:waypoints: on\n" + ok,
-    `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
+    `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; write true or false for a boolean, or quote it ("on") for the text`,
   ],
   [
     "digits with underscores",
@@ -122,10 +122,61 @@ describe(`stack files read one way (${rows.length} rows)`, () => {
 
   it("qualifies a key written without its namespace by the project's name, and leaves a syntax error to the caller's parse", () => {
     assert.deepStrictEqual(stackFileProblems("mesh-lab", "config:\n  waypoints: on\n  other:waypoints: on\n", []), [
-      `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
-      `key "other:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; quote it ("on") if you mean the text, or write the number plainly`,
+      `key "mesh-lab:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; write true or false for a boolean, or quote it ("on") for the text`,
+      `key "other:waypoints" is on unquoted, which YAML 1.1 reads as the boolean true and YAML 1.2 as the string "on"; write true or false for a boolean, or quote it ("on") for the text`,
     ]);
     assert.deepStrictEqual(stackFileProblems("mesh-lab", "config:\n  waypoints: [on\n", []), []);
+  });
+
+  it("lists a stack file's problems with the stack's other problems, and what an ambiguous key expects", async () => {
+    // Ambiguous words for a string, a boolean and a choice, and a bad interval elsewhere in the same file.
+    const text =
+      "config:\n  mesh-lab:kubeContext: yes\n  mesh-lab:clusterName: cluster-1\n  mesh-lab:waypoints: yes\n" +
+      "  mesh-lab:observability: {deploy: off}\n" +
+      NET +
+      apps('"-listen=:8080"', "0");
+    const dir = tempProject();
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.cluster-1.yaml"), text);
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 2, result.stderr);
+      const problems = result.stderr.split("\n").filter((l) => l.includes('key "mesh-lab:'));
+      const ambiguous = (key: string, word: string) =>
+        `key "${key}" is ${word} unquoted, which YAML 1.1 reads as the boolean ${word === "off" ? "false" : "true"} and YAML 1.2 as the string "${word}"; write true or false for a boolean, or quote it ("${word}") for the text`;
+      assert.deepStrictEqual(
+        problems.map((l) => l.replace(/^ {2}- stack "cluster-1": /, "")),
+        [
+          ambiguous("mesh-lab:kubeContext", "yes"),
+          ambiguous("mesh-lab:waypoints", "yes"),
+          ambiguous("mesh-lab:observability.deploy", "off"),
+          'key "mesh-lab:waypoints" is "yes"; expected true or false',
+          'key "mesh-lab:apps[1].callIntervalSeconds" is 0; expected an integer 1-3600',
+          'key "mesh-lab:observability.deploy" is "off"; expected one of none, dashboards, rules, all',
+        ],
+        result.stderr,
+      );
+      assert.strictEqual(fs.existsSync(path.join(dir, "gitops")), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("shows no second problem for a key holding a secret, which could show its value", async () => {
+    const text = HEAD + NET + "  mesh-lab:kubeconfig: not-a-kubeconfig-SECRET\n  mesh-lab:waypoints: maybe\n" + ok;
+    const dir = tempProject();
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.cluster-1.yaml"), text);
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 2, result.stderr);
+      assert.doesNotMatch(result.stderr, /SECRET/);
+      assert.deepStrictEqual(
+        result.stderr.split("\n").flatMap((l) => /key "([^"]+)"/.exec(l)?.[1] ?? []),
+        ["mesh-lab:kubeconfig", "mesh-lab:waypoints"],
+        result.stderr,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("accepts what every reader reads alike: quoted text, plain decimal numbers, a secure kubeconfig", () => {
