@@ -1,7 +1,8 @@
 import { checkAppSlos, readAppSlo } from "./parse-observability";
 import { AppSloSetting } from "./observability-settings";
 import { checkAppNames, checkDuplicates, checkJobName, JOB_NAME_MAX, PROBE_NAMESPACE } from "./app-rules";
-import { AllowRule, fromLabel, isHttpRule, readAllowEntry } from "./allow-from";
+import { allowEntry, AllowRule, fromLabel, isHttpRule, readAllowEntry } from "./allow-from";
+import { Problems } from "./problems";
 import { AppPort, httpPort, readPorts } from "./app-ports";
 import { Reader } from "./readers";
 
@@ -205,12 +206,32 @@ export function readApp(r: Reader, key: string, v: unknown, index = 0): AppSetti
   }
   if (r.problems.list.length > before) return undefined;
   checkAppNames(r.problems, key, app as AppSettings, o.namespace !== undefined);
-  checkDuplicates(r.problems, `${key}.allowFrom`, (app.allowFrom as readonly AllowRule[]).map(fromLabel));
+  checkCallerOnce(r.problems, `${key}.allowFrom`, app.allowFrom as readonly AllowRule[]);
   checkDuplicates(r.problems, `${key}.calls`, app.calls as readonly string[]);
   return r.problems.list.length > before ? undefined : (app as AppSettings);
 }
 
 /** Reads `apps`: a non-empty list of apps, then the rules that span them. */
+/**
+ * One allowFrom entry per caller: each becomes the policy `allow-from-<caller>`, so a second entry for the same
+ * namespace or account would name the same policy. The entry is shown as written, with what the first admits.
+ */
+function checkCallerOnce(problems: Problems, key: string, rules: readonly AllowRule[]): void {
+  rules.forEach((rule, j) => {
+    const first = rules.findIndex((x) => fromLabel(x) === fromLabel(rule));
+    if (first === j) return;
+    const earlier = rules[first];
+    const admits = isHttpRule(earlier)
+      ? `is already the HTTP rule for ${fromLabel(earlier)}`
+      : `admits every request of ${fromLabel(earlier)}${isHttpRule(rule) ? ", so this HTTP rule would add nothing" : ""}`;
+    problems.add(
+      `${key}[${j}]`,
+      allowEntry(rule),
+      `one entry per caller (${key}[${first}] ${admits}; each entry is the policy allow-from-${fromLabel(rule).replace("/", ".")}): merge the two or drop one`,
+    );
+  });
+}
+
 /**
  * Reads `apps`: a non-empty list of apps, then the rules that span them. With `stack`, only the apps that run on
  * it (their `stacks` has it, or they set none) are returned, and the references between apps are checked among

@@ -80,7 +80,29 @@ const rows: [string, Record<string, unknown>, string][] = [
   [
     "a duplicate allowFrom entry",
     { apps: [{ ...a, allowFrom: ["finance", "finance"] }, f] },
-    `key "mesh-lab:apps[0].allowFrom[1]" is "finance"; expected an entry not already listed (mesh-lab:apps[0].allowFrom[0] has it)`,
+    `key "mesh-lab:apps[0].allowFrom[1]" is "finance"; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance; each entry is the policy allow-from-finance): merge the two or drop one`,
+  ],
+  [
+    "an HTTP rule for a caller a namespace entry already admits",
+    { apps: [{ ...a, waypoint: true, allowFrom: ["finance", { from: "finance", methods: ["GET"] }] }, f] },
+    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance","methods":["GET"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance, so this HTTP rule would add nothing; each entry is the policy allow-from-finance): merge the two or drop one`,
+  ],
+  [
+    "two HTTP rules for one service account",
+    {
+      apps: [
+        {
+          ...a,
+          waypoint: true,
+          allowFrom: [
+            { from: "finance/finance", methods: ["GET"] },
+            { from: "finance/finance", methods: ["POST"] },
+          ],
+        },
+        f,
+      ],
+    },
+    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance/finance","methods":["POST"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] is already the HTTP rule for finance/finance; each entry is the policy allow-from-finance.finance): merge the two or drop one`,
   ],
   [
     "a duplicate calls entry",
