@@ -167,7 +167,10 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
   for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) raw[k] = toConfigString(v);
   if (fileProblems.length > 0 || typeProblems.size > 0) {
     for (const k of flagged) typeProblems.delete(k);
-    throw new ConfigError(stack, [...fileProblems, ...withTypeProblems(stack, raw, typeProblems, flagged)]);
+    // parseSettings checks some of what the file check does (control characters): each problem once.
+    throw new ConfigError(stack, [
+      ...new Set([...fileProblems, ...withTypeProblems(stack, raw, typeProblems, flagged)]),
+    ]);
   }
   return { stack, raw, secureKeys };
 }

@@ -151,7 +151,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     }
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
-    for (const s of rendered) {
+    // Every stack is planned (the tree is one), but with --stack only that stack's warnings and notes are said.
+    for (const s of rendered.filter((r) => args.stack === undefined || r.stack === args.stack)) {
       // Each warning names its stack and key already.
       for (const w of s.warnings) stderr(`warning: ${w}\n`);
       if (s.secureKeys.length === 0) continue;

@@ -29,7 +29,9 @@ export interface PlannedStack {
  * any fails, so one run reports every bad key of every stack (ConfigProblems).
  */
 export function planStacks(root: string, stacks: readonly string[]): PlannedStack[] {
-  const problems: string[] = [];
+  // Each problem once, with every stack that has it: a bad app of Pulumi.yaml is every stack's.
+  const found = new Map<string, string[]>();
+  const problem = (stack: string, text: string) => found.set(text, [...new Set([...(found.get(text) ?? []), stack])]);
   const planned: PlannedStack[] = [];
   // Each stack file's raw config, read once: the plan and the cross-stack check below both use it.
   const raws = new Map<string, RawConfig>();
@@ -63,21 +65,32 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) {
-        problems.push(`stack "${stack}": ${(e as Error).message}`);
+        problem(stack, (e as Error).message);
         continue;
       }
       for (const p of e.problems) {
         const secure = secureKeys.find((k) => p.startsWith(`key "${k}"`));
         // A key that is set but encrypted reads as missing: say why rather than let "missing" mislead.
-        problems.push(
-          `stack "${stack}": ${p}${secure ? ` (it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets)` : ""}`,
+        problem(
+          stack,
+          `${p}${secure ? ` (it is set, but as a secure: value, which only the Pulumi CLI can decrypt; the render reads no secrets)` : ""}`,
         );
       }
     }
   }
+  const problems = [...found].map(([text, where]) => `${stacksNamed(where)}: ${text}`);
   problems.push(...unknownStackNames(listStacks(root), raws));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;
+}
+
+/** `stack "a"`, `stacks "a", "b"`, or for more than six `40 stacks ("a" ... "z")`. */
+function stacksNamed(stacks: readonly string[]): string {
+  const q = (s: string) => `"${s}"`;
+  if (stacks.length === 1) return `stack ${q(stacks[0])}`;
+  return stacks.length <= 6
+    ? `stacks ${stacks.map(q).join(", ")}`
+    : `${stacks.length} stacks (${q(stacks[0])} ... ${q(stacks[stacks.length - 1])})`;
 }
 
 /**

@@ -338,6 +338,30 @@ describe("npm run render", () => {
       }
     });
 
+    it("says a config problem once with every stack that has it, and only the asked stack's warnings with --stack", async () => {
+      const app = (port: number) => [{ name: "web", image: "example/web:1", port }];
+      const eight = Object.fromEntries(["a", "b", "c", "d", "e", "f", "g", "h"].map((s) => [s, { apps: app(70000) }]));
+      const many = fixtureProject(eight);
+      const two = fixtureProject({ east: { apps: app(70000) }, west: { apps: app(70000), waypoints: "on" } });
+      const warned = fixtureProject({ east: { apps: app(8080) }, west: { apps: app(8080) } });
+      try {
+        const port = 'key "mesh-lab:apps[0].port" is 70000; expected';
+        const fewer = await renderCli(two);
+        assert.strictEqual(fewer.code, 2, fewer.stderr);
+        assert.strictEqual(fewer.stderr.split(port).length - 1, 1, fewer.stderr);
+        assert.match(fewer.stderr, new RegExp(`^  - stacks "east", "west": ${port.replace(/[[\].]/g, "\\$&")}`, "m"));
+        assert.match(fewer.stderr, /^ {2}- stack "west": key "mesh-lab:waypoints" is "on"/m);
+        const more = await renderCli(many);
+        assert.match(more.stderr, /^ {2}- 8 stacks \("a" \.\.\. "h"\): key "mesh-lab:apps\[0\]\.port" is 70000/m);
+        const east = await renderCli(warned, "--stack", "east");
+        assert.strictEqual(east.code, 0, east.stderr);
+        assert.match(east.stderr, /^warning: stack "east": /m);
+        assert.doesNotMatch(east.stderr, /stack "west"/);
+      } finally {
+        for (const d of [many, two, warned]) fs.rmSync(d, { recursive: true, force: true });
+      }
+    });
+
     it("exits 2 on bad usage", async function () {
       this.timeout(120000);
       const result = await bogus;

@@ -6,6 +6,7 @@ import { stackFileProblems } from "../config/stack-file-checks";
 import { secretConfigProblems } from "../config/secret-config";
 import { readStackInputs } from "../config/pulumi-config";
 import { ConfigError } from "../config/problems";
+import { loadStackConfig } from "../config/project-files";
 import { renderCli, tempProject } from "./support/render-project";
 import { withConfig } from "./support/stacks";
 
@@ -112,6 +113,12 @@ describe(`stack files read one way (${rows.length} rows)`, () => {
         const result = await renderCli(dir);
         assert.strictEqual(result.code, 2, result.stderr);
         assert.ok(result.stderr.includes(`stack "cluster-1": ${problem}`), result.stderr);
+        assert.strictEqual(result.stderr.split(problem).length - 1, 1, `said once: ${result.stderr}`);
+        // As check:telemetry and the cross-stack reader get it: each problem once there too.
+        assert.throws(
+          () => loadStackConfig(dir, "cluster-1"),
+          (e: unknown) => e instanceof ConfigError && e.problems.filter((p) => p === problem).length === 1,
+        );
         assert.doesNotMatch(result.stderr, /SECRET/);
         assert.strictEqual(fs.existsSync(path.join(dir, "gitops")), false);
       } finally {
