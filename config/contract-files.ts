@@ -45,7 +45,7 @@ export function pulumiYaml(existing?: string): string {
     if (!doc.hasIn([...at, "default"]) && !doc.hasIn([...at, "value"]) && s.default !== undefined)
       doc.setIn([...at, "default"], doc.createNode(s.default));
   }
-  return `${header}\n${doc.toString({ lineWidth: 110, minContentWidth: 40 })}`;
+  return `${header}\n${doc.toString({ lineWidth: 110, minContentWidth: 40, flowCollectionPadding: false })}`;
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");

@@ -49,6 +49,7 @@ describe("the config contract, declared once (config/schema.ts)", () => {
       "      - name: payments # ours",
       "        image: example/payments:1",
       "        port: 8080",
+      "        allowFrom: [checkout, batch/report]",
       "  waypoints:",
       "    default: false",
       "  aws:region: eu-west-1",
@@ -63,7 +64,11 @@ describe("the config contract, declared once (config/schema.ts)", () => {
 
     it("keeps defaults, values, other keys and comments, and writes only the schema's declarations", () => {
       const { merged, doc } = merge();
-      assert.deepStrictEqual(doc.config.apps.default, [{ name: "payments", image: "example/payments:1", port: 8080 }]);
+      assert.deepStrictEqual(doc.config.apps.default, [
+        { name: "payments", image: "example/payments:1", port: 8080, allowFrom: ["checkout", "batch/report"] },
+      ]);
+      // A flow list stays as the user wrote it, not `[ checkout, ... ]`.
+      assert.match(merged, /^ {8}allowFrom: \[checkout, batch\/report\]$/m);
       assert.strictEqual(doc.config.apps.type, "array");
       assert.strictEqual(doc.config.apps.description, SETTINGS.apps.description);
       assert.strictEqual(doc.config.waypoints.default, false);
