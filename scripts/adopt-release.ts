@@ -71,6 +71,9 @@ function main(argv: string[]): number {
     ...(values.kubeconfig ? ["--kubeconfig", values.kubeconfig] : []),
   ];
   let failed = false;
+  // Objects whose read failed, by kubectl's message: a context that does not exist or a cluster out of reach fails
+  // every read the same way, and is said once with the objects it stopped.
+  const unread = new Map<string, KubeObject[]>();
   for (const o of stack.objects) {
     const target = [resourceOf(o), o.name, ...(o.namespace ? ["-n", o.namespace] : [])];
     let live: LiveObject;
@@ -82,7 +85,8 @@ function main(argv: string[]): number {
         }),
       ) as LiveObject;
     } catch (e) {
-      console.error(`${describe(o)}: cannot read it: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+      const message = String((e as { stderr?: string }).stderr ?? e).trim();
+      unread.set(message, [...(unread.get(message) ?? []), o]);
       failed = true;
       continue;
     }
@@ -109,6 +113,11 @@ function main(argv: string[]): number {
       console.error(`${describe(o)}: patch failed: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
       failed = true;
     }
+  }
+  for (const [message, objects] of unread) {
+    const which =
+      objects.length === 1 ? describe(objects[0]) : `${describe(objects[0])} and ${objects.length - 1} more`;
+    console.error(`${which}: cannot read ${objects.length === 1 ? "it" : "them"}: ${message}`);
   }
   return failed ? 1 : 0;
 }

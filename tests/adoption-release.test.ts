@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { findKubectl } from "../render/kubectl";
 import * as fs from "fs";
 import * as path from "path";
 import { applyPatch } from "rfc6902";
@@ -149,7 +150,9 @@ describe("npm run adopt:release on a project whose apps run on some stacks only"
       // Exit 1: kubectl could not be run, after the config was read; the config problem was exit 2.
       assert.strictEqual(r.status, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /expected a stack of this project/);
-      assert.match(r.stderr, /^v1 Namespace api: cannot read it: /m);
+      // Every read failed the same way (no kubectl to run): said once, with how many objects it stopped.
+      assert.match(r.stderr, /^apps\/v1 Deployment api\/api and \d+ more: cannot read them: /m);
+      assert.strictEqual(r.stderr.split("cannot read").length - 1, 1, r.stderr);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -165,10 +168,38 @@ describe("npm run adopt:release on a project whose apps run on some stacks only"
     try {
       const relative = await run(path.basename(dir));
       assert.strictEqual(relative.status, 1, relative.stderr);
-      assert.match(relative.stderr, /^v1 Namespace api: cannot read it: /m);
+      assert.match(relative.stderr, /^apps\/v1 Deployment api\/api and \d+ more: cannot read them: /m);
       const missing = await run("no-such-project");
       assert.strictEqual(missing.status, 2, missing.stderr);
       assert.match(missing.stderr, /^--dir "no-such-project" is not a directory \(/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says once that the stack's kube context does not exist, naming the objects it could not read (real kubectl)", async function () {
+    const kubectl = findKubectl(process.env);
+    if (kubectl === undefined) {
+      console.log("      SKIPPED (a context that does not exist): kubectl is not on PATH (nor $KUBECTL)");
+      return this.skip();
+    }
+    const dir = fixtureProject({ east: {}, west: {} }, { apps });
+    try {
+      // An empty kubeconfig: no context of it exists, and no cluster is contacted.
+      const kubeconfig = path.join(dir, "empty-kubeconfig");
+      fs.writeFileSync(kubeconfig, "");
+      const r = await runProcess(
+        process.execPath,
+        ["--require", "tsx/cjs", script, "--stack", "east", "--dir", dir, "--kubeconfig", kubeconfig],
+        { cwd: path.join(__dirname, ".."), env: { ...process.env, KUBECTL: kubectl } },
+      );
+      assert.strictEqual(r.status, 1, r.stderr);
+      // kubectl words it one way for namespaced objects and another for cluster-scoped ones: two lines, not one
+      // per object.
+      const lines = r.stderr.trim().split("\n");
+      assert.strictEqual(lines.length, 2, r.stderr);
+      assert.match(lines[0], /^apps\/v1 Deployment api\/api and \d+ more: cannot read them: .*"ctx-east"/);
+      assert.match(lines[1], /^v1 Namespace api: cannot read it: .*ctx-east/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
