@@ -27,6 +27,18 @@ export function placeholderRepoNote(stacks: readonly PlannedStack[], label: stri
   return `note: ${stacksNamed(on)}: their Argo CD or Flux objects would pull from ${DEFAULT_GITOPS_REPO_URL}, the placeholder default of mesh-lab:gitopsRepoUrl; set it (Pulumi.yaml for every stack, or the stack file) to the repository you push ${label}/ to before applying ${label}/argocd/ or ${label}/flux/\n`;
 }
 
+/**
+ * A note when a stack that uses no Argo CD has the install layer on: its GitOps form is Argo CD Applications only
+ * (install/<stack>/), so a Flux cluster installs Istio another way. Empty when no such stack.
+ */
+export function installWithoutArgoNote(stacks: readonly PlannedStack[], label: string): string {
+  const on = stacks
+    .filter((s) => s.install.length > 0 && !s.settings.gitopsEngines.includes("argocd"))
+    .map((s) => s.stack);
+  if (on.length === 0) return "";
+  return `note: ${stacksNamed(on)}: the install layer (mesh-lab:install.enabled) is rendered for Argo CD only, as Applications in ${on.map((s) => `${label}/install/${s}/`).join(", ")}, and ${on.length === 1 ? "this stack uses" : "these stacks use"} no Argo CD (mesh-lab:gitopsEngines); install Istio there with pulumi up or with Flux HelmReleases of your own (docs/gitops.md)\n`;
+}
+
 /** The central Argo CD files, rendered only while every Argo CD stack pulls from one repository. */
 const CENTRAL = ["argocd/applicationset.yaml", "argocd/applicationset.tenants.yaml"];
 

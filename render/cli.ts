@@ -15,6 +15,7 @@ import {
   movingNote,
   movingStacks,
   partialWriteMessage,
+  installWithoutArgoNote,
   placeholderRepoNote,
   rmdirIfEmpty,
   sharedLayerProblems,
@@ -152,7 +153,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
 
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
     // Every stack is planned (the tree is one), but with --stack only that stack's warnings and notes are said.
-    for (const s of rendered.filter((r) => args.stack === undefined || r.stack === args.stack)) {
+    const scoped = rendered.filter((r) => args.stack === undefined || r.stack === args.stack);
+    for (const s of scoped) {
       // Each warning names its stack and key already.
       for (const w of s.warnings) stderr(`warning: ${w}\n`);
       if (s.secureKeys.length === 0) continue;
@@ -219,7 +221,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const moving = movingStacks(owned, args.check ? tree : next);
         if (moving.length > 0) stderr(movingNote(moving, label));
         stderr(centralApplicationSetsNote(owned, args.check ? tree : next, rendered, label));
-        stderr(placeholderRepoNote(rendered, label));
+        stderr(placeholderRepoNote(scoped, label));
+        stderr(installWithoutArgoNote(scoped, label));
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);
           if (strays.length > 0) {

@@ -55,6 +55,7 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
             s.settings,
             s.objects.map((o) => o.manifest),
           ),
+          installObjects: s.install.length,
         },
       ]),
     ),

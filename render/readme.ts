@@ -22,6 +22,8 @@ export interface ReadmeStack {
   readonly meshMap: string;
   /** The cluster's access matrix (Markdown), computed from the planned objects by the access evaluator. */
   readonly accessMap: string;
+  /** How many objects the install layer writes to install/<stack>/ (0 when it is off). */
+  readonly installObjects: number;
 }
 
 /** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
@@ -51,6 +53,12 @@ export function gitopsReadme(layout: Layout, stacks: ReadonlyMap<string, ReadmeS
       .map(
         (c) =>
           `| \`observability/${c.stack}/\` | ${count(c.observability.length, "object")} | \`clusters/${c.stack}/\` (\`mesh-lab:observability.deploy\`) |`,
+      ),
+    ...layout.stacks
+      .filter((s) => stacks.get(s)!.installObjects > 0)
+      .map(
+        (s) =>
+          `| \`install/${s}/\` | ${count(stacks.get(s)!.installObjects, "object")} | applied by hand where Argo CD runs, for \`${s}\` (\`mesh-lab:install\`, docs/install.md) |`,
       ),
   ];
   const argoStacks = layout.stacks.filter((s) => stacks.get(s)!.engines.includes("argocd"));

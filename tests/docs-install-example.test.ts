@@ -35,5 +35,28 @@ describe("docs/install.md: the install layer's example stack file", function () 
     assert.strictEqual(r.status, 0, r.stderr);
     for (const stack of ["cluster-1", "cluster-2"])
       assert.ok(fs.existsSync(path.join(dir, "gitops", "install", stack, "kustomization.yaml")), stack);
+    assert.doesNotMatch(r.stderr, /install layer/);
+    // gitops/README.md says where each stack's install layer is and who applies it.
+    const readme = fs.readFileSync(path.join(dir, "gitops", "README.md"), "utf8");
+    for (const stack of ["cluster-1", "cluster-2"])
+      assert.match(
+        readme,
+        new RegExp(`^\\| \`install/${stack}/\` \\| \\d+ objects \\| applied by hand where Argo CD runs`, "m"),
+      );
+  });
+
+  // On the copy the test above set up, with cluster-2 moved to Flux.
+  it("notes that a Flux stack's install layer is for Argo CD only", async () => {
+    const file = path.join(dir, "Pulumi.cluster-2.yaml");
+    const stackDoc = parseDocument(fs.readFileSync(file, "utf8"));
+    stackDoc.setIn(["config", "mesh-lab:gitopsEngines"], stackDoc.createNode(["flux"]));
+    fs.writeFileSync(file, stackDoc.toString());
+    const r = await runProcess("npm", ["run", "-s", "render"], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^note: stack cluster-2: the install layer \(mesh-lab:install\.enabled\) is rendered for Argo CD only, as Applications in gitops\/install\/cluster-2\/, and this stack uses no Argo CD/m,
+    );
+    assert.doesNotMatch(r.stderr, /stack cluster-1: the install layer/);
   });
 });

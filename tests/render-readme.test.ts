@@ -32,10 +32,11 @@ describe("gitops/README.md: the layout table and the by-hand commands", () => {
     engines: ["argocd"],
     meshMap: "",
     accessMap: "",
+    installObjects: 0,
   };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
   const tableRows = (text: string) =>
-    text.split("\n").filter((l) => /^\| `(base|apps|clusters|tenants|observability)\//.test(l));
+    text.split("\n").filter((l) => /^\| `(base|apps|clusters|tenants|observability|install)\//.test(l));
 
   it("counts one of each in the singular, sums the tenant units, and has no base row without base objects", () => {
     const layout: Layout = {
@@ -75,6 +76,31 @@ describe("gitops/README.md: the layout table and the by-hand commands", () => {
       "| `base/<app>/` | 2 apps, 3 objects | the app's tenant unit in every cluster |",
     );
   });
+  it("has a row for each stack's install layer, and none for a stack without one", () => {
+    const layout: Layout = {
+      stacks: ["c1", "c2"],
+      base: new Map(),
+      apps: new Map(),
+      clusters: new Map([
+        ["c1", overlay("c1", [unit("c1", undefined, 1, 0)], 0)],
+        ["c2", overlay("c2", [unit("c2", undefined, 1, 0)], 0)],
+      ]),
+    };
+    const text = gitopsReadme(
+      layout,
+      new Map([
+        ["c1", { ...stack, installObjects: 7 }],
+        ["c2", stack],
+      ]),
+    );
+    assert.deepStrictEqual(
+      tableRows(text).filter((r) => r.startsWith("| `install/")),
+      [
+        "| `install/c1/` | 7 objects | applied by hand where Argo CD runs, for `c1` (`mesh-lab:install`, docs/install.md) |",
+      ],
+    );
+  });
+
   // kubectl apply -k of a unit that builds to nothing fails, so the loop leaves out an empty cluster unit.
   it("applies by hand the first stack's cluster unit only when it holds something, then its tenant units", () => {
     const byHand = (units: Unit[]) => {
