@@ -109,6 +109,7 @@ export function runAccess(argv: readonly string[], io: Io): number {
       return warnings.length > 0 ? 1 : 0;
     }
     const queries: Query[] = (values.query ?? []).map((q) => parseQuery(q, ev));
+    for (const q of queries) if (q.assumed !== undefined) io.err.write(`note: ${q.assumed}\n`);
     if (queries.length > 0) {
       const decisions = queries.map((q) => ev.decide(q.caller, q.target, q.request));
       if (values.json) writeJson(io.out, decisions);

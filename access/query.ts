@@ -7,6 +7,8 @@ export interface Query {
   readonly caller: Caller;
   readonly target: Target;
   readonly request?: HttpRequest;
+  /** Set when the caller's namespace is not in the manifests: what was assumed of it, for the user to read. */
+  readonly assumed?: string;
 }
 
 const FORM =
@@ -14,8 +16,9 @@ const FORM =
 const SHAPE = /^\s*([a-z0-9.-]+)\/([a-z0-9.-]+)\s*->\s*([a-z0-9-]+)\.([a-z0-9-]+):(\d+)(?:\s+([A-Za-z]+)\s+(\S+))?\s*$/;
 
 /**
- * Reads `--query` against the mesh: the Service and port must be in the manifests, and the caller's namespace too
- * (a Namespace object or a workload), since whether it is in the mesh comes from there.
+ * Reads `--query` against the mesh: the Service and port must be in the manifests. A caller whose namespace the
+ * manifests do not hold (an allowFrom entry such as `admin/console`) is judged as in the ambient mesh, the only way
+ * it has an identity to be allowed by, and the query says so (`assumed`).
  */
 export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
   const m = SHAPE.exec(text);
@@ -33,16 +36,22 @@ export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
     );
   const known = evaluator.callers().find((c) => c.namespace === ns && c.serviceAccount === sa);
   const nsLabels = evaluator.mesh.namespaces.get(ns);
-  if (!known && nsLabels === undefined && !evaluator.mesh.workloads.some((w) => w.namespace === ns))
-    throw new AccessInputError(
-      `--query ${JSON.stringify(text)}: namespace ${ns} is not in the manifests (no Namespace object, no workload)`,
-    );
-  const caller = known ?? { namespace: ns, serviceAccount: sa, inMesh: capturedByZtunnel({}, nsLabels ?? {}) };
+  const unknown = !known && nsLabels === undefined && !evaluator.mesh.workloads.some((w) => w.namespace === ns);
+  const caller = known ?? {
+    namespace: ns,
+    serviceAccount: sa,
+    inMesh: unknown || capturedByZtunnel({}, nsLabels ?? {}),
+  };
   if (path !== undefined && !path.startsWith("/"))
     throw new AccessInputError(`--query ${JSON.stringify(text)}: the path ${JSON.stringify(path)} must start with /`);
   return {
     caller,
     target: { service, port: servicePort },
     ...(method !== undefined ? { request: { method: method.toUpperCase(), path } } : {}),
+    ...(unknown
+      ? {
+          assumed: `--query ${JSON.stringify(text)}: namespace ${ns} is not in the manifests (no Namespace object, no workload); judged as in the ambient mesh, with the identity ${ns}/${sa}. Outside the mesh it would have none, and only policies that admit callers without one would let it in`,
+        }
+      : {}),
   };
 }

@@ -96,6 +96,16 @@ for (const [how, run] of RUNNERS)
       );
       runs.lintWarns = access("--manifests", "open.yaml", "--lint");
       runs.unknownOption = access("--manifests", "mesh.yaml", "--matrix");
+      // api allows namespace admin, which the manifests do not hold.
+      fs.writeFileSync(path.join(dir, "admin.yaml"), yaml(served("admin")));
+      runs.absent = access(
+        "--manifests",
+        "admin.yaml",
+        "--query",
+        "admin/console -> api.api:80 GET /",
+        "--query",
+        "ops/console -> api.api:80 GET /",
+      );
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -131,6 +141,28 @@ for (const [how, run] of RUNNERS)
       const nothing = await runs.nothing;
       assert.strictEqual(nothing.status, 2);
       assert.match(nothing.stderr, /no Service api\/nope/);
+    });
+
+    it("judges a caller whose namespace the manifests lack as in the ambient mesh, and says so", async () => {
+      const r = await runs.absent;
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.deepStrictEqual(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => l.split(":")[0].split(" ").slice(0, 3).join(" ")),
+        ["admin/console -> api.api", "ops/console -> api.api"],
+      );
+      assert.match(r.stdout, /^admin\/console -> api\.api:80 GET \/: allow/m);
+      assert.match(r.stdout, /^ops\/console -> api\.api:80 GET \/: deny/m);
+      for (const ns of ["admin", "ops"])
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^note: --query "${ns}/console -> api\\.api:80 GET /": namespace ${ns} is not in the manifests \\(no Namespace object, no workload\\); judged as in the ambient mesh, with the identity ${ns}/console\\.`,
+            "m",
+          ),
+        );
     });
 
     it("--lint exits 0 on manifests that do what they look like", async () => {
