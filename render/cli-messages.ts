@@ -28,6 +28,23 @@ export function placeholderRepoNote(stacks: readonly PlannedStack[], label: stri
 }
 
 /**
+ * One note per set of encrypted keys (a fleet's stacks usually share one: the kubeconfig), naming the stacks: the
+ * render leaves `secure:` values unread. Empty when no stack has one.
+ */
+export function encryptedKeysNote(stacks: readonly PlannedStack[]): string {
+  const byKeys = groupBy(
+    stacks.filter((s) => s.secureKeys.length > 0),
+    (s) => s.secureKeys.map((k) => `"${k}"`).join(", "),
+  );
+  return [...byKeys]
+    .map(([keys, on]) => {
+      const one = on[0].secureKeys.length === 1;
+      return `note: ${stacksNamed(on.map((s) => s.stack))}: ${keys} ${one ? "is" : "are"} encrypted (secure:); the render does not need ${one ? "it" : "them"}, and neither reads nor prints encrypted values\n`;
+    })
+    .join("");
+}
+
+/**
  * A note when a stack that uses no Argo CD has the install layer on: its GitOps form is Argo CD Applications only
  * (install/<stack>/), so a Flux cluster installs Istio another way. Empty when no such stack.
  */

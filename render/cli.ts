@@ -15,6 +15,7 @@ import {
   movingNote,
   movingStacks,
   partialWriteMessage,
+  encryptedKeysNote,
   installWithoutArgoNote,
   placeholderRepoNote,
   rmdirIfEmpty,
@@ -154,15 +155,9 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
     const { tree, layout, stacks: rendered } = await renderProject(opts.root);
     // Every stack is planned (the tree is one), but with --stack only that stack's warnings and notes are said.
     const scoped = rendered.filter((r) => args.stack === undefined || r.stack === args.stack);
-    for (const s of scoped) {
-      // Each warning names its stack and key already.
-      for (const w of s.warnings) stderr(`warning: ${w}\n`);
-      if (s.secureKeys.length === 0) continue;
-      const keys = s.secureKeys.map((k) => `"${k}"`).join(", ");
-      stderr(
-        `note: stack "${s.stack}": ${keys} ${s.secureKeys.length === 1 ? "is" : "are"} encrypted (secure:); the render does not need ${s.secureKeys.length === 1 ? "it" : "them"}, and neither reads nor prints encrypted values\n`,
-      );
-    }
+    // Each warning names its stack and key already.
+    for (const s of scoped) for (const w of s.warnings) stderr(`warning: ${w}\n`);
+    stderr(encryptedKeysNote(scoped));
     // Only files the render owns are read, and a file it does not own where it would write one is refused.
     const existing = resolveOut(outDir);
     if (existing !== undefined && !fs.statSync(existing).isDirectory())

@@ -277,11 +277,21 @@ describe("npm run render", () => {
       assert.strictEqual(result.code, 0, result.stderr);
       assert.match(
         result.stderr,
-        /^note: stack "cluster-2": "mesh-lab:kubeconfig" is encrypted \(secure:\); the render does not need it, and neither reads nor prints encrypted values$/m,
+        /^note: stack cluster-2: "mesh-lab:kubeconfig" is encrypted \(secure:\); the render does not need it, and neither reads nor prints encrypted values$/m,
       );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
       const everything = result.stdout + result.stderr + [...snapshot(path.join(dir, "gitops")).values()].join("");
       assert.ok(!everything.includes("c2VjcmV0"));
+    });
+
+    it("says it once for the stacks that share the same encrypted keys", async () => {
+      const secret = { kubeconfig: { secure: "v1:c2VjcmV0LWt1YmVjb25maWc=" } };
+      dir = tempProject({ "cluster-1": secret, "cluster-2": secret });
+      const result = await renderCli(dir);
+      assert.strictEqual(result.code, 0, result.stderr);
+      const notes = result.stderr.split("\n").filter((l) => l.includes("encrypted (secure:)"));
+      assert.strictEqual(notes.length, 1, result.stderr);
+      assert.match(notes[0], /^note: stacks cluster-1, cluster-2: "mesh-lab:kubeconfig" is encrypted/);
     });
 
     it("explains a required key that is only set encrypted", async () => {
