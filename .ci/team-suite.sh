@@ -6,15 +6,20 @@
 # checkout's node_modules (run after `npm ci`); leaves nothing behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -d node_modules ] || { echo "team-suite: run npm ci first (no node_modules/)" >&2; exit 2; }
 team=$(mktemp -d "${TMPDIR:-/tmp}/mesh-lab-team-suite-XXXXXX")
 trap 'rm -rf "$team"' EXIT
 # mktemp makes it 0700; a clone is readable by others, and one test renders as an unprivileged user.
 chmod 755 "$team"
-git ls-files -z | xargs -0 cp --parents -t "$team"
+# The files of the checkout as they are (a file deleted and not yet committed is left out, a new one taken), not
+# what Git ignores.
+git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done |
+  xargs -0 cp --parents -t "$team"
 ln -s "$PWD/node_modules" "$team/node_modules"
 cd "$team"
 
-find . -maxdepth 1 -name 'Pulumi.*.yaml' -delete
+find . -maxdepth 1 \( -name 'Pulumi.*.yaml' -o -name 'Pulumi.*.yml' \) -delete
 cat > Pulumi.prod-eu.yaml <<'EOF'
 config:
   mesh-lab:kubeContext: prod-eu
@@ -35,6 +40,7 @@ node -e '
 const fs = require("fs");
 const { parseDocument } = require("yaml");
 const doc = parseDocument(fs.readFileSync("Pulumi.yaml", "utf8"));
+doc.deleteIn(["config", "apps", "value"]);
 doc.setIn(["config", "apps", "default"], doc.createNode([
   { name: "ledger", image: "hashicorp/http-echo:1.0", args: ["-text=ledger", "-listen=:8080"], port: 8080,
     stacks: ["prod-eu"], allowFrom: ["payments"] },

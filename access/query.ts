@@ -1,6 +1,7 @@
 import { AccessEvaluator, Caller, HttpRequest, Target } from "./evaluate";
 import { AccessInputError } from "./load";
 import { capturedByZtunnel } from "./model";
+import { identitiesNamed } from "./policy";
 
 /** One `--query`: a caller, a Service port, and an HTTP request when it names one. */
 export interface Query {
@@ -17,8 +18,8 @@ const SHAPE = /^\s*([a-z0-9.-]+)\/([a-z0-9.-]+)\s*->\s*([a-z0-9-]+)\.([a-z0-9-]+
 
 /**
  * Reads `--query` against the mesh: the Service and port must be in the manifests. A caller whose namespace the
- * manifests do not hold (an allowFrom entry such as `admin/console`) is judged as in the ambient mesh, the only way
- * it has an identity to be allowed by, and the query says so (`assumed`).
+ * manifests do not hold but a policy names (an allowFrom entry such as `admin/console`) is judged as in the ambient
+ * mesh, the only way it has an identity to be allowed by, and the query says so (`assumed`).
  */
 export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
   const m = SHAPE.exec(text);
@@ -37,6 +38,11 @@ export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
   const known = evaluator.callers().find((c) => c.namespace === ns && c.serviceAccount === sa);
   const nsLabels = evaluator.mesh.namespaces.get(ns);
   const unknown = !known && nsLabels === undefined && !evaluator.mesh.workloads.some((w) => w.namespace === ns);
+  // A namespace neither the manifests nor any policy names is more likely a typo (`wbe/web`) than a caller.
+  if (unknown && !namedByPolicies(evaluator, ns))
+    throw new AccessInputError(
+      `--query ${JSON.stringify(text)}: namespace ${ns} is not in the manifests (no Namespace object, no workload) and no policy names it`,
+    );
   const caller = known ?? {
     namespace: ns,
     serviceAccount: sa,
@@ -54,4 +60,15 @@ export function parseQuery(text: string, evaluator: AccessEvaluator): Query {
         }
       : {}),
   };
+}
+
+/** Whether some policy names a caller of namespace `ns` (or names callers by a pattern, which may match it). */
+function namedByPolicies(evaluator: AccessEvaluator, ns: string): boolean {
+  const named = identitiesNamed(evaluator.mesh.policies);
+  return (
+    named === undefined ||
+    named.namespaces.has(ns) ||
+    [...named.principals].some((p) => p.includes(`/ns/${ns}/`)) ||
+    [...named.accounts].some((a) => a.startsWith(`${ns}/`))
+  );
 }

@@ -211,7 +211,6 @@ export function readApp(r: Reader, key: string, v: unknown, index = 0): AppSetti
   return r.problems.list.length > before ? undefined : (app as AppSettings);
 }
 
-/** Reads `apps`: a non-empty list of apps, then the rules that span them. */
 /**
  * One allowFrom entry per caller: each becomes the policy `allow-from-<caller>`, so a second entry for the same
  * namespace or account would name the same policy. The entry is shown as written, with what the first admits.
@@ -221,14 +220,13 @@ function checkCallerOnce(problems: Problems, key: string, rules: readonly AllowR
     const first = rules.findIndex((x) => fromLabel(x) === fromLabel(rule));
     if (first === j) return;
     const earlier = rules[first];
-    const admits = isHttpRule(earlier)
-      ? `is already the HTTP rule for ${fromLabel(earlier)}`
-      : `admits every request of ${fromLabel(earlier)}${isHttpRule(rule) ? ", so this HTTP rule would add nothing" : ""}`;
-    problems.add(
-      `${key}[${j}]`,
-      allowEntry(rule),
-      `one entry per caller (${key}[${first}] ${admits}; each entry is the policy allow-from-${fromLabel(rule).replace("/", ".")}): merge the two or drop one`,
-    );
+    const policy = `each entry is the policy allow-from-${fromLabel(rule).replace("/", ".")}`;
+    const why = !isHttpRule(earlier)
+      ? `${key}[${first}] admits every request of ${fromLabel(earlier)}${isHttpRule(rule) ? ", so this HTTP rule would add nothing" : ""}; ${policy}): drop one`
+      : isHttpRule(rule)
+        ? `${key}[${first}] is already the HTTP rule for ${fromLabel(earlier)}; ${policy}): put these methods and paths in that entry, which then admits each of its methods on each of its paths (more than the two did), or drop one`
+        : `${key}[${first}] is already the HTTP rule for ${fromLabel(earlier)}; ${policy}): drop one`;
+    problems.add(`${key}[${j}]`, allowEntry(rule), `one entry per caller (${why}`);
   });
 }
 

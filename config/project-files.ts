@@ -137,8 +137,9 @@ export function loadStackConfig(dir: string, stack: string, project: ProjectConf
   ];
   const findings = stackFileFindings(project.name, parsed, secretKeys);
   const fileProblems = findings.map((f) => f.problem);
-  // Every other key is still checked, so one run lists all of the stack's problems; a key with a secret's problem
-  // gets no second one, which could show its value. An ambiguous value's key does: what the key expects.
+  // Every other key is still checked, so one run lists all of the stack's problems; a key (or a value inside one)
+  // with a secret's problem gets no second one, which could show its value. An ambiguous value's key does: what the
+  // key expects.
   const flagged = new Set(findings.filter((f) => f.secret).map((f) => f.key));
   const secureKeys: string[] = [];
   if (isObject(stackDoc.config)) {

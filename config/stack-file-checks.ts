@@ -15,14 +15,15 @@ export function stackFileProblems(project: string, text: string | Document, secr
   return stackFileFindings(project, text, secretKeys).map((f) => f.problem);
 }
 
-/** A stack-file problem, the top-level key it is about, and whether it is about a secret (then no value is shown). */
+/** A stack-file problem, the key it is about, and whether that key holds a secret (whose value must not be shown). */
 export interface StackFileFinding {
+  /** The top-level key, or for a `secure:` value inside one, that value's own key (`mesh-lab:apps[0].args[1]`). */
   readonly key: string;
   readonly problem: string;
   readonly secret: boolean;
 }
 
-/** The problems of `stackFileProblems`, each with its top-level key. */
+/** The problems of `stackFileProblems`, each with the key it is about. */
 export function stackFileFindings(
   project: string,
   text: string | Document,
@@ -36,9 +37,10 @@ export function stackFileFindings(
   for (const pair of config.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     const key = name.includes(":") ? name : `${project}:${name}`;
-    const add = (problem: string, secret: boolean) => findings.push({ key, problem, secret });
+    const add = (problem: string, secret: boolean, about = key) => findings.push({ key: about, problem, secret });
+    // A secret key's text is never quoted back: its one problem is that it is in plain text (below).
     const scalars: string[] = [];
-    scalarProblems(pair.value as Node | null, key, scalars);
+    if (!secretKeys.includes(key)) scalarProblems(pair.value as Node | null, key, scalars);
     for (const problem of scalars) add(problem, false);
     const value: unknown = isScalar(pair.value) ? pair.value.value : (pair.value as Node | null)?.toJSON?.();
     const secure = isObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
@@ -53,6 +55,7 @@ export function stackFileFindings(
         add(
           `key "${inner}" is a secure: value; expected plain text: ${key} is written to gitops/ (Git) and into the cluster's objects in clear, so no secret can go there`,
           true,
+          inner,
         );
       }
   }

@@ -78,19 +78,22 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       }
     }
   }
-  const problems = [...found].map(([text, where]) => `${stacksNamed(where)}: ${text}`);
+  const problems = [...found].map(([text, where]) => `${stacksNamed(where, stacks.length)}: ${text}`);
   problems.push(...unknownStackNames(listStacks(root), raws));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;
 }
 
-/** `stack "a"`, `stacks "a", "b"`, or for more than six `40 stacks ("a" ... "z")`. */
-function stacksNamed(stacks: readonly string[]): string {
-  const q = (s: string) => `"${s}"`;
+/**
+ * `stack "a"`, `stacks "a", "b"`; all `of` stacks, when more than six, as `every stack (40: "a" ... "z")`. Some of
+ * many are all named: which ones is the point.
+ */
+function stacksNamed(stacks: readonly string[], of: number): string {
+  const q = (s: string) => JSON.stringify(s);
   if (stacks.length === 1) return `stack ${q(stacks[0])}`;
-  return stacks.length <= 6
-    ? `stacks ${stacks.map(q).join(", ")}`
-    : `${stacks.length} stacks (${q(stacks[0])} ... ${q(stacks[stacks.length - 1])})`;
+  return stacks.length === of && of > 6
+    ? `every stack (${of}: ${q(stacks[0])} ... ${q(stacks[stacks.length - 1])})`
+    : `stacks ${stacks.map(q).join(", ")}`;
 }
 
 /**

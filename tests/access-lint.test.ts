@@ -78,7 +78,7 @@ describe("access lint", () => {
     assert.deepStrictEqual(refs("istio-system", { ...gatewayClass, name: "istio" }).length, 1);
   });
 
-  it("names every HTTP-only field istiod finds for ztunnel, and no L4 one (authorization.go L503-542, L628-664)", () => {
+  it("names every HTTP-only field istiod finds for ztunnel, and no L4 one (authorization.go L469-509, L556-592)", () => {
     const rule = {
       from: [
         { source: { requestPrincipals: ["*"], notRequestPrincipals: ["x"], namespaces: ["web"] } },

@@ -14,7 +14,7 @@ import {
 
 // Each field of a rule and each `when` key, at the proxy that reads it: the destination ztunnel (which sees the pod's
 // target port, 8080 here) and the waypoint (the Service port, 80). The lines are istio/istio 1.28.0's, as in
-// docs/access.md: istiod's conversion for ztunnel (pilot/pkg/serviceregistry/ambient/authorization.go) and Envoy's
+// docs/access.md: istiod's conversion for ztunnel (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go) and Envoy's
 // (pilot/pkg/security/authz/model/).
 const Q = "web/web -> api.api:80";
 
@@ -101,7 +101,7 @@ describe("access: each field of a rule, as the proxy reads it", () => {
     assert.strictEqual(op({ notPaths: ["/admin"] }, { method: "GET", path: "/admin" }), "deny");
   });
 
-  it("reads the L4 `when` keys at ztunnel, values and notValues (authorization.go L628-664)", () => {
+  it("reads the L4 `when` keys at ztunnel, values and notValues (authorization.go L556-602)", () => {
     const web = "cluster.local/ns/web/sa/web";
     const cases: [Obj, string][] = [
       [{ key: "source.principal", values: [web] }, "allow"],

@@ -67,7 +67,7 @@ describe("the config contract, declared once (config/schema.ts)", () => {
       assert.deepStrictEqual(doc.config.apps.default, [
         { name: "payments", image: "example/payments:1", port: 8080, allowFrom: ["checkout", "batch/report"] },
       ]);
-      // A flow list stays as the user wrote it, not `[ checkout, ... ]`.
+      // A flow list is written `[a, b]`, not yaml's default `[ a, b ]`.
       assert.match(merged, /^ {8}allowFrom: \[checkout, batch\/report\]$/m);
       assert.strictEqual(doc.config.apps.type, "array");
       assert.strictEqual(doc.config.apps.description, SETTINGS.apps.description);

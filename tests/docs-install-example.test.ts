@@ -16,7 +16,7 @@ describe("docs/install.md: the install layer's example stack file", function () 
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("renders the install layer of both clusters", async () => {
+  it("renders the install layer of both clusters, and notes it is for Argo CD only once one moves to Flux", async () => {
     const doc = fs.readFileSync(path.join(ROOT, "docs", "install.md"), "utf8");
     const block = /```yaml\n(# Pulumi\.cluster-1\.yaml[^\n]*\n[\s\S]*?)```/.exec(doc);
     assert.ok(block, "docs/install.md has no example of Pulumi.cluster-1.yaml");
@@ -43,20 +43,18 @@ describe("docs/install.md: the install layer's example stack file", function () 
         readme,
         new RegExp(`^\\| \`install/${stack}/\` \\| \\d+ objects \\| applied by hand where Argo CD runs`, "m"),
       );
-  });
 
-  // On the copy the test above set up, with cluster-2 moved to Flux.
-  it("notes that a Flux stack's install layer is for Argo CD only", async () => {
+    // cluster-2 moved to Flux: the render notes that its install layer is for Argo CD only.
     const file = path.join(dir, "Pulumi.cluster-2.yaml");
     const stackDoc = parseDocument(fs.readFileSync(file, "utf8"));
     stackDoc.setIn(["config", "mesh-lab:gitopsEngines"], stackDoc.createNode(["flux"]));
     fs.writeFileSync(file, stackDoc.toString());
-    const r = await runProcess("npm", ["run", "-s", "render"], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
-    assert.strictEqual(r.status, 0, r.stderr);
+    const flux = await runProcess("npm", ["run", "-s", "render"], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    assert.strictEqual(flux.status, 0, flux.stderr);
     assert.match(
-      r.stderr,
+      flux.stderr,
       /^note: stack cluster-2: the install layer \(mesh-lab:install\.enabled\) is rendered for Argo CD only, as Applications in gitops\/install\/cluster-2\/, and this stack uses no Argo CD/m,
     );
-    assert.doesNotMatch(r.stderr, /stack cluster-1: the install layer/);
+    assert.doesNotMatch(flux.stderr, /stack cluster-1: the install layer/);
   });
 });

@@ -80,12 +80,17 @@ const rows: [string, Record<string, unknown>, string][] = [
   [
     "a duplicate allowFrom entry",
     { apps: [{ ...a, allowFrom: ["finance", "finance"] }, f] },
-    `key "mesh-lab:apps[0].allowFrom[1]" is "finance"; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance; each entry is the policy allow-from-finance): merge the two or drop one`,
+    `key "mesh-lab:apps[0].allowFrom[1]" is "finance"; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance; each entry is the policy allow-from-finance): drop one`,
   ],
   [
     "an HTTP rule for a caller a namespace entry already admits",
     { apps: [{ ...a, waypoint: true, allowFrom: ["finance", { from: "finance", methods: ["GET"] }] }, f] },
-    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance","methods":["GET"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance, so this HTTP rule would add nothing; each entry is the policy allow-from-finance): merge the two or drop one`,
+    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance","methods":["GET"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] admits every request of finance, so this HTTP rule would add nothing; each entry is the policy allow-from-finance): drop one`,
+  ],
+  [
+    "a namespace entry after the same caller's HTTP rule",
+    { apps: [{ ...a, waypoint: true, allowFrom: [{ from: "finance", paths: ["/x"] }, "finance"] }, f] },
+    `key "mesh-lab:apps[0].allowFrom[1]" is "finance"; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] is already the HTTP rule for finance; each entry is the policy allow-from-finance): drop one`,
   ],
   [
     "two HTTP rules for one service account",
@@ -102,7 +107,7 @@ const rows: [string, Record<string, unknown>, string][] = [
         f,
       ],
     },
-    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance/finance","methods":["POST"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] is already the HTTP rule for finance/finance; each entry is the policy allow-from-finance.finance): merge the two or drop one`,
+    `key "mesh-lab:apps[0].allowFrom[1]" is {"from":"finance/finance","methods":["POST"]}; expected one entry per caller (mesh-lab:apps[0].allowFrom[0] is already the HTTP rule for finance/finance; each entry is the policy allow-from-finance.finance): put these methods and paths in that entry, which then admits each of its methods on each of its paths (more than the two did), or drop one`,
   ],
   [
     "a duplicate calls entry",

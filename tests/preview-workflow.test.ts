@@ -160,7 +160,8 @@ describe("CI previews (.github/workflows/preview.yml)", () => {
     ]);
     // The team suite swaps every stack file and the apps, whatever they are, and runs the README's test command.
     const team = fs.readFileSync(path.join(ROOT, ".ci", "team-suite.sh"), "utf8");
-    assert.match(team, /^find \. -maxdepth 1 -name 'Pulumi\.\*\.yaml' -delete$/m);
+    assert.match(team, /^find \. -maxdepth 1 \\\( -name 'Pulumi\.\*\.yaml' -o -name 'Pulumi\.\*\.yml' \\\) -delete$/m);
+    assert.match(team, /deleteIn\(\["config", "apps", "value"\]\)/);
     assert.match(team, /^npm test$/m);
   });
 });

@@ -352,6 +352,7 @@ describe("npm run render", () => {
       const app = (port: number) => [{ name: "web", image: "example/web:1", port }];
       const eight = Object.fromEntries(["a", "b", "c", "d", "e", "f", "g", "h"].map((s) => [s, { apps: app(70000) }]));
       const many = fixtureProject(eight);
+      const most = fixtureProject({ ...eight, h: { apps: app(8080) } });
       const two = fixtureProject({ east: { apps: app(70000) }, west: { apps: app(70000), waypoints: "on" } });
       const warned = fixtureProject({ east: { apps: app(8080) }, west: { apps: app(8080) } });
       try {
@@ -362,13 +363,20 @@ describe("npm run render", () => {
         assert.match(fewer.stderr, new RegExp(`^  - stacks "east", "west": ${port.replace(/[[\].]/g, "\\$&")}`, "m"));
         assert.match(fewer.stderr, /^ {2}- stack "west": key "mesh-lab:waypoints" is "on"/m);
         const more = await renderCli(many);
-        assert.match(more.stderr, /^ {2}- 8 stacks \("a" \.\.\. "h"\): key "mesh-lab:apps\[0\]\.port" is 70000/m);
+        assert.match(more.stderr, /^ {2}- every stack \(8: "a" \.\.\. "h"\): key "mesh-lab:apps\[0\]\.port" is 70000/m);
+        const some = await renderCli(most);
+        assert.match(
+          some.stderr,
+          /^ {2}- stacks "a", "b", "c", "d", "e", "f", "g": key "mesh-lab:apps\[0\]\.port" is 70000/m,
+        );
         const east = await renderCli(warned, "--stack", "east");
         assert.strictEqual(east.code, 0, east.stderr);
         assert.match(east.stderr, /^warning: stack "east": /m);
-        assert.doesNotMatch(east.stderr, /stack "west"/);
+        // Neither its warnings nor a note (the placeholder repository) names the other stack.
+        assert.doesNotMatch(east.stderr, /\bwest\b/);
+        assert.match(east.stderr, /^note: stack east: their Argo CD or Flux objects would pull from/m);
       } finally {
-        for (const d of [many, two, warned]) fs.rmSync(d, { recursive: true, force: true });
+        for (const d of [many, most, two, warned]) fs.rmSync(d, { recursive: true, force: true });
       }
     });
 

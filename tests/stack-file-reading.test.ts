@@ -168,17 +168,19 @@ describe(`stack files read one way (${rows.length} rows)`, () => {
     }
   });
 
-  it("shows no second problem for a key holding a secret, which could show its value", async () => {
-    const text = HEAD + NET + "  mesh-lab:kubeconfig: not-a-kubeconfig-SECRET\n  mesh-lab:waypoints: maybe\n" + ok;
+  it("never quotes a secret back, and lets a secure: value inside apps hide no other problem of apps", async () => {
+    // A plain-text kubeconfig that would also be an ambiguous number, a secure: value inside apps[0], and a bad
+    // interval in apps[1].
+    const text = HEAD + NET + "  mesh-lab:kubeconfig: 0x5EC2E7\n" + apps("{secure: v1:AAABSECRET}", "0");
     const dir = tempProject();
     try {
       fs.writeFileSync(path.join(dir, "Pulumi.cluster-1.yaml"), text);
       const result = await renderCli(dir);
       assert.strictEqual(result.code, 2, result.stderr);
-      assert.doesNotMatch(result.stderr, /SECRET/);
+      assert.doesNotMatch(result.stderr, /SECRET|0x5EC2E7/);
       assert.deepStrictEqual(
-        result.stderr.split("\n").flatMap((l) => /key "([^"]+)"/.exec(l)?.[1] ?? []),
-        ["mesh-lab:kubeconfig", "mesh-lab:waypoints"],
+        result.stderr.split("\n").flatMap((l) => /key "([^"]+)" (is \S+)/.exec(l)?.slice(1, 3).join(" ") ?? []),
+        ["mesh-lab:kubeconfig is set", "mesh-lab:apps[0].args[1] is a", "mesh-lab:apps[1].callIntervalSeconds is 0;"],
         result.stderr,
       );
     } finally {
