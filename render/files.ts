@@ -121,6 +121,16 @@ export function buildTree(
     files.set(`flux/${stack}/source.yaml`, toYaml(f.source, HEADER, { quotes }));
     files.set(`flux/${stack}/sync.yaml`, toYaml(f.sync, HEADER, { quotes }));
     files.set(`flux/${stack}/tenants.yaml`, toYaml(f.tenants, HEADER, { quotes }));
+    // What the directory applies, by kubectl apply -k or by a Flux Kustomization pointed at it: without this file
+    // Flux would generate one from every YAML file below, tenants/ included, and own each tenant Kustomization twice.
+    files.set(
+      `flux/${stack}/kustomization.yaml`,
+      toYaml(
+        { ...KUSTOMIZATION, resources: ["source.yaml", "sync.yaml", "tenants.yaml"] },
+        `${HEADER}\nThe Flux objects of ${stack} to install once: kubectl apply -k ${GITOPS_DIR}/flux/${stack}/ (not tenants/, which ${f.tenants.metadata!.name} applies).`,
+        { keepOrder: true, quotes },
+      ),
+    );
     // One file per tenant Kustomization, named as the tree names objects, and a kustomization.yaml that lists them:
     // the directory exists with no tenants too, and Flux applies exactly the files listed.
     const tenantFiles = [...f.units.values()].map((k) => {

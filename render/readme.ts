@@ -224,10 +224,13 @@ ${rows.join("\n")}
 
 Each assumes a Flux running in that cluster (a Kustomization without \`kubeConfig\` applies to its own cluster),
 follows the branch \`mesh-lab:gitopsBranch\` (\`main\` by default), and prunes what leaves the tree. A new app's
-Kustomization arrives with the tree. Install them once (the command does not descend into \`tenants/\`):
+Kustomization arrives with the tree. Install them once (\`flux/<stack>/kustomization.yaml\` lists the three files,
+not \`tenants/\`, which \`${fluxTenantsName("<stack>")}\` applies; a Flux Kustomization pointed at the directory
+applies the same three), and again after a change of \`mesh-lab:gitopsRepoUrl\` or \`mesh-lab:gitopsBranch\`, which
+the installed objects cannot pull for themselves:
 
 \`\`\`bash
-kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -f ${shellWord(`${GITOPS_DIR}/flux/${first}/`)}
+kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -k ${shellWord(`${GITOPS_DIR}/flux/${first}/`)}
 \`\`\``;
 }
 

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { execFileSync } from "child_process";
+import { parse, parseAllDocuments } from "yaml";
+import { findKubectl } from "../render/kubectl";
 import { schemaProblems } from "../render/schema-check";
 import { fixtureProject, renderCli, snapshot } from "./support/render-project";
 
@@ -38,12 +40,14 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       "argocd/east.yaml",
       "argocd/north.tenants.yaml",
       "argocd/north.yaml",
+      "flux/north/kustomization.yaml",
       "flux/north/source.yaml",
       "flux/north/sync.yaml",
       "flux/north/tenants.yaml",
       "flux/north/tenants/kustomization-flux-system.mesh-lab-north.cart.yaml",
       "flux/north/tenants/kustomization-flux-system.mesh-lab-north.shop.yaml",
       "flux/north/tenants/kustomization.yaml",
+      "flux/west/kustomization.yaml",
       "flux/west/source.yaml",
       "flux/west/sync.yaml",
       "flux/west/tenants.yaml",
@@ -51,6 +55,32 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       "flux/west/tenants/kustomization-flux-system.mesh-lab-west.shop.yaml",
       "flux/west/tenants/kustomization.yaml",
     ]);
+  });
+
+  it("installs flux/<stack>/ as its kustomization.yaml lists it: the source and two Kustomizations, not tenants/ (real kubectl kustomize)", function () {
+    const kubectl = findKubectl(process.env);
+    if (kubectl === undefined) {
+      console.log("      SKIPPED (flux/<stack>/ built): kubectl is not on PATH (nor $KUBECTL)");
+      return this.skip();
+    }
+    // A file the render did not write beside them is not taken either, as Flux would take it without the list.
+    fs.writeFileSync(
+      path.join(dir, "gitops", "flux", "west", "stray.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    );
+    try {
+      const built = execFileSync(kubectl, ["kustomize", path.join(dir, "gitops", "flux", "west")], {
+        encoding: "utf8",
+      });
+      assert.deepStrictEqual(
+        parseAllDocuments(built)
+          .map((d) => `${String(d.get("kind"))} ${String(d.getIn(["metadata", "name"]))}`)
+          .sort(),
+        ["GitRepository mesh-lab-west", "Kustomization mesh-lab-west", "Kustomization mesh-lab-west-tenants"],
+      );
+    } finally {
+      fs.rmSync(path.join(dir, "gitops", "flux", "west", "stray.yaml"));
+    }
   });
 
   it("gives each of Flux's tenant units a Kustomization, applied from flux/<stack>/tenants/ by one more", () => {
@@ -164,7 +194,7 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       readme,
       /\| `clusters\/north\/` \| .* \| Argo CD \(`argocd\/north\.yaml`\) or Flux \(`flux\/north\/sync\.yaml`\) on `north` \|/,
     );
-    assert.match(readme, /^kubectl --context ctx-north apply -f gitops\/flux\/north\/$/m);
+    assert.match(readme, /^kubectl --context ctx-north apply -k gitops\/flux\/north\/$/m);
     assert.match(
       readme,
       /^kubectl --context ctx-east apply -n argocd -f gitops\/argocd\/east\.yaml -f gitops\/argocd\/east\.tenants\.yaml$/m,
