@@ -1,7 +1,7 @@
 import { hasWaypoint } from "../config/parse-settings";
 import { MeshSettings } from "../config/schema";
 import { AppSettings } from "../config/parse-apps";
-import { authorizationManifests } from "./specs/authorization";
+import { authorizationManifests, KEPT_POLICY } from "./specs/authorization";
 import { namespaceManifest } from "./specs/namespace";
 import { telemetryManifest } from "./specs/telemetry";
 import { waypointManifest } from "./specs/waypoint";
@@ -33,13 +33,16 @@ export function appObjects(settings: MeshSettings, app: AppSettings): PlannedObj
     return name;
   };
   // Namespaces and workloads outlive the stack: removing an app from config, or `pulumi destroy`, leaves them
-  // running, since deleting a namespace takes everything in it. Policies, waypoint and Telemetry are not kept:
-  // a removed allow must really be revoked.
+  // running, since deleting a namespace takes everything in it, and their deny-all with them, so what is left
+  // refuses every caller. The other policies, waypoint and Telemetry are not kept: a removed allow must really be
+  // revoked.
   const ns = add("namespace", "base", true, namespaceManifest(settings, app), []);
   if (hasWaypoint(settings, app)) add("waypoint", "cluster", false, waypointManifest(app, settings), [ns]);
   if (app.port !== undefined) add("telemetry", "base", false, telemetryManifest(app, settings.telemetry), [ns]);
   // Policies go in before the workload, so it never serves a moment without deny-by-default.
-  const policies = authorizationManifests(settings, app).map((p) => add(p.metadata.name, "cluster", false, p, [ns]));
+  const policies = authorizationManifests(settings, app).map((p) =>
+    add(p.metadata.name, "cluster", p.metadata.name === KEPT_POLICY, p, [ns]),
+  );
   // workload: false: the team's chart deploys the rest.
   if (!app.workload) return objects;
   const sa = add("serviceaccount", "app", true, serviceAccountManifest(app), [ns]);

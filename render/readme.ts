@@ -132,11 +132,11 @@ done
 
 The program marks its objects so both paths leave the cluster in the same state:
 
-- **Nothing kept is pruned.** Namespaces, ServiceAccounts, Deployments and Services carry
+- **Nothing kept is pruned.** Namespaces, ServiceAccounts, Deployments, Services and each app's deny-all carry
   \`argocd.argoproj.io/sync-options: Prune=false\` and \`kustomize.toolkit.fluxcd.io/prune: disabled\`: the same
   objects \`pulumi up\` keeps on delete (\`retainOnDelete\`). An object that leaves a unit is pruned unless so
   marked. Removing a whole app removes its unit: with Flux, its Kustomization's deletion deletes the app's
-  policies, waypoint and Telemetry and leaves its namespace and workload running, as \`pulumi up\` does; with
+  other policies, waypoint and Telemetry and leaves its namespace, workload and deny-all, as \`pulumi up\` does; with
   Argo CD, the ApplicationSet deletes the app's Application and leaves every object of the app running, its
   policies too (\`preserveResourcesOnDeletion\`: docs/gitops.md, "Removing an app"). Delete what you no longer
   want on purpose, such as \`kubectl delete namespace <name>\`.

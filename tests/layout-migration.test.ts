@@ -16,6 +16,19 @@ const FIXTURE = path.join(__dirname, "fixtures", "layout-v1");
 const STACKS = ["east", "west"];
 const { kubectl, why } = findKubectl();
 
+/**
+ * An object as the fixture's program (4279d08) rendered it: since then each app's deny-all carries the keep marks
+ * (kept on delete with the workload it guards), an update in place of the same object.
+ */
+function asAt4279d08(o: Record<string, unknown>): Record<string, unknown> {
+  const meta = o.metadata as { name?: string; annotations?: Record<string, string> };
+  if (o.kind !== "AuthorizationPolicy" || meta.name !== "deny-all") return o;
+  const annotations = { ...meta.annotations };
+  delete annotations["argocd.argoproj.io/sync-options"];
+  delete annotations["kustomize.toolkit.fluxcd.io/prune"];
+  return { ...o, metadata: { ...meta, annotations } };
+}
+
 describe("moving a tree of one overlay per cluster to units (docs/gitops.md, Moving to units)", function () {
   this.timeout(120000);
   let dir: string;
@@ -81,7 +94,7 @@ describe("moving a tree of one overlay per cluster to units (docs/gitops.md, Mov
         const old = allDocuments(
           execFileSync(kubectl!, ["kustomize", path.join(FIXTURE, "gitops", "clusters", stack)], { encoding: "utf8" }),
         ) as Record<string, unknown>[];
-        const units = kustomizeUnits(kubectl!, path.join(dir, "gitops"), stack);
+        const units = kustomizeUnits(kubectl!, path.join(dir, "gitops"), stack).map(asAt4279d08);
         assert.ok(old.length > 10);
         // Same fingerprints (identity and content) and as many: nothing renamed (so recreated), dropped or doubled.
         assert.deepStrictEqual(units.map(fingerprint).sort(), old.map(fingerprint).sort());

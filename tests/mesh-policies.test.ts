@@ -12,13 +12,22 @@ const policies = (changes: Record<string, unknown> = {}, apps: readonly Record<s
 
 describe("authorization policies", () => {
   describe("with a waypoint (the default)", () => {
-    it("denies all in every app namespace, in a sync wave before the workloads", () => {
+    it("denies all in every app namespace, in a sync wave before the workloads, and is kept with them on delete", () => {
       const p = policies();
       for (const name of ["web-deny-all", "client-deny-all"]) {
         assert.deepStrictEqual(p.get(name)!.spec, {});
-        // Argo CD applies policies before the workloads, as dependsOn orders pulumi up
-        assert.deepStrictEqual(p.get(name)!.metadata.annotations, { "argocd.argoproj.io/sync-wave": "-1" });
+        // Argo CD applies policies before the workloads, as dependsOn orders pulumi up; neither Argo CD nor Flux
+        // prunes it, as pulumi up keeps it, so a removed app's pods refuse every caller.
+        assert.deepStrictEqual(p.get(name)!.metadata.annotations, {
+          "argocd.argoproj.io/sync-wave": "-1",
+          "argocd.argoproj.io/sync-options": "Prune=false",
+          "kustomize.toolkit.fluxcd.io/prune": "disabled",
+        });
       }
+      // Every other policy is pruned when it leaves the config: a removed allow is revoked.
+      for (const [name, policy] of p)
+        if (!name.endsWith("-deny-all") || name.endsWith("waypoint-deny-all"))
+          assert.deepStrictEqual(policy.metadata.annotations, { "argocd.argoproj.io/sync-wave": "-1" }, name);
     });
 
     it("denies all at the waypoint too, which enforces only targetRefs policies: an ALLOW with no rule", () => {

@@ -58,16 +58,18 @@ describe("the plan (buildPlan), on fixture apps", () => {
     );
   });
 
-  it("keeps namespaces and workloads on delete, never policies, waypoint or Telemetry", () => {
+  it("keeps namespaces, workloads and their deny-all on delete, never another policy, the waypoint or Telemetry", () => {
     const kept = plan()
       .objects.filter((o) => o.keep)
       .map((o) => o.name);
     assert.deepStrictEqual(kept, [
       "web-namespace",
+      "web-deny-all",
       "web-serviceaccount",
       "web-deployment",
       "web-service",
       "client-namespace",
+      "client-deny-all",
       "client-serviceaccount",
       "client-deployment",
     ]);

@@ -3,7 +3,7 @@ import { runStack, STACKS, T } from "./support/stacks";
 
 describe("nothing is deleted by accident", () => {
   for (const stack of STACKS) {
-    it(`${stack}: keeps namespaces and workloads on delete, and nothing else`, async () => {
+    it(`${stack}: keeps namespaces, workloads and their deny-all on delete, and nothing else`, async () => {
       const capture = await runStack(stack);
       const retained = capture.resources
         .filter((r) => r.retainOnDelete)
@@ -17,6 +17,8 @@ describe("nothing is deleted by accident", () => {
         `${T.service} accounts-service`,
         `${T.serviceAccount} accounts-serviceaccount`,
         `${T.serviceAccount} finance-serviceaccount`,
+        `${T.policy} accounts-deny-all`,
+        `${T.policy} finance-deny-all`,
       ]);
     });
   }
@@ -32,10 +34,15 @@ describe("nothing is deleted by accident", () => {
     }
   });
 
-  it("does not retain policies: a removed allow must really be revoked", async () => {
+  it("retains no policy but deny-all: a removed allow must really be revoked, a removed app refuse everyone", async () => {
     const capture = await runStack("cluster-1");
     const policies = capture.resources.filter((r) => r.type === T.policy);
     assert.ok(policies.length >= 4);
-    for (const p of policies) assert.strictEqual(p.retainOnDelete, false, p.name);
+    for (const p of policies)
+      assert.strictEqual(
+        p.retainOnDelete,
+        p.name.endsWith("-deny-all") && !p.name.endsWith("waypoint-deny-all"),
+        p.name,
+      );
   });
 });

@@ -4,20 +4,24 @@ import { isHttpRule } from "../../config/allow-from";
 import { hasWaypoint } from "../../config/parse-settings";
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import { Named } from "../types";
-import { BEFORE_WORKLOADS, PART_OF, WAYPOINT_NAME } from "./marks";
+import { BEFORE_WORKLOADS, KEEP_ON_DELETE, PART_OF, WAYPOINT_NAME } from "./marks";
 
 type Policy = Named<IAuthorizationPolicy>;
 
 const WAYPOINT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: WAYPOINT_NAME };
 
-function policy(app: AppSettings, name: string, spec: NonNullable<IAuthorizationPolicy["spec"]>): Policy {
+function policy(app: AppSettings, name: string, spec: NonNullable<IAuthorizationPolicy["spec"]>, keep = false): Policy {
+  const annotations = keep ? { ...BEFORE_WORKLOADS, ...KEEP_ON_DELETE } : { ...BEFORE_WORKLOADS };
   return {
     apiVersion: "security.istio.io/v1",
     kind: "AuthorizationPolicy",
-    metadata: { name, namespace: app.namespace, labels: { ...PART_OF }, annotations: { ...BEFORE_WORKLOADS } },
+    metadata: { name, namespace: app.namespace, labels: { ...PART_OF }, annotations },
     spec,
   };
 }
+
+/** The one policy kept on delete with the workload it guards: removed from config, an app's pods refuse everyone. */
+export const KEPT_POLICY = "deny-all";
 
 /** The SPIFFE principal the app's waypoint runs as: its service account is named after the Gateway. */
 export function waypointPrincipal(settings: MeshSettings, app: AppSettings): string {
@@ -26,7 +30,9 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
 
 /**
  * The app namespace's policies, correct for ambient (https://istio.io/latest/docs/ambient/usage/policy/):
- * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it.
+ * - `deny-all`: an empty spec allows nothing; the destination ztunnel enforces it. Kept on delete, as the
+ *   namespace and workload are: an app removed from config leaves pods that refuse every caller, not pods open to
+ *   the whole mesh.
  * - `waypoint-deny-all` (waypoint only): the same at the waypoint, which enforces only policies attached by
  *   targetRefs. Without it a waypoint with no allow lets every caller through, and the ztunnel, which must let the
  *   waypoint in, then lets them all reach the app. An ALLOW policy with no rules matches nothing at the waypoint
@@ -41,7 +47,7 @@ export function waypointPrincipal(settings: MeshSettings, app: AppSettings): str
  */
 export function authorizationManifests(settings: MeshSettings, app: AppSettings): Policy[] {
   const waypoint = hasWaypoint(settings, app);
-  const policies = [policy(app, "deny-all", {})];
+  const policies = [policy(app, KEPT_POLICY, {}, true)];
   if (waypoint) policies.push(policy(app, "waypoint-deny-all", { targetRefs: [WAYPOINT_REF] }));
   for (const rule of app.allowFrom) {
     const source =
