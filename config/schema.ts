@@ -204,6 +204,13 @@ export const SETTINGS = {
       "The branch Flux's GitRepository follows (Flux needs one; it defaults to master when none is given). Argo CD follows the repository's default branch (HEAD). pulumi up ignores it.",
     read: (r, k, v) => readBranch(r, k, v),
   }),
+  fluxSecretRef: setting({
+    type: "string",
+    default: "",
+    description:
+      "The Secret in flux-system that Flux's GitRepository reads the credentials of mesh-lab:gitopsRepoUrl from (spec.secretRef: an SSH key for an ssh:// URL, a username and password or token for https). Empty: a public repository. Argo CD takes its credentials from its own repository Secrets. pulumi up ignores it.",
+    read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
+  }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;

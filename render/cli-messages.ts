@@ -28,6 +28,23 @@ export function placeholderRepoNote(stacks: readonly PlannedStack[], label: stri
 }
 
 /**
+ * A note when a Flux stack pulls over SSH with no mesh-lab:fluxSecretRef: an SSH fetch needs a key, so its
+ * GitRepository could never fetch. Empty when no such stack.
+ */
+export function fluxSshWithoutSecretNote(stacks: readonly PlannedStack[]): string {
+  const on = stacks
+    .filter(
+      (s) =>
+        s.settings.gitopsEngines.includes("flux") &&
+        s.settings.gitopsRepoUrl.startsWith("ssh://") &&
+        s.settings.fluxSecretRef === "",
+    )
+    .map((s) => s.stack);
+  if (on.length === 0) return "";
+  return `note: ${stacksNamed(on)}: Flux's GitRepository pulls ${on.length === 1 ? "its" : "their"} ssh:// mesh-lab:gitopsRepoUrl with no credentials and cannot fetch it; set mesh-lab:fluxSecretRef to the Secret in flux-system that holds the SSH key (flux create secret git)\n`;
+}
+
+/**
  * One note per set of encrypted keys (a fleet's stacks usually share one: the kubeconfig), naming the stacks: the
  * render leaves `secure:` values unread. Empty when no stack has one.
  */

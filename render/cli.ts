@@ -16,6 +16,7 @@ import {
   movingStacks,
   partialWriteMessage,
   encryptedKeysNote,
+  fluxSshWithoutSecretNote,
   installWithoutArgoNote,
   placeholderRepoNote,
   rmdirIfEmpty,
@@ -218,6 +219,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         stderr(centralApplicationSetsNote(owned, args.check ? tree : next, rendered, label));
         stderr(placeholderRepoNote(scoped, label));
         stderr(installWithoutArgoNote(scoped, label));
+        stderr(fluxSshWithoutSecretNote(scoped));
         if (args.check) {
           const diff = diffTrees(only(onDisk, part), wanted, label);
           if (strays.length > 0) {

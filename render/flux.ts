@@ -31,7 +31,11 @@ export interface FluxObjects {
  * `prune: true` deletes what leaves the tree, except the objects marked `kustomize.toolkit.fluxcd.io/prune:
  * disabled` (what `pulumi up` keeps on delete; the controller's deleteObjects excludes them).
  */
-export function fluxObjects(stack: string, repoUrl: string, branch: string, tenants: readonly string[]): FluxObjects {
+export function fluxObjects(
+  stack: string,
+  repo: { readonly url: string; readonly branch: string; readonly secretRef: string },
+  tenants: readonly string[],
+): FluxObjects {
   const name = `mesh-lab-${stack}`;
   const labels = { "app.kubernetes.io/part-of": "mesh-lab" };
   const kustomization = (metaName: string, path: string): IKustomization & Record<string, unknown> => ({
@@ -45,7 +49,12 @@ export function fluxObjects(stack: string, repoUrl: string, branch: string, tena
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: { name, namespace: FLUX_NAMESPACE, labels },
-      spec: { interval: "1m", url: repoUrl, ref: { branch } },
+      spec: {
+        interval: "1m",
+        url: repo.url,
+        ref: { branch: repo.branch },
+        ...(repo.secretRef === "" ? {} : { secretRef: { name: repo.secretRef } }),
+      },
     },
     sync: kustomization(name, `clusters/${stack}`),
     tenants: kustomization(fluxTenantsName(stack), `flux/${stack}/tenants`),

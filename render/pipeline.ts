@@ -39,7 +39,14 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
   const flux = new Map(
     stacks
       .filter((s) => uses(s, "flux"))
-      .map((s) => [s.stack, fluxObjects(s.stack, s.settings.gitopsRepoUrl, s.settings.gitopsBranch, tenants(s.stack))]),
+      .map((s) => [
+        s.stack,
+        fluxObjects(
+          s.stack,
+          { url: s.settings.gitopsRepoUrl, branch: s.settings.gitopsBranch, secretRef: s.settings.fluxSecretRef },
+          tenants(s.stack),
+        ),
+      ]),
   );
   const readme = gitopsReadme(
     layout,

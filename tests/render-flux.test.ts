@@ -151,6 +151,41 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     assert.strictEqual(doc("flux/north/source.yaml").spec.ref.branch, "main");
   });
 
+  it("gives the GitRepository the credentials Secret mesh-lab:fluxSecretRef names, and notes an ssh:// URL without one", async () => {
+    const ssh = "ssh://git@github.com/acme/mesh.git";
+    const project = fixtureProject({
+      keyed: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: ssh, fluxSecretRef: "mesh-git" },
+      keyless: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: ssh },
+      public: { apps: APPS, gitopsEngines: ["flux"] },
+    });
+    try {
+      const r = await renderCli(project);
+      assert.strictEqual(r.code, 0, r.stderr);
+      const source = (stack: string) =>
+        parse(fs.readFileSync(path.join(project, "gitops", "flux", stack, "source.yaml"), "utf8")) as {
+          spec: Record<string, unknown>;
+        };
+      assert.deepStrictEqual(source("keyed").spec.secretRef, { name: "mesh-git" });
+      for (const stack of ["keyless", "public"]) assert.ok(!("secretRef" in source(stack).spec), stack);
+      assert.match(
+        r.stderr,
+        /^note: stack keyless: Flux's GitRepository pulls its ssh:\/\/ mesh-lab:gitopsRepoUrl with no credentials and cannot fetch it; set mesh-lab:fluxSecretRef/m,
+      );
+      assert.doesNotMatch(r.stderr, /stacks? [^:]*\b(keyed|public)\b[^:]*: Flux's GitRepository/);
+      // The schema check takes it (Flux's CRD: secretRef.name), and a name Kubernetes cannot take is refused.
+      const bad = fixtureProject({ east: { apps: APPS, gitopsEngines: ["flux"], fluxSecretRef: "Mesh_Git" } });
+      try {
+        const refused = await renderCli(bad);
+        assert.strictEqual(refused.code, 2, refused.stderr);
+        assert.match(refused.stderr, /key "mesh-lab:fluxSecretRef" is "Mesh_Git"; expected a DNS-1123 label/);
+      } finally {
+        fs.rmSync(bad, { recursive: true, force: true });
+      }
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("keeps from Flux's prune exactly what Argo CD keeps: every Prune=false object is also prune: disabled", () => {
     const manifests = [...tree].filter(
       ([p]) => /^(base|apps|clusters|tenants)\/.*\.yaml$/.test(p) && !p.endsWith("kustomization.yaml"),
