@@ -1,5 +1,6 @@
 import { APP_FIELDS, AppSettings } from "./parse-apps";
-import { Problems } from "./problems";
+import { didYouMean } from "../envoy-cel/nearest-name";
+import { Problems, some } from "./problems";
 import { isObject, Reader } from "./readers";
 
 /** What a stack may change of an app the project declares: what differs between clusters, nothing that names it. */
@@ -59,7 +60,15 @@ export function applyOverrides(
   for (const [name, o] of Object.entries(overrides)) {
     const app = apps.find((a) => a.name === name);
     if (!app) {
-      problems.add(`${key}.${name}`, o, `an app that runs on stack ${stack} (${apps.map((a) => a.name).join(", ")})`);
+      const names = apps.map((a) => a.name);
+      const near = didYouMean(name, names);
+      problems.add(
+        `${key}.${name}`,
+        o,
+        near !== undefined
+          ? `an app that runs on stack ${stack}; did you mean "${near}"?`
+          : `an app that runs on stack ${stack} (${some(names)})`,
+      );
       continue;
     }
     if (!app.workload)

@@ -25,7 +25,14 @@ function decode(problems: Problems, key: string, type: Setting<unknown>["type"],
     try {
       return JSON.parse(text);
     } catch {
-      return problems.add(key, text, "structured YAML/JSON (set it as an object or list in the stack file)");
+      // A word where a list goes (`gitopsEngines: flux`) is most often a list of one.
+      return problems.add(
+        key,
+        text,
+        type === "array"
+          ? `a list (a YAML list in the stack file${/^[\w.-]+$/.test(text) ? `, such as [${text}]` : ""})`
+          : "an object (a YAML mapping in the stack file)",
+      );
     }
   }
   return text;

@@ -65,3 +65,12 @@ export class Problems {
 export function joinKey(prefix: string, key: string): string {
   return prefix.endsWith(":") ? `${prefix}${key}` : `${prefix}.${key}`;
 }
+
+/** How many names a warning lists before it counts the rest. */
+const LISTED = 5;
+
+/** `a, b, c`, or the first LISTED and how many more: a fleet's warning stays one line. */
+export function some(items: readonly string[]): string {
+  const shown = items.slice(0, LISTED).join(", ");
+  return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
+}

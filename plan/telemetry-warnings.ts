@@ -1,5 +1,5 @@
 import { hasWaypoint } from "../config/parse-settings";
-import { NAMESPACE } from "../config/problems";
+import { NAMESPACE, some } from "../config/problems";
 import { MeshSettings } from "../config/schema";
 import { Metric } from "../config/telemetry-types";
 
@@ -51,13 +51,4 @@ export function telemetryWarnings(settings: MeshSettings): string[] {
       `${where} no waypoint (${why}), and in ambient mode request metrics come only from a waypoint ` +
       `(ztunnel's traffic metrics are istio_tcp_* only, and it ignores the Telemetry API); ${fix}, or expect no effect there`,
   );
-}
-
-/** How many names a warning lists before it counts the rest. */
-const LISTED = 5;
-
-/** `a, b, c`, or the first LISTED and how many more. */
-function some(items: readonly string[]): string {
-  const shown = items.slice(0, LISTED).join(", ");
-  return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }

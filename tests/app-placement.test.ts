@@ -62,6 +62,11 @@ describe("apps declared once, placed and varied per stack", function () {
       () => fixtureSettings(APPS, { appOverrides: { edge: { replicas: 2 } } }, "west"),
       /key "mesh-lab:appOverrides\.edge" is \{"replicas":2\}; expected an app that runs on stack west \(web, client\)/,
     );
+    // A typo of an app's name: the app it likely means, not the whole list.
+    assert.throws(
+      () => fixtureSettings(APPS, { appOverrides: { wbe: { replicas: 2 } } }, "west"),
+      /key "mesh-lab:appOverrides\.wbe" is \{"replicas":2\}; expected an app that runs on stack west; did you mean "web"\?/,
+    );
     assert.throws(
       () => fixtureSettings(APPS, { appOverrides: { web: { name: "www" } } }, "west"),
       /key "mesh-lab:appOverrides\.web\.name" is not a mesh-lab setting; known keys: replicas, waypoint, global, image, args/,

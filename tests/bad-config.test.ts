@@ -130,8 +130,18 @@ const rows: Row[] = [
   {
     what: "structured config that is not YAML/JSON",
     changes: { apps: "[{" },
-    problems: [`${key("apps")} is "[{"; expected structured YAML/JSON (set it as an object or list in the stack file)`],
+    problems: [`${key("apps")} is "[{"; expected a list (a YAML list in the stack file)`],
     sample: true,
+  },
+  {
+    what: "a word where a list goes: a list of one is likely meant",
+    changes: { gitopsEngines: "flux" },
+    problems: [`${key("gitopsEngines")} is "flux"; expected a list (a YAML list in the stack file, such as [flux])`],
+  },
+  {
+    what: "a word where an object goes",
+    changes: { telemetry: "prometheus" },
+    problems: [`${key("telemetry")} is "prometheus"; expected an object (a YAML mapping in the stack file)`],
   },
   {
     what: "two bad keys at once, in schema order",

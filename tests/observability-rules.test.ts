@@ -144,6 +144,21 @@ describe("observability: an SLO where no waypoint produces request metrics", () 
     assert.equal(c.apps[0].waypoint, false);
   });
 
+  it("says it once for a fleet, naming the first five apps and how many more", () => {
+    const apps = Array.from({ length: 7 }, (_, i) => ({
+      name: `svc-${i}`,
+      image: "hashicorp/http-echo:1.0",
+      port: 8080,
+      waypoint: false,
+    }));
+    const warnings = sloWarnings(observed("cluster-1", { config: { apps } }));
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^stack "cluster-1": 7 apps \(mesh-lab:apps\[0\] \("svc-0"\), .*mesh-lab:apps\[4\] \("svc-4"\) and 2 more\) have an SLO but no waypoint, .*generated for them: set waypoint: true on those apps, or slo: false to say so$/,
+    );
+  });
+
   it("says nothing with slo: false, with deploy: none, or for the stacks as they are", () => {
     assert.deepEqual(sloWarnings(observed("cluster-1", { config: noWaypoint, slos: [false] })), []);
     assert.deepEqual(sloWarnings(observed("cluster-1", { config: noWaypoint, observability: { deploy: "none" } })), []);

@@ -1,4 +1,4 @@
-import { NAMESPACE } from "../../config/problems";
+import { NAMESPACE, some } from "../../config/problems";
 import { dashboards } from "./dashboard-module";
 import { checkPromql, ISTIO_STANDARD_LABELS } from "./promql-check";
 import { hasSloRule, prometheusRule, ruleName } from "./prometheus-rule";
@@ -76,15 +76,24 @@ export function sloWarnings(cluster: ObservedCluster): string[] {
   return [...noWaypointWarnings(cluster), ...badValueWarnings(cluster)];
 }
 
+/** One warning for every such app of the stack (naming the first few), as the telemetry warnings do. */
 function noWaypointWarnings(cluster: ObservedCluster): string[] {
-  return cluster.apps
-    .filter((a) => a.serves && a.slo !== undefined && !a.waypoint)
-    .map(
-      (a) =>
-        `stack "${cluster.stack}": ${appKey(a)} ("${a.name}") has an SLO but no waypoint, and in ambient mode request metrics ` +
-        `come only from a waypoint (ztunnel's traffic metrics are istio_tcp_* only); no PrometheusRule or budget panel is generated for it: ` +
-        `set waypoint: true on app "${a.name}", or slo: false to say so`,
-    );
+  const apps = cluster.apps.filter((a) => a.serves && a.slo !== undefined && !a.waypoint);
+  if (apps.length === 0) return [];
+  const [who, has, it, fix] =
+    apps.length === 1
+      ? [`${appKey(apps[0])} ("${apps[0].name}")`, "has", "it", `set waypoint: true on app "${apps[0].name}"`]
+      : [
+          `${apps.length} apps (${some(apps.map((a) => `${appKey(a)} ("${a.name}")`))})`,
+          "have",
+          "them",
+          "set waypoint: true on those apps",
+        ];
+  return [
+    `stack "${cluster.stack}": ${who} ${has} an SLO but no waypoint, and in ambient mode request metrics ` +
+      `come only from a waypoint (ztunnel's traffic metrics are istio_tcp_* only); no PrometheusRule or budget panel is generated for ${it}: ` +
+      `${fix}, or slo: false to say so`,
+  ];
 }
 
 /**
