@@ -129,6 +129,18 @@ export function loadManifests(target: string): unknown[] {
   if (!fs.existsSync(target)) throw new AccessInputError(`--manifests ${target}: no such file or directory`);
   if (!fs.statSync(target).isDirectory()) return readFile(target);
   if (KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(target, k)))) return kustomize(clusterUnits(target), target);
+  // A rendered tree's tenants/<stack>: its units include ../../base and ../../apps, so read alone they hold no
+  // workload; the cluster's unit brings them all.
+  const tree = path.dirname(path.dirname(path.resolve(target)));
+  const stack = path.basename(path.resolve(target));
+  if (
+    path.basename(path.dirname(path.resolve(target))) === "tenants" &&
+    fs.existsSync(path.join(tree, ".rendered-files")) &&
+    renderedClusters(tree).has(stack)
+  )
+    throw new AccessInputError(
+      `--manifests ${target} holds the tenant units of ${stack}; pass the cluster's unit, ${path.join(path.dirname(path.dirname(target)), "clusters", stack)} (it brings the cluster's tenants/ units with it)`,
+    );
   const clusters = renderedClusters(target);
   if (clusters.size > 0)
     throw new AccessInputError(

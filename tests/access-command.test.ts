@@ -280,6 +280,13 @@ for (const [how, run] of RUNNERS)
           assert.strictEqual(units.status, 0, units.stderr);
           assert.match(units.stdout, /web\/web -> api\.api:80: allow \(waypoint; api\/allow-from-web\)/, spelt);
         }
+        // The cluster's tenant units alone: pointed at the cluster unit, which brings them.
+        const tenants = await access("--manifests", "units/tenants/east");
+        assert.strictEqual(tenants.status, 2, tenants.stdout);
+        assert.match(
+          tenants.stderr,
+          /--manifests units\/tenants\/east holds the tenant units of east; pass the cluster's unit, units\/clusters\/east \(it brings/,
+        );
         const whole = await access("--manifests", "base");
         assert.strictEqual(whole.status, 2);
         assert.match(
