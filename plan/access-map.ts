@@ -32,10 +32,17 @@ export function accessMapMarkdown(settings: MeshSettings, manifests: readonly un
     callers.all.length <= 20
       ? callers.all.map((c) => `\`${callerName(c)}\``).join(", ")
       : `${callers.all.length} (every app's service accounts, each app namespace's \`default\`, the waypoints, the callers \`allowFrom\` names, and \`${callerName(callers.outsider)}\`)`;
+  // A chart's app (workload: false): its policies are planned, but its Service and pods are the chart's, so they
+  // are not in the manifests the table is computed from.
+  const charts = settings.apps.filter((a) => !a.workload).map((a) => `\`${a.name}\``);
+  const chartNote =
+    charts.length === 0
+      ? ""
+      : `\nNot in the table: ${charts.join(", ")} (\`workload: false\`): the app's own chart deploys its Service and pods, which the table is computed from; its policies are in the tree.\n`;
   return `### ${settings.clusterName}
 
 ${rows.length === 0 ? "No Service: nothing to reach." : `| Destination | Allowed callers (by policy) | Decided by | Denied callers |\n| --- | --- | --- | ---: |\n${rows.join("\n")}`}
 
 Callers checked: ${checked}.
-`;
+${chartNote}`;
 }

@@ -28,6 +28,16 @@ describe("the access matrix of a cluster (gitops/README.md)", () => {
     ]);
   });
 
+  it("says which apps are not in the table because their own chart deploys their Service (workload: false)", () => {
+    const chart = { name: "chart", workload: false, port: 8080, serviceAccounts: ["chart-sa"], allowFrom: ["client"] };
+    const text = map([chart, { ...CLIENT, calls: ["chart"] }]);
+    assert.match(
+      text,
+      /^Not in the table: `chart` \(`workload: false`\): the app's own chart deploys its Service and pods, which the table is computed from; its policies are in the tree\.$/m,
+    );
+    assert.doesNotMatch(map([WEB, CLIENT]), /Not in the table/);
+  });
+
   it("says nobody when no policy lets anyone in, and names every caller it checked", () => {
     const { allowFrom: _, ...alone } = WEB;
     const { calls: __, ...idle } = CLIENT;
