@@ -234,7 +234,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           if (diff.changed.length === 0) return 1;
           stdout(diff.patch);
           stderr(
-            `render --check: ${label}/ is stale for ${scope}: ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`,
+            `render --check: ${label}/ is stale (checked for ${scope}): ${diff.changed.length} file(s) differ:\n${diff.changed.map((p) => `  ${p}\n`).join("")}Run \`npm run render\` and commit ${label}/.\n`,
           );
           return 1;
         }

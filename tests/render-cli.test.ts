@@ -153,7 +153,7 @@ describe("npm run render", () => {
       );
       assert.match(
         result.stderr,
-        /gitops\/ is stale for stacks cluster-1, cluster-2: 1 file\(s\) differ:\n {2}apps\/accounts\/deployment-accounts.accounts.yaml\nRun `npm run render` and commit gitops\/.\n/,
+        /gitops\/ is stale \(checked for stacks cluster-1, cluster-2\): 1 file\(s\) differ:\n {2}apps\/accounts\/deployment-accounts.accounts.yaml\nRun `npm run render` and commit gitops\/.\n/,
       );
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), COMMITTED);
     });
