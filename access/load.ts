@@ -131,10 +131,11 @@ export function loadManifests(target: string): unknown[] {
   if (KUSTOMIZATIONS.some((k) => fs.existsSync(path.join(target, k)))) return kustomize(clusterUnits(target), target);
   // A rendered tree's tenants/<stack>: its units include ../../base and ../../apps, so read alone they hold no
   // workload; the cluster's unit brings them all.
-  const tree = path.dirname(path.dirname(path.resolve(target)));
-  const stack = path.basename(path.resolve(target));
+  const resolved = path.resolve(target);
+  const tree = path.dirname(path.dirname(resolved));
+  const stack = path.basename(resolved);
   if (
-    path.basename(path.dirname(path.resolve(target))) === "tenants" &&
+    path.basename(path.dirname(resolved)) === "tenants" &&
     fs.existsSync(path.join(tree, ".rendered-files")) &&
     renderedClusters(tree).has(stack)
   )

@@ -38,6 +38,20 @@ export const allowEntry = (rule: AllowRule): string | Record<string, unknown> =>
       }
     : fromLabel(rule);
 
+/**
+ * Whether some entry admits the pods of `caller` (some request of theirs): its namespace, and one of the service
+ * accounts its pods run as when the entry names one.
+ */
+export const admitsApp = (
+  allowFrom: readonly AllowRule[],
+  caller: { readonly namespace: string; readonly serviceAccounts: readonly string[] },
+) =>
+  allowFrom.some(
+    (r) =>
+      r.namespace === caller.namespace &&
+      (r.serviceAccount === undefined || caller.serviceAccounts.includes(r.serviceAccount)),
+  );
+
 /** True when the rule needs a waypoint: ztunnel sees no HTTP. */
 export const isHttpRule = (rule: AllowRule) => rule.methods !== undefined || rule.paths !== undefined;
 

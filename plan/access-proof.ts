@@ -55,7 +55,8 @@ export function callersOf(settings: MeshSettings): Callers {
     found.set(`${namespace}/${serviceAccount}`, { namespace, serviceAccount, inMesh: true });
   const namespaces = new Set(settings.apps.map((a) => a.namespace));
   for (const app of settings.apps) {
-    for (const sa of app.workload ? [app.name] : app.serviceAccounts) add(app.namespace, sa);
+    // An app mesh-lab deploys runs as its own name: serviceAccounts is that by default, and refused when set.
+    for (const sa of app.serviceAccounts) add(app.namespace, sa);
     add(app.namespace, "default");
     if (hasWaypoint(settings, app)) add(app.namespace, WAYPOINT_NAME);
     for (const rule of app.allowFrom) add(rule.namespace, rule.serviceAccount ?? "default");

@@ -1,19 +1,7 @@
-import { fromLabel } from "../config/allow-from";
-import { AppSettings } from "../config/parse-apps";
+import { admitsApp, fromLabel } from "../config/allow-from";
 import { NAMESPACE } from "../config/problems";
 import { MeshSettings } from "../config/schema";
 import { didYouMean } from "../envoy-cel/nearest-name";
-
-/** The accounts an app's pods run as: its own name, or the chart's accounts (`workload: false`). */
-const accountsOf = (app: AppSettings) => (app.workload ? [app.name] : app.serviceAccounts);
-
-/** Whether some entry of the callee's allowFrom admits the caller's pods (any request of theirs). */
-const admits = (callee: AppSettings, caller: AppSettings) =>
-  callee.allowFrom.some(
-    (r) =>
-      r.namespace === caller.namespace &&
-      (r.serviceAccount === undefined || accountsOf(caller).includes(r.serviceAccount)),
-  );
 
 /**
  * Calls the config declares and the callee's policies refuse: an app's `calls` names another whose `allowFrom`
@@ -26,7 +14,7 @@ export function deniedCallWarnings(settings: MeshSettings): string[] {
   for (const caller of settings.apps)
     for (const name of caller.calls) {
       const callee = settings.apps.find((a) => a.name === name);
-      if (callee === undefined || admits(callee, caller)) continue;
+      if (callee === undefined || admitsApp(callee.allowFrom, caller)) continue;
       const listed = callee.allowFrom.map(fromLabel);
       const near = didYouMean(
         caller.namespace,

@@ -30,8 +30,8 @@ export interface PlannedStack {
  */
 export function planStacks(root: string, stacks: readonly string[]): PlannedStack[] {
   // Each problem once, with every stack that has it: a bad app of Pulumi.yaml is every stack's.
-  const found = new Map<string, string[]>();
-  const problem = (stack: string, text: string) => found.set(text, [...new Set([...(found.get(text) ?? []), stack])]);
+  const found = new Map<string, Set<string>>();
+  const problem = (stack: string, text: string) => found.set(text, (found.get(text) ?? new Set()).add(stack));
   const planned: PlannedStack[] = [];
   // Each stack file's raw config, read once: the plan and the cross-stack check below both use it.
   const raws = new Map<string, RawConfig>();
@@ -78,7 +78,7 @@ export function planStacks(root: string, stacks: readonly string[]): PlannedStac
       }
     }
   }
-  const problems = [...found].map(([text, where]) => `${stacksNamed(where, stacks.length)}: ${text}`);
+  const problems = [...found].map(([text, where]) => `${stacksNamed([...where], stacks.length)}: ${text}`);
   problems.push(...unknownStackNames(listStacks(root), raws));
   if (problems.length > 0) throw new ConfigProblems(problems);
   return planned;

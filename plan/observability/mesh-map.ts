@@ -1,3 +1,4 @@
+import { admitsApp } from "../../config/allow-from";
 import { ObservedApp, ObservedCluster } from "./settings";
 
 // DNS labels have no '_', so '-' -> '_' is one-to-one and keeps ids Mermaid can parse after '-->'.
@@ -32,11 +33,7 @@ export function meshMap(cluster: ObservedCluster): string {
   for (const callee of cluster.apps) {
     // An app never allows or calls itself (the config refuses both), so it draws no edge to itself.
     for (const caller of cluster.apps) {
-      const allowed = callee.allowFrom.some(
-        (r) =>
-          r.namespace === caller.namespace &&
-          (r.serviceAccount === undefined || caller.serviceAccounts.includes(r.serviceAccount)),
-      );
+      const allowed = admitsApp(callee.allowFrom, caller);
       const calls = caller.calls.includes(callee.name);
       if (!allowed && !calls) continue;
       const arrow = calls && allowed ? "-->|calls|" : allowed ? "-.->|may call|" : "-->|calls, denied|";
