@@ -13,18 +13,24 @@ export interface UnitBuild {
 /**
  * The documents each unit's `kubectl kustomize` printed for exactly these inputs, kept (as JSON, which reads back
  * an order of magnitude faster than YAML) so an unchanged unit is not built again: a render after a change to one
- * app builds that app's units only. `kubectl kustomize` of a local tree is a function of the files it reads and of
- * the kubectl binary, so a unit's key is a SHA-256 over: the kubectl binary (real path, size, modification time),
- * the unit's directory, and every file the unit reads: its own (patches/ included) and, through `resources:`, those
- * of the directories it includes (`apps/<app>`, `base/<app>`, `observability/<stack>`), recursively. Only what
- * matched the stack's plan is kept (buildOverlays); a kept build is still compared with the plan, as a fresh one
- * is. One file per stack, `<dir>/<stack>.json`, holding its units' latest builds; a unit no longer in the tree
- * leaves the file with the next store.
+ * app builds that app's units only, and a unit whose inputs are those of another unit (the same app, the same on two
+ * clusters) is built once. `kubectl kustomize` of a local tree is a function of the kubectl binary and of the files
+ * it reads, as seen from the directory it builds, so a unit's key is a SHA-256 over: the kubectl binary (real path,
+ * size, modification time) and every file the unit reads, by its path relative to the unit: its own (patches/
+ * included) and, through `resources:`, those of the directories it includes (`apps/<app>`, `base/<app>`,
+ * `observability/<stack>`), recursively. A kustomization.yaml counts without the comment lines it starts with: kustomize
+ * reads it as data, and the render's header there names the stack. Only what matched the stack's plan is kept (buildOverlays); a kept
+ * build is still compared with the plan, as a fresh one is. One file per stack, `<dir>/<stack>.json`, holding its
+ * units' latest builds; a unit no longer in the tree leaves the file with the next store.
  */
+/** The comment lines (and blank lines) a YAML file starts with: nothing before them can make them part of a value. */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+
 export class BuildCache {
   private readonly binary: string;
   /** The tree's files under each directory (every ancestor of each file), grouped once rather than per unit. */
   private readonly under = new Map<string, [string, string][]>();
+  private readonly resources = new Map<string, readonly string[]>();
 
   constructor(
     private readonly dir: string,
@@ -44,8 +50,12 @@ export class BuildCache {
 
   /** The cache key of one unit's build (`clusters/<stack>`, `tenants/<stack>/<app>`). */
   key(unit: string): string {
+    const seen = this.filesRead(unit).map(([rel, content]): [string, string] => [
+      path.posix.relative(unit, rel),
+      path.posix.basename(rel) === "kustomization.yaml" ? content.replace(LEADING_COMMENTS, "") : content,
+    ]);
     return createHash("sha256")
-      .update(`mesh-lab kustomize build v3\0${this.binary}\0${unit}\0${digest(this.filesRead(unit))}`)
+      .update(`mesh-lab kustomize build v4\0${this.binary}\0${digest(seen)}`)
       .digest("hex");
   }
 
@@ -54,13 +64,22 @@ export class BuildCache {
     if (seen.has(dir)) return [];
     seen.add(dir);
     const own = this.under.get(dir) ?? [];
-    const kustomization = this.tree.get(`${dir}/kustomization.yaml`);
-    const resources =
-      kustomization === undefined ? [] : ((fromYaml(kustomization) as { resources?: string[] }).resources ?? []);
-    const included = resources
+    const included = this.resourcesOf(dir)
       .map((r) => path.posix.normalize(`${dir}/${r}`))
       .filter((ref) => this.tree.has(`${ref}/kustomization.yaml`) && !ref.startsWith(`${dir}/`));
     return [...own, ...included.flatMap((ref) => this.filesRead(ref, seen))];
+  }
+
+  /** The `resources:` of the kustomization.yaml in `dir` (none without one), read once per directory. */
+  private resourcesOf(dir: string): readonly string[] {
+    let resources = this.resources.get(dir);
+    if (resources === undefined) {
+      const kustomization = this.tree.get(`${dir}/kustomization.yaml`);
+      resources =
+        kustomization === undefined ? [] : ((fromYaml(kustomization) as { resources?: string[] }).resources ?? []);
+      this.resources.set(dir, resources);
+    }
+    return resources;
   }
 
   /** The kept builds of a stack's units, by unit; none when there are none or the file does not read as such. */

@@ -204,7 +204,11 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           const problems = report.problems;
           if (problems.length > 0)
             throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
-          built = `, ${report.built + report.cached} unit(s) of ${present.length} stack(s) checked with kubectl kustomize${report.cached > 0 ? ` (${report.cached} unchanged, from the build cache)` : ""}`;
+          const reused = [
+            ...(report.cached > 0 ? [`${report.cached} unchanged, from the build cache`] : []),
+            ...(report.shared > 0 ? [`${report.shared} the same as another stack's unit, built once`] : []),
+          ];
+          built = `, ${report.built + report.cached + report.shared} unit(s) of ${present.length} stack(s) checked with kubectl kustomize${reused.length > 0 ? ` (${reused.join("; ")})` : ""}`;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BuildCache, UnitBuild } from "./build-cache";
+import { BuildCache } from "./build-cache";
 import { cleanupOnInterrupt } from "./interrupt";
 import { UNITS_PER_BUILD, writeGroup } from "./kubectl";
 import { Tree } from "./files";
@@ -76,22 +76,44 @@ export function unitsOf(tree: Tree, stack: string): string[] {
   return [`clusters/${stack}`, ...tenants];
 }
 
-/** What building the units found, and how many units were built by a kubectl process or came from the cache. */
+/** What building the units found, and how many units were built by a kubectl process, came from the cache, or
+ * were another unit's build (the same inputs, built once). */
 export interface BuildReport {
   readonly problems: string[];
   readonly built: number;
   readonly cached: number;
+  readonly shared: number;
+}
+
+/** One unit to check: its build cache key and, once known, what its build printed. */
+interface UnitWork {
+  readonly unit: string;
+  readonly key: string;
+  /** Its documents: from the cache, or, once its stack matched the plan, from this run's build. */
+  docs?: readonly Record<string, unknown>[];
+  /** Another stack's unit with the same key, built in this run: this unit's documents are that build's. */
+  lender?: UnitWork;
+  /** Where its documents came from, for the report. */
+  source: "cache" | "built" | "shared";
+}
+
+interface StackWork {
+  readonly stack: { readonly stack: string; readonly objects: readonly KubeObject[] };
+  readonly units: UnitWork[];
+  readonly built: Record<string, unknown>[];
+  readonly failures: string[];
 }
 
 /**
  * Builds every unit of each stack in `tree` with the real `kubectl kustomize` and returns what differs from the
  * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree (with
  * a cache, only what the units to build read) is written to a scratch directory first, so this checks the very
- * bytes that would be written; the units are built
- * in groups (UNITS_PER_BUILD), a few groups at a time. With a build cache (render/build-cache.ts), a unit whose
- * inputs and kubectl are unchanged since a successful build is not built again, and what that build printed is
- * compared with the stack's plan with the rest, as a fresh build's output would be. The scratch tree is written
- * only when something is built.
+ * bytes that would be written; the units are built in groups (UNITS_PER_BUILD), a few groups at a time. With a build
+ * cache (render/build-cache.ts), a unit whose key (its inputs and kubectl) matches a kept build is not built again,
+ * and a unit whose key matches a unit of an earlier stack in this run is built once, for both: what that build
+ * printed is compared with each stack's plan, as a fresh build's output would be. Should the earlier stack not match
+ * its plan, the units that shared its builds are built on their own, so each stack's problems are its own. The
+ * scratch tree is written only when something is built.
  */
 export async function buildOverlays(
   kubectl: string,
@@ -100,117 +122,157 @@ export async function buildOverlays(
   cacheDir?: string,
 ): Promise<BuildReport> {
   const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree);
-  // Per stack: each unit's key and, when the cache has a build of that key, its documents.
-  const work = stacks.map((s) => {
-    const kept = cache?.read(s.stack) ?? new Map<string, UnitBuild>();
-    const units = unitsOf(tree, s.stack).map((unit) => {
+  const kept = new Map<string, readonly Record<string, unknown>[]>();
+  for (const s of stacks) for (const b of cache?.read(s.stack).values() ?? []) kept.set(b.key, b.docs);
+  // The units of earlier stacks this run builds, by key.
+  const building = new Map<string, UnitWork>();
+  const work: StackWork[] = stacks.map((s) => {
+    const units = unitsOf(tree, s.stack).map((unit): UnitWork => {
       const key = cache?.key(unit) ?? "";
-      const hit = kept.get(unit);
-      return { unit, key, docs: hit !== undefined && hit.key === key ? hit.docs : undefined };
+      const docs = cache === undefined ? undefined : kept.get(key);
+      if (docs !== undefined) return { unit, key, docs, source: "cache" };
+      const lender = building.get(key);
+      return lender !== undefined ? { unit, key, lender, source: "shared" } : { unit, key, source: "built" };
     });
-    return { stack: s, units, built: [] as Record<string, unknown>[], failures: [] as string[] };
+    if (cache !== undefined) for (const u of units) if (u.source === "built") building.set(u.key, u);
+    return { stack: s, units, built: [], failures: [] };
   });
-  const groups = work.flatMap((w) => {
-    const missing = w.units.filter((u) => u.docs === undefined).map((u) => u.unit);
-    return Array.from({ length: Math.ceil(missing.length / UNITS_PER_BUILD) }, (_, g) => ({
-      w,
-      units: missing.slice(g * UNITS_PER_BUILD, (g + 1) * UNITS_PER_BUILD),
-    }));
-  });
-  if (groups.length > 0) {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-"));
-    // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
-    const running = new Set<ChildProcess>();
-    const interrupted = () => {
-      for (const child of running) child.kill();
-      fs.rmSync(scratch, { recursive: true, force: true });
-    };
-    try {
-      await cleanupOnInterrupt(interrupted, async () => {
-        const root = path.join(scratch, "tree");
-        const made = new Set<string>();
-        // Only what the units to build read, when the cache knows it: a render after a change to one app writes a
-        // few files here, not the whole tree.
-        const files =
-          cache === undefined ? tree : new Map(groups.flatMap((g) => g.units.flatMap((u) => cache.filesRead(u))));
-        for (const [rel, content] of files) {
-          const file = path.join(root, ...rel.split("/"));
-          const dir = path.dirname(file);
-          if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
-          made.add(dir);
-          fs.writeFileSync(file, content);
+  const scratch = new Scratch(kubectl, tree, cache);
+  // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
+  const interrupted = () => {
+    scratch.stop();
+    scratch.remove();
+  };
+  try {
+    return await cleanupOnInterrupt(interrupted, async () => {
+      await scratch.build(work.map((w) => ({ w, units: w.units.filter((u) => u.source === "built") })));
+      const problems: string[] = [];
+      for (const w of work) {
+        // A lender whose stack did not match its plan has no documents to share: build those units after all.
+        const orphans = w.units.filter((u) => u.lender !== undefined && u.lender.docs === undefined);
+        for (const u of orphans) [u.lender, u.source] = [undefined, "built"];
+        if (orphans.length > 0) await scratch.build([{ w, units: orphans }]);
+        if (w.failures.length > 0) {
+          problems.push(...w.failures);
+          continue;
         }
-        const build = (dir: string) =>
-          kustomize(kubectl, dir, running).then((out) => allDocuments(out) as Record<string, unknown>[]);
-        // A group is built as one kustomization that includes its units, which builds each unit as kustomize builds
-        // it alone and refuses an object that two units both hold.
-        let next = 0;
-        const worker = async () => {
-          for (let g = next++; g < groups.length; g = next++) {
-            const { w, units } = groups[g];
-            const dir = path.join(scratch, "check", w.stack.stack, String(g));
-            writeGroup(
-              dir,
-              units.map((u) => path.join(root, u)),
-            );
-            try {
-              w.built.push(...(await build(dir)));
-            } catch (e) {
-              // Which unit: each one alone, one after the other in this worker, so the message names it.
-              const named: string[] = [];
-              for (const u of units) {
-                try {
-                  await build(path.join(root, u));
-                } catch (err) {
-                  named.push(`${u} does not build with ${kubectl} kustomize: ${(err as Error).message}`);
-                }
-              }
-              w.failures.push(
-                ...(named.length > 0
-                  ? named
-                  : [`${units.join(", ")} do not build together with ${kubectl} kustomize: ${(e as Error).message}`]),
-              );
-            }
-          }
-        };
-        await Promise.all(
-          Array.from({ length: Math.min(groups.length, Math.max(4, os.availableParallelism() * 2)) }, worker),
-        );
-      });
-    } finally {
-      fs.rmSync(scratch, { recursive: true, force: true });
-    }
+        const docs = [...w.units.flatMap((u) => u.docs ?? u.lender?.docs ?? []), ...w.built];
+        const found = buildDifferences(w.stack.stack, docs, w.stack.objects);
+        problems.push(...found);
+        // Kept only when the stack matches its plan: what a parse or planning bug read wrongly never outlives it.
+        if (found.length === 0 && cache !== undefined && w.units.some((u) => u.source !== "cache")) attribute(w, cache);
+      }
+      const count = (source: UnitWork["source"]) =>
+        work.reduce((n, w) => n + w.units.filter((u) => u.source === source).length, 0);
+      return { problems, built: count("built"), cached: count("cache"), shared: count("shared") };
+    });
+  } finally {
+    scratch.remove();
   }
-  const problems = work.flatMap((w) => {
-    if (w.failures.length > 0) return w.failures;
-    const docs = [...w.units.flatMap((u) => u.docs ?? []), ...w.built];
-    const found = buildDifferences(w.stack.stack, docs, w.stack.objects);
-    // Kept only when the stack matches its plan: what a parse or planning bug read wrongly never outlives the bug.
-    if (found.length === 0 && cache !== undefined && w.units.some((u) => u.docs === undefined)) store(cache, w);
-    return found;
-  });
-  const built = work.reduce((n, w) => n + w.units.filter((u) => u.docs === undefined).length, 0);
-  return { problems, built, cached: work.reduce((n, w) => n + w.units.length, 0) - built };
 }
 
 /**
- * Keeps a stack's builds per unit: each built document goes to the unit that holds its planned object (the stack
- * matched its plan, so each one has one). A cache that cannot be written (read-only, full) costs only the next
+ * The scratch tree the units are built from, made on the first build, each file written before the first build that
+ * reads it (with a cache, only what the units to build read), and the kubectl processes building it.
+ */
+class Scratch {
+  private dir?: string;
+  private readonly made = new Set<string>();
+  private readonly written = new Set<string>();
+  private readonly running = new Set<ChildProcess>();
+  private groups = 0;
+
+  constructor(
+    private readonly kubectl: string,
+    private readonly tree: Tree,
+    private readonly cache: BuildCache | undefined,
+  ) {}
+
+  /** Builds `units` of each stack in groups of UNITS_PER_BUILD, adding the documents or failures to its stack. */
+  async build(jobs: readonly { w: StackWork; units: readonly UnitWork[] }[]): Promise<void> {
+    const groups = jobs.flatMap(({ w, units }) =>
+      Array.from({ length: Math.ceil(units.length / UNITS_PER_BUILD) }, (_, g) => ({
+        w,
+        units: units.slice(g * UNITS_PER_BUILD, (g + 1) * UNITS_PER_BUILD).map((u) => u.unit),
+      })),
+    );
+    if (groups.length === 0) return;
+    const scratch = (this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-")));
+    const root = path.join(scratch, "tree");
+    // Only what the units to build read, when the cache knows it: a render after a change to one app writes a few
+    // files here, not the whole tree.
+    const cache = this.cache;
+    const files =
+      cache === undefined ? this.tree : new Map(groups.flatMap((g) => g.units.flatMap((u) => cache.filesRead(u))));
+    for (const [rel, content] of files) {
+      if (this.written.has(rel)) continue;
+      this.written.add(rel);
+      const file = path.join(root, ...rel.split("/"));
+      const dir = path.dirname(file);
+      if (!this.made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+      fs.writeFileSync(file, content);
+    }
+    const build = (dir: string) =>
+      kustomize(this.kubectl, dir, this.running).then((out) => allDocuments(out) as Record<string, unknown>[]);
+    // A group is built as one kustomization that includes its units, which builds each unit as kustomize builds it
+    // alone and refuses an object that two units both hold.
+    let next = 0;
+    const worker = async () => {
+      for (let g = next++; g < groups.length; g = next++) {
+        const { w, units } = groups[g];
+        const dir = path.join(scratch, "check", w.stack.stack, String(this.groups++));
+        writeGroup(
+          dir,
+          units.map((u) => path.join(root, u)),
+        );
+        try {
+          w.built.push(...(await build(dir)));
+        } catch (e) {
+          // Which unit: each one alone, one after the other in this worker, so the message names it.
+          const named: string[] = [];
+          for (const u of units) {
+            try {
+              await build(path.join(root, u));
+            } catch (err) {
+              named.push(`${u} does not build with ${this.kubectl} kustomize: ${(err as Error).message}`);
+            }
+          }
+          const together = `${units.join(", ")} do not build together with ${this.kubectl} kustomize`;
+          w.failures.push(...(named.length > 0 ? named : [`${together}: ${(e as Error).message}`]));
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(groups.length, Math.max(4, os.availableParallelism() * 2)) }, worker),
+    );
+  }
+
+  /** Stops the kubectl processes still running. */
+  stop(): void {
+    for (const child of this.running) child.kill();
+  }
+
+  remove(): void {
+    if (this.dir !== undefined) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Gives each unit of a stack that matched its plan its own documents: each one this run built goes to the unit that
+ * holds its planned object (the stack matched its plan, so each one has one), for the units of later stacks that
+ * share its build, and keeps them in the cache. A cache that cannot be written (read-only, full) costs only the next
  * run's builds.
  */
-function store(
-  cache: BuildCache,
-  w: {
-    stack: { readonly stack: string; readonly objects: readonly KubeObject[] };
-    units: { unit: string; key: string; docs?: readonly Record<string, unknown>[] }[];
-    built: Record<string, unknown>[];
-  },
-): void {
+function attribute(w: StackWork, cache: BuildCache): void {
   const home = new Map(w.stack.objects.map((o) => [fingerprint(o.manifest), unitOf(w.stack.stack, o)]));
-  const docs = new Map<string, Record<string, unknown>[]>(w.units.map((u) => [u.unit, [...(u.docs ?? [])]]));
+  const docs = new Map<string, Record<string, unknown>[]>(
+    w.units.map((u) => [u.unit, [...(u.docs ?? u.lender?.docs ?? [])]]),
+  );
   for (const d of w.built) docs.get(home.get(fingerprint(d))!)!.push(d);
+  for (const u of w.units) u.docs = docs.get(u.unit)!;
   try {
-    cache.write(w.stack.stack, new Map(w.units.map((u) => [u.unit, { key: u.key, docs: docs.get(u.unit)! }])));
+    cache.write(w.stack.stack, new Map(w.units.map((u) => [u.unit, { key: u.key, docs: u.docs! }])));
   } catch {
     // nothing to do: the builds themselves succeeded and were checked
   }

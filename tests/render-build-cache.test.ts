@@ -60,6 +60,34 @@ describe("render: the unit build cache", () => {
       );
     });
 
+    it("is the same for units of two stacks that read the same files from the same places, header comments aside", () => {
+      const twins = (over: Record<string, string>) => {
+        const c = new BuildCache(
+          "/nonexistent",
+          kubectl,
+          tree({
+            "tenants/two/a/kustomization.yaml": "resources: [../../../apps/a, policy.yaml]\n",
+            "tenants/two/a/policy.yaml": "kind: AuthorizationPolicy\n",
+            ...over,
+          }),
+        );
+        return c.key("tenants/one/a") === c.key("tenants/two/a");
+      };
+      assert.strictEqual(twins({}), true);
+      // the render's header names the stack; kustomize reads the kustomization as data
+      assert.strictEqual(
+        twins({ "tenants/two/a/kustomization.yaml": "# stack two\n\n#\nresources: [../../../apps/a, policy.yaml]\n" }),
+        true,
+      );
+      // a comment after the start, and every comment in a file kustomize builds objects from, counts
+      assert.strictEqual(
+        twins({ "tenants/two/a/kustomization.yaml": "resources: [../../../apps/a, policy.yaml]\n# two\n" }),
+        false,
+      );
+      assert.strictEqual(twins({ "tenants/two/a/policy.yaml": "# two\nkind: AuthorizationPolicy\n" }), false);
+      assert.strictEqual(twins({ "tenants/two/a/policy.yaml": "kind: AuthorizationPolicy\nx: 1\n" }), false);
+    });
+
     it("changes with the kubectl binary", () => {
       const t = tree();
       const other = path.join(os.tmpdir(), `mesh-lab-fake-kubectl-${process.pid}`);
@@ -152,13 +180,19 @@ describe("render: the unit build cache", () => {
       return { code, stderr, stdout };
     }
 
-    it("builds each stack's units once; a re-render and a --check of the same tree run no kubectl", async () => {
+    it("builds units the same in two stacks once; a re-render and a --check of the same tree run no kubectl", async () => {
+      // The sample's two stacks run the same apps with the same policies: cluster-2's units read what cluster-1's do.
       const first = await render();
       assert.strictEqual(first.code, 0, first.stderr);
-      assert.strictEqual(runs(), 2);
+      assert.strictEqual(runs(), 1);
+      assert.match(
+        first.stderr,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(3 the same as another stack's unit, built once\)/,
+      );
+      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")).sort(), ["cluster-1.json", "cluster-2.json"]);
       const again = await render("--check");
       assert.strictEqual(again.code, 0, again.stderr);
-      assert.strictEqual(runs(), 2);
+      assert.strictEqual(runs(), 1);
       assert.match(
         again.stderr,
         /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(6 unchanged, from the build cache\)/,
@@ -206,29 +240,65 @@ describe("render: the unit build cache", () => {
       fs.appendFileSync(file, "  mesh-lab:trustDomain: cluster-2.example\n");
       const second = await render();
       assert.strictEqual(second.code, 0, second.stderr);
-      assert.strictEqual(runs(), 3);
-      assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[2], /\/check\/cluster-2\/\d+$/);
+      assert.strictEqual(runs(), 2);
+      assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[1], /\/check\/cluster-2\/\d+$/);
       assert.match(
         second.stderr,
         /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(5 unchanged, from the build cache\)/,
       );
       // and what it built is kept for that unit alone, beside the others' kept builds
       assert.strictEqual((await render("--check")).code, 0);
-      assert.strictEqual(runs(), 3);
+      assert.strictEqual(runs(), 2);
+    });
+
+    it("builds a unit on its own when the stack whose identical unit was built does not match its plan", async () => {
+      // A kubectl that renames what it builds for cluster-1 only (its group directory names the stack).
+      const renaming = path.join(dir, "kubectl-renaming");
+      fs.writeFileSync(
+        renaming,
+        `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\ncase "$*" in */check/cluster-1/*) printf '%s\\n' "$out" | sed 's/^  name: accounts$/  name: accounts-renamed/' ;; *) printf '%s\\n' "$out" ;; esac\n`,
+        { mode: 0o755 },
+      );
+      let stderr = "";
+      const code = await main([], {
+        root: dir,
+        cwd: dir,
+        stderr: (t) => void (stderr += t),
+        stdout: () => {},
+        env: { KUBECTL: renaming },
+        buildCacheDir: path.join(dir, "cache"),
+      });
+      // then cluster-1's problem is reported, and cluster-2's units, built on their own, match its plan
+      assert.strictEqual(code, 3, stderr);
+      assert.match(stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
+      assert.doesNotMatch(stderr, /cluster-2/);
+      assert.deepStrictEqual(
+        fs
+          .readFileSync(log, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.replace(/.*\/check\/([^/]+)\/\d+$/, "$1")),
+        ["cluster-1", "cluster-2"],
+      );
+      // and what cluster-2 built is kept, so the next render builds cluster-1's units only
+      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")), ["cluster-2.json"]);
     });
 
     it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
       assert.strictEqual((await render()).code, 0);
-      assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")).sort(), ["cluster-1.json", "cluster-2.json"]);
-      const entry = path.join(dir, "cache", "cluster-1.json");
-      fs.writeFileSync(
-        entry,
-        fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'),
-      );
+      // Either stack's file holds a build any unit of the same key can take: both are changed.
+      for (const stack of ["cluster-1", "cluster-2"]) {
+        const entry = path.join(dir, "cache", `${stack}.json`);
+        fs.writeFileSync(
+          entry,
+          fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'),
+        );
+      }
       const r = await render("--check");
       assert.strictEqual(r.code, 3, r.stderr);
       assert.match(r.stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
-      assert.strictEqual(runs(), 2);
+      assert.match(r.stderr, /tenants\/cluster-2\/accounts lacks .* as the program plans it/);
+      assert.strictEqual(runs(), 1);
     });
 
     it("--no-build-cache builds every unit and leaves the cache as it was", async () => {
@@ -236,8 +306,8 @@ describe("render: the unit build cache", () => {
       const before = fs.readdirSync(path.join(dir, "cache"), { recursive: true }).sort();
       const r = await render("--check", "--no-build-cache");
       assert.strictEqual(r.code, 0, r.stderr);
-      assert.strictEqual(runs(), 4);
-      assert.doesNotMatch(r.stderr, /from the build cache/);
+      assert.strictEqual(runs(), 3);
+      assert.doesNotMatch(r.stderr, /from the build cache|built once/);
       assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache"), { recursive: true }).sort(), before);
     });
   });
