@@ -40,9 +40,17 @@ export const fleetStackName = (i: number) => `cluster-${i}`;
 
 /**
  * A project directory with the repository's Pulumi.yaml and `stacks` generated stack files, each with its own
- * cluster name, network and kube context and `apps` apps. Returns the stack names.
+ * cluster name, network and kube context and `apps` apps. With `scaledPerCluster`, stack i runs every app with i
+ * replicas, so every app's workload differs from one cluster to the next (a patch in every unit but the first
+ * stack's). Returns the stack names.
  */
-export function writeFleet(dir: string, root: string, stacks: number, apps: number): string[] {
+export function writeFleet(
+  dir: string,
+  root: string,
+  stacks: number,
+  apps: number,
+  opts: { readonly scaledPerCluster?: boolean } = {},
+): string[] {
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   const names: string[] = [];
@@ -52,7 +60,7 @@ export function writeFleet(dir: string, root: string, stacks: number, apps: numb
       "mesh-lab:kubeContext": `k3d-${name}`,
       "mesh-lab:clusterName": name,
       "mesh-lab:network": `network${i}`,
-      "mesh-lab:apps": fleetApps(apps, i),
+      "mesh-lab:apps": fleetApps(apps, i).map((a) => (opts.scaledPerCluster ? { ...a, replicas: i } : a)),
     };
     fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
     names.push(name);

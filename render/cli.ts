@@ -38,13 +38,15 @@ pulumi up deploys: no Pulumi CLI, backend or cluster.
   --out DIR     write (or check) the tree under DIR instead of ${GITOPS_DIR}/
   --check       write nothing; print a unified diff and exit 1 when the tree on disk is stale
   --no-build-cache
-                build every unit with kubectl, neither reading nor filling the build cache
+                build every unit with kubectl, the same units of two stacks too, neither reading nor
+                filling the build cache
   --help        this text
 
 Every unit (clusters/<stack>/, tenants/<stack>/<app>/) is built with kubectl kustomize ($KUBECTL, or kubectl
 on PATH) before anything is written. A unit whose files and kubectl are unchanged since its last successful
 build is not built again: what that build printed (kept in node_modules/.cache/mesh-lab/kustomize-builds) is
-checked against the plan instead.
+checked against the plan instead. A unit that reads the same files as another stack's (the same app, the same on
+two clusters) is built once, and the build checked against each stack's plan.
 
 It writes only the files it owns (listed in DIR/.rendered-files); anything else in DIR is never read or changed.
 A file it did not write in a directory it writes is left as it is, reported, and fails --check. --out refuses

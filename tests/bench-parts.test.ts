@@ -32,6 +32,20 @@ describe("bench parts (the instrument, not its numbers)", () => {
     }
   });
 
+  it("generates, when asked, a fleet whose every app is scaled differently on each cluster", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-fleet-"));
+    try {
+      const names = writeFleet(dir, SAMPLE, 2, 6, { scaledPerCluster: true });
+      const [one, two] = names.map((s) => parseSettings(s, loadStackConfig(dir, s).raw).apps);
+      assert.deepStrictEqual(
+        one.map((a, i) => [a.name, a.replicas, two[i].name, two[i].replicas]),
+        one.map((a) => [a.name, 1, a.name, 2]),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("generates the smallest fleet the bench uses (2 apps: one server, its client)", () => {
     assert.deepStrictEqual(
       fleetApps(2, 1).map((a) => [a.name, a.allowFrom ?? a.calls]),

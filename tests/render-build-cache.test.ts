@@ -5,7 +5,8 @@ import * as path from "path";
 import { BuildCache } from "../render/build-cache";
 import { main } from "../render/cli";
 import { findKubectl } from "../render/kubectl";
-import { tempProject } from "./support/render-project";
+import { sampleCopy, tempProject } from "./support/render-project";
+import { runProcess } from "./support/spawn";
 
 // An overlay whose files and kubectl are unchanged is not built again; its kept output is checked instead.
 const tree = (over: Record<string, string> = {}) =>
@@ -299,6 +300,41 @@ describe("render: the unit build cache", () => {
       assert.match(r.stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
       assert.match(r.stderr, /tenants\/cluster-2\/accounts lacks .* as the program plans it/);
       assert.strictEqual(runs(), 1);
+    });
+
+    it("npm run render (as a process) builds a unit the same on two clusters once, and one that differs per cluster", async function () {
+      this.timeout(120000);
+      const project = sampleCopy();
+      try {
+        const npm = (...argv: string[]) =>
+          runProcess("npm", ["run", "-s", "render", ...argv], {
+            cwd: project,
+            env: { ...process.env, INIT_CWD: project, KUBECTL: counting },
+          });
+        const first = await npm("--", "--no-build-cache");
+        assert.strictEqual(first.status, 0, first.stderr);
+        assert.strictEqual(runs(), 2);
+        assert.doesNotMatch(first.stderr, /built once/);
+        // given cluster-2 runs accounts with 3 replicas: its accounts unit patches the Deployment
+        fs.appendFileSync(
+          path.join(project, "Pulumi.cluster-2.yaml"),
+          "  mesh-lab:appOverrides:\n    accounts:\n      replicas: 3\n",
+        );
+        const second = await npm();
+        assert.strictEqual(second.status, 0, second.stderr);
+        assert.match(
+          second.stderr,
+          /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(2 the same as another stack's unit, built once\)/,
+        );
+        assert.strictEqual(runs(), 4);
+        const patched = fs.readFileSync(
+          path.join(project, "gitops/tenants/cluster-2/accounts/kustomization.yaml"),
+          "utf8",
+        );
+        assert.match(patched, /patches:/);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
     });
 
     it("--no-build-cache builds every unit and leaves the cache as it was", async () => {
