@@ -92,7 +92,7 @@ interface UnitWork {
   /** Its documents: from the cache, or, once its stack matched the plan, from this run's build. */
   docs?: readonly Record<string, unknown>[];
   /** Another stack's unit with the same key, built in this run: this unit's documents are that build's. */
-  lender?: UnitWork;
+  readonly lender?: UnitWork;
   /** Where its documents came from, for the report. */
   source: "cache" | "built" | "shared";
 }
@@ -150,7 +150,7 @@ export async function buildOverlays(
       for (const w of work) {
         // A lender whose stack did not match its plan has no documents to share: build those units after all.
         const orphans = w.units.filter((u) => u.lender !== undefined && u.lender.docs === undefined);
-        for (const u of orphans) [u.lender, u.source] = [undefined, "built"];
+        for (const u of orphans) u.source = "built";
         if (orphans.length > 0) await scratch.build([{ w, units: orphans }]);
         if (w.failures.length > 0) {
           problems.push(...w.failures);

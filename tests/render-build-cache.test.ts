@@ -5,6 +5,8 @@ import * as path from "path";
 import { BuildCache } from "../render/build-cache";
 import { main } from "../render/cli";
 import { findKubectl } from "../render/kubectl";
+import { buildOverlays } from "../render/kustomize-build";
+import { renderProject } from "../render/pipeline";
 import { sampleCopy, tempProject } from "./support/render-project";
 import { runProcess } from "./support/spawn";
 
@@ -283,6 +285,10 @@ describe("render: the unit build cache", () => {
       );
       // and what cluster-2 built is kept, so the next render builds cluster-1's units only
       assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")), ["cluster-2.json"]);
+      // and the report counts cluster-2's units as built, none as shared
+      const { tree, stacks } = await renderProject(dir);
+      const report = await buildOverlays(renaming, tree, stacks, path.join(dir, "cache-2"));
+      assert.deepStrictEqual([report.built, report.shared, report.cached], [6, 0, 0]);
     });
 
     it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
