@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BuildCache } from "./build-cache";
+import { BuildCache, UnitBuild } from "./build-cache";
 import { cleanupOnInterrupt } from "./interrupt";
 import { UNITS_PER_BUILD, writeGroup } from "./kubectl";
 import { Tree } from "./files";
@@ -109,7 +109,8 @@ interface StackWork {
  * stack's planned objects (no problems when a stack's units build, together, to exactly its objects). The tree (with
  * a cache, only what the units to build read) is written to a scratch directory first, so this checks the very
  * bytes that would be written; the units are built in groups (UNITS_PER_BUILD), a few groups at a time. With a build
- * cache (render/build-cache.ts), a unit whose key (its inputs and kubectl) matches a kept build is not built again,
+ * cache (render/build-cache.ts), a unit whose key (its inputs and kubectl) matches a kept build (its own stack's
+ * first, else any stack's) is not built again,
  * and a unit whose key matches a unit of an earlier stack in this run is built once, for both: what that build
  * printed is compared with each stack's plan, as a fresh build's output would be. Should the earlier stack not match
  * its plan, the units that shared its builds are built on their own, so each stack's problems are its own. The
@@ -122,14 +123,18 @@ export async function buildOverlays(
   cacheDir?: string,
 ): Promise<BuildReport> {
   const cache = cacheDir === undefined ? undefined : new BuildCache(cacheDir, kubectl, tree);
-  const kept = new Map<string, readonly Record<string, unknown>[]>();
-  for (const s of stacks) for (const b of cache?.read(s.stack).values() ?? []) kept.set(b.key, b.docs);
+  // Kept builds: each stack's own, by unit, first (an entry edited in one stack's file fails that stack); then
+  // every stack's, by key.
+  const own = new Map(stacks.map((s) => [s.stack, cache?.read(s.stack) ?? new Map<string, UnitBuild>()]));
+  const anyStack = new Map<string, readonly Record<string, unknown>[]>();
+  for (const builds of own.values()) for (const b of builds.values()) anyStack.set(b.key, b.docs);
   // The units of earlier stacks this run builds, by key.
   const building = new Map<string, UnitWork>();
   const work: StackWork[] = stacks.map((s) => {
     const units = unitsOf(tree, s.stack).map((unit): UnitWork => {
       const key = cache?.key(unit) ?? "";
-      const docs = cache === undefined ? undefined : kept.get(key);
+      const mine = own.get(s.stack)!.get(unit);
+      const docs = mine?.key === key ? mine.docs : anyStack.get(key);
       if (docs !== undefined) return { unit, key, docs, source: "cache" };
       const lender = building.get(key);
       return lender !== undefined ? { unit, key, lender, source: "shared" } : { unit, key, source: "built" };
@@ -167,6 +172,8 @@ export async function buildOverlays(
       return { problems, built: count("built"), cached: count("cache"), shared: count("shared") };
     });
   } finally {
+    // Also when a build step threw (a full disk): no kubectl may go on building from a removed tree.
+    scratch.stop();
     scratch.remove();
   }
 }
@@ -181,6 +188,7 @@ class Scratch {
   private readonly written = new Set<string>();
   private readonly running = new Set<ChildProcess>();
   private groups = 0;
+  private stopped = false;
 
   constructor(
     private readonly kubectl: string,
@@ -219,7 +227,7 @@ class Scratch {
     // alone and refuses an object that two units both hold.
     let next = 0;
     const worker = async () => {
-      for (let g = next++; g < groups.length; g = next++) {
+      for (let g = next++; g < groups.length && !this.stopped; g = next++) {
         const { w, units } = groups[g];
         const dir = path.join(scratch, "check", w.stack.stack, String(this.groups++));
         writeGroup(
@@ -248,8 +256,9 @@ class Scratch {
     );
   }
 
-  /** Stops the kubectl processes still running. */
+  /** Stops the kubectl processes still running, and starts no other. */
   stop(): void {
+    this.stopped = true;
     for (const child of this.running) child.kill();
   }
 

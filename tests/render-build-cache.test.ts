@@ -89,6 +89,17 @@ describe("render: the unit build cache", () => {
       );
       assert.strictEqual(twins({ "tenants/two/a/policy.yaml": "# two\nkind: AuthorizationPolicy\n" }), false);
       assert.strictEqual(twins({ "tenants/two/a/policy.yaml": "kind: AuthorizationPolicy\nx: 1\n" }), false);
+      // the same bytes in another place are another input: here the second unit names a file it does not have,
+      // and its build fails where the first's passes
+      const misplaced = new Map([
+        ["apps/a/kustomization.yaml", "resources: []\n"],
+        ["tenants/one/a/kustomization.yaml", "resources: [../../../apps/a, p/policy.yaml]\n"],
+        ["tenants/one/a/p/policy.yaml", "kind: AuthorizationPolicy\n"],
+        ["tenants/two/a/kustomization.yaml", "resources: [../../../apps/a, p/policy.yaml]\n"],
+        ["tenants/two/a/q/policy.yaml", "kind: AuthorizationPolicy\n"],
+      ]);
+      const c = new BuildCache("/nonexistent", kubectl, misplaced);
+      assert.notStrictEqual(c.key("tenants/one/a"), c.key("tenants/two/a"));
     });
 
     it("changes with the kubectl binary", () => {
@@ -291,21 +302,62 @@ describe("render: the unit build cache", () => {
       assert.deepStrictEqual([report.built, report.shared, report.cached], [6, 0, 0]);
     });
 
-    it("still checks a cached build against the plan: a kept output that differs fails the render", async () => {
+    it("still checks a cached build against the plan: a kept output that differs fails its stack's render", async () => {
       assert.strictEqual((await render()).code, 0);
-      // Either stack's file holds a build any unit of the same key can take: both are changed.
-      for (const stack of ["cluster-1", "cluster-2"]) {
+      const tamper = (stack: string) => {
         const entry = path.join(dir, "cache", `${stack}.json`);
         fs.writeFileSync(
           entry,
           fs.readFileSync(entry, "utf8").replace('"name":"accounts"', '"name":"accounts-tampered"'),
         );
+      };
+      // Each stack reads its own file first: an entry changed in one stack's file fails that stack, and only it.
+      for (const stack of ["cluster-2", "cluster-1"]) {
+        tamper(stack);
+        const r = await render("--check");
+        assert.strictEqual(r.code, 3, r.stderr);
+        const lacking = [...r.stderr.matchAll(/tenants\/(\S+)\/accounts lacks .* as the program plans it/g)];
+        assert.deepStrictEqual([...new Set(lacking.map((m) => m[1]))], [stack]);
+        fs.rmSync(path.join(dir, "cache"), { recursive: true });
+        assert.strictEqual((await render()).code, 0);
       }
-      const r = await render("--check");
-      assert.strictEqual(r.code, 3, r.stderr);
-      assert.match(r.stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
-      assert.match(r.stderr, /tenants\/cluster-2\/accounts lacks .* as the program plans it/);
-      assert.strictEqual(runs(), 1);
+      assert.strictEqual(runs(), 3);
+    });
+
+    it("leaves no scratch tree in the temporary directory, whether the render passes, fails or builds orphans", async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-tmpdir-"));
+      const before = process.env.TMPDIR;
+      process.env.TMPDIR = tmp;
+      try {
+        assert.strictEqual((await render()).code, 0);
+        // cluster-2's accounts unit differs; its finance unit is cluster-1's, whose build this kubectl renames for
+        // cluster-1 alone: cluster-1 fails, and cluster-2's finance unit is built on its own after all
+        fs.appendFileSync(path.join(dir, "Pulumi.cluster-2.yaml"), "  mesh-lab:trustDomain: cluster-2.example\n");
+        const renaming = path.join(dir, "kubectl-renaming");
+        fs.writeFileSync(
+          renaming,
+          `#!/bin/sh\nout=$('${kubectl}' "$@") || exit $?\ncase "$*" in */check/cluster-1/*) printf '%s\\n' "$out" | sed 's/^  name: finance$/  name: finance-renamed/' ;; *) printf '%s\\n' "$out" ;; esac\n`,
+          { mode: 0o755 },
+        );
+        fs.rmSync(path.join(dir, "cache"), { recursive: true });
+        let stderr = "";
+        const code = await main([], {
+          root: dir,
+          cwd: dir,
+          stderr: (t) => void (stderr += t),
+          stdout: () => {},
+          env: { KUBECTL: renaming },
+          buildCacheDir: path.join(dir, "cache"),
+        });
+        assert.strictEqual(code, 3, stderr);
+        assert.match(stderr, /tenants\/cluster-1\/finance lacks/);
+        assert.doesNotMatch(stderr, /cluster-2\/finance/);
+        assert.deepStrictEqual(fs.readdirSync(tmp), []);
+      } finally {
+        if (before === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = before;
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     });
 
     it("npm run render (as a process) builds a unit the same on two clusters once, and one that differs per cluster", async function () {
