@@ -211,6 +211,13 @@ export const SETTINGS = {
       "The Secret in flux-system that Flux's GitRepository reads the credentials of mesh-lab:gitopsRepoUrl from (spec.secretRef: an SSH key for an ssh:// URL, a username and password or token for https). Empty: a public repository. Argo CD takes its credentials from its own repository Secrets. pulumi up ignores it.",
     read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
   }),
+  fluxServiceAccount: setting({
+    type: "string",
+    default: "",
+    description:
+      "The ServiceAccount in flux-system that Flux's kustomize-controller impersonates to apply this stack's Kustomizations (spec.serviceAccountName), for a Flux locked down with --default-service-account, whose own Kustomizations set kustomize-controller. It must be allowed to create namespaces and the mesh's objects. Empty: the controller's default. Argo CD and pulumi up ignore it.",
+    read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
+  }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof SETTINGS;

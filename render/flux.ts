@@ -29,12 +29,14 @@ export interface FluxObjects {
  * Application, it assumes one Flux per cluster: a Kustomization without `spec.kubeConfig` applies to the cluster
  * it runs in (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "KubeConfig (Remote clusters)").
  * `prune: true` deletes what leaves the tree, except the objects marked `kustomize.toolkit.fluxcd.io/prune:
- * disabled` (what `pulumi up` keeps on delete; the controller's deleteObjects excludes them).
+ * disabled` (what `pulumi up` keeps on delete; the controller's deleteObjects excludes them). With `serviceAccount`,
+ * each Kustomization names the ServiceAccount the controller impersonates to apply it (spec.serviceAccountName).
  */
 export function fluxObjects(
   stack: string,
   repo: { readonly url: string; readonly branch: string; readonly secretRef: string },
   tenants: readonly string[],
+  serviceAccount = "",
 ): FluxObjects {
   const name = `mesh-lab-${stack}`;
   const labels = { "app.kubernetes.io/part-of": "mesh-lab" };
@@ -42,7 +44,13 @@ export function fluxObjects(
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
     kind: "Kustomization",
     metadata: { name: metaName, namespace: FLUX_NAMESPACE, labels },
-    spec: { interval: "10m", path: `./${GITOPS_DIR}/${path}`, prune: true, sourceRef: { kind: "GitRepository", name } },
+    spec: {
+      interval: "10m",
+      path: `./${GITOPS_DIR}/${path}`,
+      prune: true,
+      ...(serviceAccount === "" ? {} : { serviceAccountName: serviceAccount }),
+      sourceRef: { kind: "GitRepository", name },
+    },
   });
   return {
     source: {

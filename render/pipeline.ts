@@ -45,6 +45,7 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
           s.stack,
           { url: s.settings.gitopsRepoUrl, branch: s.settings.gitopsBranch, secretRef: s.settings.fluxSecretRef },
           tenants(s.stack),
+          s.settings.fluxServiceAccount,
         ),
       ]),
   );

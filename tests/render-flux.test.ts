@@ -186,6 +186,57 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     }
   });
 
+  it("names mesh-lab:fluxServiceAccount in every Kustomization of the stack that sets it, and in no other", async () => {
+    const project = fixtureProject({
+      locked: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "kustomize-controller" },
+      open: { apps: APPS, gitopsEngines: ["flux"] },
+    });
+    try {
+      const r = await renderCli(project);
+      assert.strictEqual(r.code, 0, r.stderr);
+      const accounts = (stack: string) => {
+        const dir = path.join(project, "gitops", "flux", stack);
+        const files = [
+          "sync.yaml",
+          "tenants.yaml",
+          ...fs
+            .readdirSync(path.join(dir, "tenants"))
+            .filter((f) => f.startsWith("kustomization-"))
+            .map((f) => `tenants/${f}`),
+        ];
+        return files.map((f) => {
+          const doc = parse(fs.readFileSync(path.join(dir, f), "utf8")) as {
+            kind: string;
+            spec: Record<string, unknown>;
+          };
+          assert.strictEqual(doc.kind, "Kustomization", f);
+          assert.ok(doc.spec !== undefined, f);
+          return doc.spec.serviceAccountName;
+        });
+      };
+      const locked = accounts("locked");
+      assert.strictEqual(locked.length, 2 + APPS.length);
+      assert.deepStrictEqual(new Set(locked), new Set(["kustomize-controller"]));
+      assert.deepStrictEqual(new Set(accounts("open")), new Set([undefined]));
+      // a name Kubernetes cannot take is refused, naming the key
+      const bad = fixtureProject({
+        east: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "Kustomize_Controller" },
+      });
+      try {
+        const refused = await renderCli(bad);
+        assert.strictEqual(refused.code, 2, refused.stderr);
+        assert.match(
+          refused.stderr,
+          /key "mesh-lab:fluxServiceAccount" is "Kustomize_Controller"; expected a DNS-1123 label/,
+        );
+      } finally {
+        fs.rmSync(bad, { recursive: true, force: true });
+      }
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("keeps from Flux's prune exactly what Argo CD keeps: every Prune=false object is also prune: disabled", () => {
     const manifests = [...tree].filter(
       ([p]) => /^(base|apps|clusters|tenants)\/.*\.yaml$/.test(p) && !p.endsWith("kustomization.yaml"),
