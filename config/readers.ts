@@ -5,6 +5,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_LABEL_RULE =
   "a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)";
 
+/** Names that may be DNS-1123 subdomains (Secrets, ServiceAccounts): DNS labels joined by dots. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN_RULE =
+  "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending alphanumeric)";
+
 // repo[:port]/path:tag, or ...@sha256:<64 hex>: the tag or digest is what makes a deploy repeatable.
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -25,6 +30,12 @@ export class Reader {
 
   dnsLabel(key: string, v: unknown): string | undefined {
     if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) return this.problems.add(key, v, DNS_LABEL_RULE);
+    return v;
+  }
+
+  dnsSubdomain(key: string, v: unknown): string | undefined {
+    if (typeof v !== "string" || v.length > 253 || !DNS_SUBDOMAIN.test(v))
+      return this.problems.add(key, v, DNS_SUBDOMAIN_RULE);
     return v;
   }
 

@@ -186,7 +186,7 @@ export const SETTINGS = {
     type: "string",
     default: DEFAULT_GITOPS_REPO_URL,
     description:
-      "The Git repository Argo CD pulls the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder, and the render prints a note naming each stack still on it.",
+      "The Git repository Argo CD and Flux pull the rendered gitops/ tree from (https or ssh URL, no credentials); pulumi up ignores it. The default is a placeholder, and the render prints a note naming each stack still on it.",
     read: (r, k, v) => readGitUrl(r.problems, k, v),
   }),
   gitopsEngines: setting({
@@ -209,14 +209,14 @@ export const SETTINGS = {
     default: "",
     description:
       "The Secret in flux-system that Flux's GitRepository reads the credentials of mesh-lab:gitopsRepoUrl from (spec.secretRef: an SSH key for an ssh:// URL, a username and password or token for https). Empty: a public repository. Argo CD takes its credentials from its own repository Secrets. pulumi up ignores it.",
-    read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
+    read: (r, k, v) => (v === "" ? "" : r.dnsSubdomain(k, v)),
   }),
   fluxServiceAccount: setting({
     type: "string",
     default: "",
     description:
       "The ServiceAccount in flux-system that Flux's kustomize-controller impersonates to apply this stack's Kustomizations (spec.serviceAccountName), for a Flux locked down with --default-service-account, whose own Kustomizations set kustomize-controller. It must be allowed to create namespaces and the mesh's objects. Empty: the controller's default. Argo CD and pulumi up ignore it.",
-    read: (r, k, v) => (v === "" ? "" : r.dnsLabel(k, v)),
+    read: (r, k, v) => (v === "" ? "" : r.dnsSubdomain(k, v)),
   }),
 } satisfies Record<string, Setting<unknown>>;
 

@@ -248,10 +248,11 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           stderr(
             `note: ${strays.length} file(s) the render did not write are in directories it writes; left as they are (\`npm run render -- --check\` fails on them):\n${strayList}`,
           );
-        const changed = writeOwnedTree(outDir, next, label, opts.hooks).length;
-        stderr(
-          `render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed} changed${built} (${seconds}s)\n`,
-        );
+        const touched = writeOwnedTree(outDir, next, label, opts.hooks);
+        // What it no longer renders is removed, and said apart: "N files, M changed" never counts it.
+        const removed = touched.filter((rel) => !next.has(rel)).length;
+        const changed = `${touched.length - removed} changed${removed > 0 ? `, ${removed} removed` : ""}`;
+        stderr(`render: wrote ${label}/ for ${scope}: ${wanted.size} files, ${changed}${built} (${seconds}s)\n`);
         return 0;
       });
     } finally {

@@ -64,6 +64,8 @@ export async function renderStacks(stacks: readonly PlannedStack[]): Promise<Ren
             s.objects.map((o) => o.manifest),
           ),
           installObjects: s.install.length,
+          fluxSecretRef: s.settings.fluxSecretRef,
+          fluxServiceAccount: s.settings.fluxServiceAccount,
         },
       ]),
     ),

@@ -24,6 +24,9 @@ export interface ReadmeStack {
   readonly accessMap: string;
   /** How many objects the install layer writes to install/<stack>/ (0 when it is off). */
   readonly installObjects: number;
+  /** The Secret and the ServiceAccount in flux-system its Flux objects name ("": none). */
+  readonly fluxSecretRef: string;
+  readonly fluxServiceAccount: string;
 }
 
 /** gitops/README.md: how the tree is laid out and consumed. Rendered with the tree, so it always matches it. */
@@ -209,25 +212,30 @@ No stack renders for Flux. Set \`mesh-lab:gitopsEngines: [flux]\` (or \`[argocd,
 again: the render then writes \`flux/<stack>/\`, a GitRepository and the Kustomizations of that cluster's units.`;
   }
   const first = fluxStacks[0];
-  const rows = fluxStacks.map(
-    (s) =>
-      `| \`${s}\` | \`flux/${s}/source.yaml\`, \`flux/${s}/sync.yaml\`, \`flux/${s}/tenants.yaml\` | \`mesh-lab-${s}\`, \`${fluxTenantsName(s)}\`, \`${fluxTenantName(s, "<app>")}\` | \`${GITOPS_DIR}/clusters/${s}\`, \`${GITOPS_DIR}/flux/${s}/tenants\`, \`${GITOPS_DIR}/tenants/${s}/<app>\` |`,
-  );
+  const rows = fluxStacks.map((s) => {
+    const st = stacks.get(s)!;
+    const needs = [
+      ...(st.fluxSecretRef === "" ? [] : [`the Secret \`${st.fluxSecretRef}\` (its credentials)`]),
+      ...(st.fluxServiceAccount === "" ? [] : [`the ServiceAccount \`${st.fluxServiceAccount}\` (applies as it)`]),
+    ];
+    return `| \`${s}\` | \`flux/${s}/source.yaml\`, \`flux/${s}/sync.yaml\`, \`flux/${s}/tenants.yaml\` | \`mesh-lab-${s}\`, \`${fluxTenantsName(s)}\`, \`${fluxTenantName(s, "<app>")}\` | ${st.repoUrl} | ${needs.length > 0 ? needs.join(", ") : "nothing"} | \`${GITOPS_DIR}/clusters/${s}\`, \`${GITOPS_DIR}/flux/${s}/tenants\`, \`${GITOPS_DIR}/tenants/${s}/<app>\` |`;
+  });
   return `## Flux
 
 Per cluster, in \`flux/<stack>/\` (\`mesh-lab:gitopsEngines\` has \`flux\`): a GitRepository, the Kustomization of the
 cluster unit, and a Kustomization of \`flux/<stack>/tenants/\`, which holds one Kustomization per tenant unit:
 
-| Stack | Files | Kustomizations (namespace \`${FLUX_NAMESPACE}\`) | Paths |
-| --- | --- | --- | --- |
+| Stack | Files | Kustomizations (namespace \`${FLUX_NAMESPACE}\`) | Repository (\`mesh-lab:gitopsRepoUrl\`) | Needs in \`${FLUX_NAMESPACE}\` (\`mesh-lab:fluxSecretRef\`, \`mesh-lab:fluxServiceAccount\`) | Paths |
+| --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
 Each assumes a Flux running in that cluster (a Kustomization without \`kubeConfig\` applies to its own cluster),
 follows the branch \`mesh-lab:gitopsBranch\` (\`main\` by default), and prunes what leaves the tree. A new app's
 Kustomization arrives with the tree. Install them once (\`flux/<stack>/kustomization.yaml\` lists the three files,
 not \`tenants/\`, which \`${fluxTenantsName("<stack>")}\` applies; a Flux Kustomization pointed at the directory
-applies the same three), and again after a change of \`mesh-lab:gitopsRepoUrl\` or \`mesh-lab:gitopsBranch\`, which
-the installed objects cannot pull for themselves:
+applies the same three; not \`flux bootstrap --path\`, which writes Flux's own files to \`<path>/flux-system/\`), and again
+after a change of \`mesh-lab:gitopsRepoUrl\`, \`mesh-lab:gitopsBranch\`, \`mesh-lab:fluxSecretRef\` or
+\`mesh-lab:fluxServiceAccount\`, which the installed objects cannot pull for themselves:
 
 \`\`\`bash
 kubectl --context ${shellWord(stacks.get(first)!.kubeContext)} apply -k ${shellWord(`${GITOPS_DIR}/flux/${first}/`)}

@@ -52,6 +52,24 @@ describe("npm run render", () => {
       assert.deepStrictEqual(snapshot(path.join(dir, "gitops")), first);
     });
 
+    it("says what it removed apart from what it wrote: the files it changed never count a removed one", async () => {
+      dir = tempProject();
+      await renderCli(dir);
+      const before = new Set(snapshot(path.join(dir, "gitops")).keys());
+      // given cluster-2 moves from Argo CD to Flux: its Argo CD files go, its Flux files come
+      fs.appendFileSync(path.join(dir, "Pulumi.cluster-2.yaml"), "  mesh-lab:gitopsEngines: [flux]\n");
+      const moved = await renderCli(dir);
+      assert.strictEqual(moved.code, 0, moved.stderr);
+      const after = new Set(snapshot(path.join(dir, "gitops")).keys());
+      const removed = [...before].filter((f) => !after.has(f) && !f.startsWith("."));
+      const added = [...after].filter((f) => !before.has(f));
+      assert.ok(removed.length > 0 && added.length > 0, `${removed.join(",")} ${added.join(",")}`);
+      const m = /: (\d+) files, (\d+) changed, (\d+) removed, /.exec(moved.stderr);
+      assert.ok(m, moved.stderr);
+      assert.strictEqual(Number(m[3]), removed.length);
+      assert.ok(Number(m[2]) >= added.length && Number(m[2]) <= Number(m[1]), moved.stderr);
+    });
+
     it("writes the same tree under --out, relative to the working directory", async () => {
       dir = tempProject();
       const result = await renderCli(dir, "--out", "elsewhere/tree");

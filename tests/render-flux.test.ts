@@ -155,6 +155,8 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     const ssh = "ssh://git@github.com/acme/mesh.git";
     const project = fixtureProject({
       keyed: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: ssh, fluxSecretRef: "mesh-git" },
+      // a Secret's name may have dots
+      dotted: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: ssh, fluxSecretRef: "mesh.git-key" },
       keyless: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: ssh },
       public: { apps: APPS, gitopsEngines: ["flux"] },
     });
@@ -166,6 +168,11 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
           spec: Record<string, unknown>;
         };
       assert.deepStrictEqual(source("keyed").spec.secretRef, { name: "mesh-git" });
+      assert.deepStrictEqual(source("dotted").spec.secretRef, { name: "mesh.git-key" });
+      assert.match(
+        fs.readFileSync(path.join(project, "gitops", "README.md"), "utf8"),
+        /^\| `keyed` \| `flux\/keyed\/source\.yaml`.* \| ssh:\/\/git@github\.com\/acme\/mesh\.git \| the Secret `mesh-git` \(its credentials\) \|/m,
+      );
       for (const stack of ["keyless", "public"]) assert.ok(!("secretRef" in source(stack).spec), stack);
       assert.match(
         r.stderr,
@@ -177,7 +184,7 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       try {
         const refused = await renderCli(bad);
         assert.strictEqual(refused.code, 2, refused.stderr);
-        assert.match(refused.stderr, /key "mesh-lab:fluxSecretRef" is "Mesh_Git"; expected a DNS-1123 label/);
+        assert.match(refused.stderr, /key "mesh-lab:fluxSecretRef" is "Mesh_Git"; expected a DNS-1123 subdomain/);
       } finally {
         fs.rmSync(bad, { recursive: true, force: true });
       }
@@ -218,6 +225,11 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       assert.strictEqual(locked.length, 2 + APPS.length);
       assert.deepStrictEqual(new Set(locked), new Set(["kustomize-controller"]));
       assert.deepStrictEqual(new Set(accounts("open")), new Set([undefined]));
+      // and gitops/README.md says what each stack's Flux needs in flux-system before it is applied
+      const readme = fs.readFileSync(path.join(project, "gitops", "README.md"), "utf8");
+      const row = (stack: string) => readme.split("\n").find((l) => l.startsWith(`| \`${stack}\` | \`flux/`)) ?? "";
+      assert.match(row("locked"), /\| the ServiceAccount `kustomize-controller` \(applies as it\) \|/);
+      assert.match(row("open"), /\| https:\/\/github\.com\/example\/mesh-lab\.git \| nothing \|/);
       // a name Kubernetes cannot take is refused, naming the key
       const bad = fixtureProject({
         east: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "Kustomize_Controller" },
@@ -227,7 +239,7 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
         assert.strictEqual(refused.code, 2, refused.stderr);
         assert.match(
           refused.stderr,
-          /key "mesh-lab:fluxServiceAccount" is "Kustomize_Controller"; expected a DNS-1123 label/,
+          /key "mesh-lab:fluxServiceAccount" is "Kustomize_Controller"; expected a DNS-1123 subdomain/,
         );
       } finally {
         fs.rmSync(bad, { recursive: true, force: true });

@@ -33,6 +33,8 @@ describe("gitops/README.md: the layout table and the by-hand commands", () => {
     meshMap: "",
     accessMap: "",
     installObjects: 0,
+    fluxSecretRef: "",
+    fluxServiceAccount: "",
   };
   const readme = (layout: Layout) => gitopsReadme(layout, new Map(layout.stacks.map((s) => [s, stack])));
   const tableRows = (text: string) =>
