@@ -210,7 +210,8 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
             ...(report.cached > 0 ? [`${report.cached} unchanged, from the build cache`] : []),
             ...(report.shared > 0 ? [`${report.shared} the same as another stack's unit, built once`] : []),
           ];
-          built = `, ${report.built + report.cached + report.shared} unit(s) of ${present.length} stack(s) checked with kubectl kustomize${reused.length > 0 ? ` (${reused.join("; ")})` : ""}`;
+          const how = reused.length > 0 ? ` (${[`${report.built} built`, ...reused].join("; ")})` : "";
+          built = `, ${report.built + report.cached + report.shared} unit(s) of ${present.length} stack(s) checked with kubectl kustomize${how}`;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
@@ -220,6 +221,11 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         const strays =
           real === undefined ? [] : strayFiles(real, [...(args.check ? tree.keys() : next.keys()), ...owned]);
         const strayList = strays.map((p) => `  ${label}/${p}\n`).join("");
+        const strayCount = `${strays.length} ${strays.length === 1 ? "path" : "paths"} the render did not write (a directory ends in /)`;
+        // `flux bootstrap --path` at a stack's Flux directory writes Flux's own files to flux-system/ there.
+        const bootstrapped = strays.some((p) => /^flux\/[^/]+\/flux-system\/$/.test(p))
+          ? `A flux-system/ directory in flux/<stack>/ is what \`flux bootstrap --path\` writes: that directory's kustomization.yaml does not list it, so Flux would stop applying itself; bootstrap at a path of its own and apply flux/<stack>/ from there (docs/gitops.md, "Flux in each cluster").\n`
+          : "";
         const moving = movingStacks(owned, args.check ? tree : next);
         if (moving.length > 0) stderr(movingNote(moving, label));
         stderr(centralApplicationSetsNote(owned, args.check ? tree : next, rendered, label));
@@ -230,7 +236,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           const diff = diffTrees(only(onDisk, part), wanted, label);
           if (strays.length > 0) {
             stderr(
-              `render --check: ${strays.length} file(s) the render did not write are in directories it writes:\n${strayList}The render leaves them as they are; Flux applies every file of a directory without a kustomization.yaml, and a hand-edited kustomization could pick them up. Move them out of ${label}/, or keep your own objects in a directory of their own.\n`,
+              `render --check: ${strayCount} in directories it writes:\n${strayList}The render leaves them as they are. In a directory without a kustomization.yaml Flux applies every YAML file, below too; where there is one, a hand edit could list them. Move them out of ${label}/, or keep your own objects in a directory of their own.\n${bootstrapped}`,
             );
           }
           if (diff.changed.length === 0 && strays.length === 0) {
@@ -246,7 +252,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
         }
         if (strays.length > 0)
           stderr(
-            `note: ${strays.length} file(s) the render did not write are in directories it writes; left as they are (\`npm run render -- --check\` fails on them):\n${strayList}`,
+            `note: ${strayCount} in directories it writes; left as they are (\`npm run render -- --check\` fails on them):\n${strayList}${bootstrapped}`,
           );
         const touched = writeOwnedTree(outDir, next, label, opts.hooks);
         // What it no longer renders is removed, and said apart: "N files, M changed" never counts it.

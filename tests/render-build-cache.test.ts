@@ -201,7 +201,7 @@ describe("render: the unit build cache", () => {
       assert.strictEqual(runs(), 1);
       assert.match(
         first.stderr,
-        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(3 the same as another stack's unit, built once\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(3 built; 3 the same as another stack's unit, built once\)/,
       );
       assert.deepStrictEqual(fs.readdirSync(path.join(dir, "cache")).sort(), ["cluster-1.json", "cluster-2.json"]);
       const again = await render("--check");
@@ -209,7 +209,7 @@ describe("render: the unit build cache", () => {
       assert.strictEqual(runs(), 1);
       assert.match(
         again.stderr,
-        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(6 unchanged, from the build cache\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(0 built; 6 unchanged, from the build cache\)/,
       );
     });
 
@@ -258,7 +258,7 @@ describe("render: the unit build cache", () => {
       assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[1], /\/check\/cluster-2\/\d+$/);
       assert.match(
         second.stderr,
-        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(5 unchanged, from the build cache\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(1 built; 5 unchanged, from the build cache\)/,
       );
       // and what it built is kept for that unit alone, beside the others' kept builds
       assert.strictEqual((await render("--check")).code, 0);
@@ -382,7 +382,7 @@ describe("render: the unit build cache", () => {
         assert.strictEqual(second.status, 0, second.stderr);
         assert.match(
           second.stderr,
-          /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(2 the same as another stack's unit, built once\)/,
+          /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(4 built; 2 the same as another stack's unit, built once\)/,
         );
         assert.strictEqual(runs(), 4);
         const patched = fs.readFileSync(

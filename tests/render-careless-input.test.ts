@@ -152,7 +152,7 @@ describe("render: careless input", function () {
     assert.strictEqual(written.code, 0, written.stderr);
     assert.match(
       written.stderr,
-      /note: 1 file\(s\) the render did not write are in directories it writes; left as they are/,
+      /note: 1 path the render did not write \(a directory ends in \/\) in directories it writes; left as they are/,
     );
     assert.match(written.stderr, /^ {2}gitops\/clusters\/cluster-1\/extra\.yaml$/m);
     assert.strictEqual(fs.readFileSync(stray, "utf8"), "kind: ConfigMap\n");
@@ -160,7 +160,7 @@ describe("render: careless input", function () {
     assert.strictEqual(check.code, 1);
     assert.match(
       check.stderr,
-      /render --check: 1 file\(s\) the render did not write are in directories it writes:\n {2}gitops\/clusters\/cluster-1\/extra\.yaml\n/,
+      /render --check: 1 path the render did not write \(a directory ends in \/\) in directories it writes:\n {2}gitops\/clusters\/cluster-1\/extra\.yaml\n/,
     );
     assert.strictEqual(check.stdout, "");
     fs.rmSync(stray);

@@ -193,6 +193,29 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     }
   });
 
+  it("says what flux bootstrap --path at a stack's Flux directory did, and --check fails on it", async () => {
+    const project = fixtureProject({ east: { apps: APPS, gitopsEngines: ["flux"] } });
+    try {
+      assert.strictEqual((await renderCli(project)).code, 0);
+      // given flux bootstrap --path=gitops/flux/east wrote Flux's own files there
+      const own = path.join(project, "gitops", "flux", "east", "flux-system");
+      fs.mkdirSync(own);
+      fs.writeFileSync(path.join(own, "gotk-sync.yaml"), "kind: Kustomization\n");
+      const check = await renderCli(project, "--check");
+      assert.strictEqual(check.code, 1, check.stderr);
+      assert.match(check.stderr, /^ {2}gitops\/flux\/east\/flux-system\/$/m);
+      assert.match(check.stderr, /is what `flux bootstrap --path` writes: .* bootstrap at a path of its own/);
+      // a stray elsewhere gets no such word
+      fs.rmSync(own, { recursive: true });
+      fs.writeFileSync(path.join(project, "gitops", "flux", "east", "extra.yaml"), "kind: ConfigMap\n");
+      const other = await renderCli(project, "--check");
+      assert.strictEqual(other.code, 1, other.stderr);
+      assert.doesNotMatch(other.stderr, /flux bootstrap/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("names mesh-lab:fluxServiceAccount in every Kustomization of the stack that sets it, and in no other", async () => {
     const project = fixtureProject({
       locked: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "kustomize-controller" },
