@@ -180,7 +180,11 @@ describe("render: the unit build cache", () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const runs = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
-    async function render(...argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+    /** The render CLI on the project with `kubectl` (the counting one by default) and the project's cache. */
+    async function renderWith(
+      kubectl: string,
+      ...argv: string[]
+    ): Promise<{ code: number; stderr: string; stdout: string }> {
       let stderr = "";
       let stdout = "";
       const code = await main(argv, {
@@ -188,10 +192,23 @@ describe("render: the unit build cache", () => {
         cwd: dir,
         stderr: (t) => void (stderr += t),
         stdout: (t) => void (stdout += t),
-        env: { KUBECTL: counting },
+        env: { KUBECTL: kubectl },
         buildCacheDir: path.join(dir, "cache"),
       });
       return { code, stderr, stdout };
+    }
+    const render = (...argv: string[]) => renderWith(counting, ...argv);
+
+    /** A counted kubectl that renames the object `name` in what it builds for cluster-1 only (its group directory
+     * names the stack), as a bug in one stack's build would. */
+    function renamingForCluster1(name: string): string {
+      const file = path.join(dir, "kubectl-renaming");
+      fs.writeFileSync(
+        file,
+        `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\ncase "$*" in */check/cluster-1/*) printf '%s\\n' "$out" | sed 's/^  name: ${name}$/  name: ${name}-renamed/' ;; *) printf '%s\\n' "$out" ;; esac\n`,
+        { mode: 0o755 },
+      );
+      return file;
     }
 
     it("builds units the same in two stacks once; a re-render and a --check of the same tree run no kubectl", async () => {
@@ -266,22 +283,9 @@ describe("render: the unit build cache", () => {
     });
 
     it("builds a unit on its own when the stack whose identical unit was built does not match its plan", async () => {
-      // A kubectl that renames what it builds for cluster-1 only (its group directory names the stack).
-      const renaming = path.join(dir, "kubectl-renaming");
-      fs.writeFileSync(
-        renaming,
-        `#!/bin/sh\necho "$*" >> '${log}'\nout=$('${kubectl}' "$@") || exit $?\ncase "$*" in */check/cluster-1/*) printf '%s\\n' "$out" | sed 's/^  name: accounts$/  name: accounts-renamed/' ;; *) printf '%s\\n' "$out" ;; esac\n`,
-        { mode: 0o755 },
-      );
-      let stderr = "";
-      const code = await main([], {
-        root: dir,
-        cwd: dir,
-        stderr: (t) => void (stderr += t),
-        stdout: () => {},
-        env: { KUBECTL: renaming },
-        buildCacheDir: path.join(dir, "cache"),
-      });
+      // given a kubectl whose builds for cluster-1 rename accounts
+      const renaming = renamingForCluster1("accounts");
+      const { code, stderr } = await renderWith(renaming);
       // then cluster-1's problem is reported, and cluster-2's units, built on their own, match its plan
       assert.strictEqual(code, 3, stderr);
       assert.match(stderr, /tenants\/cluster-1\/accounts lacks .* as the program plans it/);
@@ -333,22 +337,8 @@ describe("render: the unit build cache", () => {
         // cluster-2's accounts unit differs; its finance unit is cluster-1's, whose build this kubectl renames for
         // cluster-1 alone: cluster-1 fails, and cluster-2's finance unit is built on its own after all
         fs.appendFileSync(path.join(dir, "Pulumi.cluster-2.yaml"), "  mesh-lab:trustDomain: cluster-2.example\n");
-        const renaming = path.join(dir, "kubectl-renaming");
-        fs.writeFileSync(
-          renaming,
-          `#!/bin/sh\nout=$('${kubectl}' "$@") || exit $?\ncase "$*" in */check/cluster-1/*) printf '%s\\n' "$out" | sed 's/^  name: finance$/  name: finance-renamed/' ;; *) printf '%s\\n' "$out" ;; esac\n`,
-          { mode: 0o755 },
-        );
         fs.rmSync(path.join(dir, "cache"), { recursive: true });
-        let stderr = "";
-        const code = await main([], {
-          root: dir,
-          cwd: dir,
-          stderr: (t) => void (stderr += t),
-          stdout: () => {},
-          env: { KUBECTL: renaming },
-          buildCacheDir: path.join(dir, "cache"),
-        });
+        const { code, stderr } = await renderWith(renamingForCluster1("finance"));
         assert.strictEqual(code, 3, stderr);
         assert.match(stderr, /tenants\/cluster-1\/finance lacks/);
         assert.doesNotMatch(stderr, /cluster-2\/finance/);
