@@ -3,7 +3,7 @@
 // other server behind a waypoint). Per size: `npm run render`'s process (bench/render-project.ts) as on a fresh
 // clone (an empty build cache) into a fresh directory, its wall time and peak RSS, for two fleets: the same apps on
 // both clusters (each unit of the second stack reads what the first's does, so it is built once), and every app
-// scaled differently on each cluster (a patch in each of the second stack's units: every unit built). Then
+// scaled differently on each cluster (a patch in each of the second stack's units: every tenant unit built). Then
 // `kubectl kustomize` of units of the first fleet's tree, each a whole process as the repo-server and the
 // kustomize-controller run it: the cluster unit, and an evenly spread sample of tenant units. Medians of the runs.
 import * as fs from "fs";

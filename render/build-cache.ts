@@ -10,6 +10,9 @@ export interface UnitBuild {
   readonly docs: readonly Record<string, unknown>[];
 }
 
+/** The comment lines (and blank lines) a YAML file starts with: nothing before them can make them part of a value. */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+
 /**
  * The documents each unit's `kubectl kustomize` printed for exactly these inputs, kept (as JSON, which reads back
  * an order of magnitude faster than YAML) so an unchanged unit is not built again: a render after a change to one
@@ -18,14 +21,12 @@ export interface UnitBuild {
  * it reads, as seen from the directory it builds, so a unit's key is a SHA-256 over: the kubectl binary (real path,
  * size, modification time) and every file the unit reads, by its path relative to the unit: its own (patches/
  * included) and, through `resources:`, those of the directories it includes (`apps/<app>`, `base/<app>`,
- * `observability/<stack>`), recursively. A kustomization.yaml counts without the comment lines it starts with: kustomize
- * reads it as data, and the render's header there names the stack. Only what matched the stack's plan is kept (buildOverlays); a kept
- * build is still compared with the plan, as a fresh one is. One file per stack, `<dir>/<stack>.json`, holding its
- * units' latest builds; a unit no longer in the tree leaves the file with the next store.
+ * `observability/<stack>`), recursively. A kustomization.yaml counts without the comment lines it starts with:
+ * kustomize reads it as data, and the render's header there names the stack. Only what matched the stack's plan is
+ * kept (buildOverlays); a kept build is still compared with the plan, as a fresh one is. One file per stack,
+ * `<dir>/<stack>.json`, holding its units' latest builds; a unit no longer in the tree leaves the file with the next
+ * store.
  */
-/** The comment lines (and blank lines) a YAML file starts with: nothing before them can make them part of a value. */
-const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
-
 export class BuildCache {
   private readonly binary: string;
   /** The tree's files under each directory (every ancestor of each file), grouped once rather than per unit. */

@@ -110,9 +110,9 @@ interface StackWork {
  * a cache, only what the units to build read) is written to a scratch directory first, so this checks the very
  * bytes that would be written; the units are built in groups (UNITS_PER_BUILD), a few groups at a time. With a build
  * cache (render/build-cache.ts), a unit whose key (its inputs and kubectl) matches a kept build (its own stack's
- * first, else any stack's) is not built again,
- * and a unit whose key matches a unit of an earlier stack in this run is built once, for both: what that build
- * printed is compared with each stack's plan, as a fresh build's output would be. Should the earlier stack not match
+ * first, else any stack's) is not built again, and a unit whose key matches a unit of an earlier stack in this run
+ * is built once, for both: what that build printed is compared with each stack's plan, as a fresh build's output
+ * would be. Should the earlier stack not match
  * its plan, the units that shared its builds are built on their own, so each stack's problems are its own. The
  * scratch tree is written only when something is built.
  */
@@ -237,6 +237,8 @@ class Scratch {
         try {
           w.built.push(...(await build(dir)));
         } catch (e) {
+          // Stopped: its kubectl was killed; nothing is reported, and nothing more is started.
+          if (this.stopped) return;
           // Which unit: each one alone, one after the other in this worker, so the message names it.
           const named: string[] = [];
           for (const u of units) {
