@@ -207,7 +207,7 @@ export async function main(argv: readonly string[], opts: CliOptions): Promise<n
           if (problems.length > 0)
             throw new RenderError(args.check ? problems : sharedLayerProblems(problems, args.stack, layout.stacks));
           const reused = [
-            ...(report.cached > 0 ? [`${report.cached} unchanged, from the build cache`] : []),
+            ...(report.cached > 0 ? [`${report.cached} from the build cache`] : []),
             ...(report.shared > 0 ? [`${report.shared} the same as another stack's unit, built once`] : []),
           ];
           const how = reused.length > 0 ? ` (${[`${report.built} built`, ...reused].join("; ")})` : "";

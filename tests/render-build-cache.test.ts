@@ -226,7 +226,7 @@ describe("render: the unit build cache", () => {
       assert.strictEqual(runs(), 1);
       assert.match(
         again.stderr,
-        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(0 built; 6 unchanged, from the build cache\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(0 built; 6 from the build cache\)/,
       );
     });
 
@@ -275,11 +275,30 @@ describe("render: the unit build cache", () => {
       assert.match(fs.readFileSync(log, "utf8").split("\n").filter(Boolean)[1], /\/check\/cluster-2\/\d+$/);
       assert.match(
         second.stderr,
-        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(1 built; 5 unchanged, from the build cache\)/,
+        /6 unit\(s\) of 2 stack\(s\) checked with kubectl kustomize \(1 built; 5 from the build cache\)/,
       );
       // and what it built is kept for that unit alone, beside the others' kept builds
       assert.strictEqual((await render("--check")).code, 0);
       assert.strictEqual(runs(), 2);
+    });
+
+    it("takes a kept build of another stack's unit for a new stack whose unit reads the same files", async () => {
+      assert.strictEqual((await render()).code, 0);
+      assert.strictEqual(runs(), 1);
+      // given a third stack, a copy of cluster-2 but for its cluster's own names
+      const three = fs
+        .readFileSync(path.join(dir, "Pulumi.cluster-2.yaml"), "utf8")
+        .replace(/cluster-2/g, "cluster-3")
+        .replace(/network2/g, "network3");
+      fs.writeFileSync(path.join(dir, "Pulumi.cluster-3.yaml"), three);
+      const r = await render();
+      // then its units come from the kept builds of the others: no kubectl runs
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /9 unit\(s\) of 3 stack\(s\) checked with kubectl kustomize \(0 built; 9 from the build cache\)/,
+      );
+      assert.strictEqual(runs(), 1);
     });
 
     it("builds a unit on its own when the stack whose identical unit was built does not match its plan", async () => {
