@@ -13,6 +13,19 @@ const APPS = [
   { name: "cart", image: "curlimages/curl:8.11.1", calls: ["shop"] },
 ];
 
+/** The render's stderr for a project it refuses: exit 2, and no gitops/ written. */
+async function refusal(...project: Parameters<typeof fixtureProject>): Promise<string> {
+  const bad = fixtureProject(...project);
+  try {
+    const r = await renderCli(bad);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.ok(!fs.existsSync(path.join(bad, "gitops")), "gitops/ written");
+    return r.stderr;
+  } finally {
+    fs.rmSync(bad, { recursive: true, force: true });
+  }
+}
+
 describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function () {
   this.timeout(60000);
   let dir: string;
@@ -180,14 +193,10 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       );
       assert.doesNotMatch(r.stderr, /stacks? [^:]*\b(keyed|public)\b[^:]*: Flux's GitRepository/);
       // The schema check takes it (Flux's CRD: secretRef.name), and a name Kubernetes cannot take is refused.
-      const bad = fixtureProject({ east: { apps: APPS, gitopsEngines: ["flux"], fluxSecretRef: "Mesh_Git" } });
-      try {
-        const refused = await renderCli(bad);
-        assert.strictEqual(refused.code, 2, refused.stderr);
-        assert.match(refused.stderr, /key "mesh-lab:fluxSecretRef" is "Mesh_Git"; expected a DNS-1123 subdomain/);
-      } finally {
-        fs.rmSync(bad, { recursive: true, force: true });
-      }
+      assert.match(
+        await refusal({ east: { apps: APPS, gitopsEngines: ["flux"], fluxSecretRef: "Mesh_Git" } }),
+        /key "mesh-lab:fluxSecretRef" is "Mesh_Git"; expected a DNS-1123 subdomain/,
+      );
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
@@ -254,19 +263,10 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       assert.match(row("locked"), /\| the ServiceAccount `kustomize-controller` \(applies as it\) \|/);
       assert.match(row("open"), /\| https:\/\/github\.com\/example\/mesh-lab\.git \| nothing \|/);
       // a name Kubernetes cannot take is refused, naming the key
-      const bad = fixtureProject({
-        east: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "Kustomize_Controller" },
-      });
-      try {
-        const refused = await renderCli(bad);
-        assert.strictEqual(refused.code, 2, refused.stderr);
-        assert.match(
-          refused.stderr,
-          /key "mesh-lab:fluxServiceAccount" is "Kustomize_Controller"; expected a DNS-1123 subdomain/,
-        );
-      } finally {
-        fs.rmSync(bad, { recursive: true, force: true });
-      }
+      assert.match(
+        await refusal({ east: { apps: APPS, gitopsEngines: ["flux"], fluxServiceAccount: "Kustomize_Controller" } }),
+        /key "mesh-lab:fluxServiceAccount" is "Kustomize_Controller"; expected a DNS-1123 subdomain/,
+      );
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
@@ -343,19 +343,10 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
   });
 
   it("refuses, for a Flux stack, a repository address Flux cannot take, naming the key", async () => {
-    const bad = fixtureProject({
-      east: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: "git@github.com:acme/mesh.git" },
-    });
-    try {
-      const r = await renderCli(bad);
-      assert.strictEqual(r.code, 2, r.stderr);
-      assert.match(
-        r.stderr,
-        /key "mesh-lab:gitopsRepoUrl" is "git@github\.com:acme\/mesh\.git"; expected an https:\/\/ or ssh:\/\/ URL where the stack renders for Flux/,
-      );
-    } finally {
-      fs.rmSync(bad, { recursive: true, force: true });
-    }
+    assert.match(
+      await refusal({ east: { apps: APPS, gitopsEngines: ["flux"], gitopsRepoUrl: "git@github.com:acme/mesh.git" } }),
+      /key "mesh-lab:gitopsRepoUrl" is "git@github\.com:acme\/mesh\.git"; expected an https:\/\/ or ssh:\/\/ URL where the stack renders for Flux/,
+    );
   });
 
   describe("bad values: exit 2, naming the key, the value and what is allowed", () => {
@@ -366,20 +357,13 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
     ];
     for (const [value, message] of cases) {
       it(`gitopsEngines: ${JSON.stringify(value)}`, async () => {
-        const bad = fixtureProject({ east: { apps: APPS, gitopsEngines: value } });
-        try {
-          const r = await renderCli(bad);
-          assert.strictEqual(r.code, 2, r.stderr);
-          assert.ok(r.stderr.includes(`stack "east": ${message}`), r.stderr);
-          assert.ok(!fs.existsSync(path.join(bad, "gitops")));
-        } finally {
-          fs.rmSync(bad, { recursive: true, force: true });
-        }
+        const stderr = await refusal({ east: { apps: APPS, gitopsEngines: value } });
+        assert.ok(stderr.includes(`stack "east": ${message}`), stderr);
       });
     }
     it("a unit name longer than a label value: the app's key in the project's list, and how long it may be", async () => {
       const [stack, long] = [`eu-${"x".repeat(20)}`, "a".repeat(35)];
-      const bad = fixtureProject(
+      const stderr = await refusal(
         { [stack]: {}, west: {} },
         {
           apps: [
@@ -388,19 +372,12 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
           ],
         },
       );
-      try {
-        const r = await renderCli(bad);
-        assert.strictEqual(r.code, 2, r.stderr);
-        assert.ok(
-          r.stderr.includes(
-            `stack "${stack}": key "mesh-lab:apps[1].name" is "${long}", which names its GitOps unit "mesh-lab-${stack}.${long}" (68 characters); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the app name to at most 30 characters, or the stack name`,
-          ),
-          r.stderr,
-        );
-        assert.ok(!fs.existsSync(path.join(bad, "gitops")));
-      } finally {
-        fs.rmSync(bad, { recursive: true, force: true });
-      }
+      assert.ok(
+        stderr.includes(
+          `stack "${stack}": key "mesh-lab:apps[1].name" is "${long}", which names its GitOps unit "mesh-lab-${stack}.${long}" (68 characters); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the app name to at most 30 characters, or the stack name`,
+        ),
+        stderr,
+      );
     });
 
     it("names of exactly 63 characters pass; a stack name too long for any app is the one to shorten", async () => {
@@ -408,54 +385,41 @@ describe("render: Argo CD, Flux, or both, per cluster (gitopsEngines)", function
       // mesh-lab-<46>-tenants and mesh-lab-<46>.<7> are 63 characters each
       const fits = "f".repeat(46);
       const ok = fixtureProject({ [fits]: { apps: web("a".repeat(7)), gitopsEngines: ["flux"] } });
-      // mesh-lab-<54>. leaves no room for an app name
-      const over = "o".repeat(54);
-      const bad = fixtureProject({ [over]: { apps: web("b") } });
       try {
         const r = await renderCli(ok);
         assert.strictEqual(r.code, 0, r.stderr);
-        const b = await renderCli(bad);
-        assert.strictEqual(b.code, 2, b.stderr);
-        assert.match(
-          b.stderr,
-          /\(65 characters\); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the stack name \(Pulumi\.o+\.yaml; pulumi stack rename\)/,
-        );
       } finally {
-        for (const d of [ok, bad]) fs.rmSync(d, { recursive: true, force: true });
+        fs.rmSync(ok, { recursive: true, force: true });
       }
+      // mesh-lab-<54>. leaves no room for an app name
+      const over = "o".repeat(54);
+      assert.match(
+        await refusal({ [over]: { apps: web("b") } }),
+        /\(65 characters\); Argo CD and Flux put that name in a label value, at most 63 characters: shorten the stack name \(Pulumi\.o+\.yaml; pulumi stack rename\)/,
+      );
     });
 
     it("a Flux stack whose tenants Kustomization's name is longer than a label value, and a stack named applicationset", async () => {
       const stack = "s".repeat(50);
       const web = [{ name: "web", image: "example/web:1", port: 8080 }];
-      const bad = fixtureProject({ [stack]: { apps: web, gitopsEngines: ["flux"] }, applicationset: { apps: web } });
-      try {
-        const r = await renderCli(bad);
-        assert.strictEqual(r.code, 2, r.stderr);
-        assert.ok(
-          r.stderr.includes(
-            `stack "${stack}": the Flux Kustomization "mesh-lab-${stack}-tenants" has 67 characters; Flux puts its name in a label value, at most 63: shorten the stack name (Pulumi.${stack}.yaml; pulumi stack rename)`,
-          ),
-          r.stderr,
-        );
-        assert.match(
-          r.stderr,
-          /stack name "applicationset": its Argo CD file would be gitops\/argocd\/applicationset\.yaml/,
-        );
-      } finally {
-        fs.rmSync(bad, { recursive: true, force: true });
-      }
+      const stderr = await refusal({ [stack]: { apps: web, gitopsEngines: ["flux"] }, applicationset: { apps: web } });
+      assert.ok(
+        stderr.includes(
+          `stack "${stack}": the Flux Kustomization "mesh-lab-${stack}-tenants" has 67 characters; Flux puts its name in a label value, at most 63: shorten the stack name (Pulumi.${stack}.yaml; pulumi stack rename)`,
+        ),
+        stderr,
+      );
+      assert.match(
+        stderr,
+        /stack name "applicationset": its Argo CD file would be gitops\/argocd\/applicationset\.yaml/,
+      );
     });
 
     it("gitopsBranch: ../main", async () => {
-      const bad = fixtureProject({ east: { apps: APPS, gitopsBranch: "../main" } });
-      try {
-        const r = await renderCli(bad);
-        assert.strictEqual(r.code, 2);
-        assert.match(r.stderr, /key "mesh-lab:gitopsBranch" is "\.\.\/main"; expected a Git branch name/);
-      } finally {
-        fs.rmSync(bad, { recursive: true, force: true });
-      }
+      assert.match(
+        await refusal({ east: { apps: APPS, gitopsBranch: "../main" } }),
+        /key "mesh-lab:gitopsBranch" is "\.\.\/main"; expected a Git branch name/,
+      );
     });
   });
 });
