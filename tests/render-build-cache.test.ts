@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,7 +8,7 @@ import { main } from "../render/cli";
 import { findKubectl } from "../render/kubectl";
 import { buildOverlays } from "../render/kustomize-build";
 import { renderProject } from "../render/pipeline";
-import { sampleCopy, tempProject } from "./support/render-project";
+import { readTree, sampleCopy, tempProject } from "./support/render-project";
 import { runProcess } from "./support/spawn";
 
 // An overlay whose files and kubectl are unchanged is not built again; its kept output is checked instead.
@@ -280,6 +281,23 @@ describe("render: the unit build cache", () => {
       // and what it built is kept for that unit alone, beside the others' kept builds
       assert.strictEqual((await render("--check")).code, 0);
       assert.strictEqual(runs(), 2);
+    });
+
+    it("shares only what kustomize itself prints the same: two units of one key build to the same bytes", async () => {
+      assert.strictEqual((await render()).code, 0);
+      const gitops = path.join(dir, "gitops");
+      const tree = readTree(gitops);
+      const c = new BuildCache("/nonexistent", kubectl!, tree);
+      const units = [...tree.keys()]
+        .filter((f) => /^tenants\/cluster-1\/[^/]+\/kustomization\.yaml$/.test(f))
+        .map((f) => path.posix.dirname(f));
+      assert.ok(units.length > 0);
+      for (const one of units) {
+        const two = one.replace("/cluster-1/", "/cluster-2/");
+        assert.strictEqual(c.key(one), c.key(two), one);
+        const build = (u: string) => execFileSync(kubectl!, ["kustomize", path.join(gitops, u)], { encoding: "utf8" });
+        assert.strictEqual(build(two), build(one), one);
+      }
     });
 
     it("takes a kept build of another stack's unit for a new stack whose unit reads the same files", async () => {
