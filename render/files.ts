@@ -1,7 +1,8 @@
 import type { FluxObjects } from "./flux";
 import { Layout, Unit } from "./placement";
 import { groupOf, KubeObject, versionOf } from "./kube-object";
-import { QuoteCache, toYaml } from "./yaml";
+import { QuoteCache } from "./needs-quotes";
+import { toYaml } from "./yaml";
 
 /** The tree's directory under the repository root; the Argo CD Applications point into it. */
 export const GITOPS_DIR = "gitops";

@@ -9,6 +9,7 @@ import { Tree } from "./files";
 import { describe, KubeObject } from "./kube-object";
 import { unitOf } from "./placement";
 import { allDocuments, fingerprint } from "./yaml";
+import { KustomizePrinter } from "./yaml-print";
 
 /** `kubectl kustomize dir`'s output; the process is in `running` until it ends. */
 function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Promise<string> {
@@ -28,14 +29,36 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
   });
 }
 
+/**
+ * The documents of `kubectl kustomize`'s output `out`. One whose text is, byte for byte, a key of `printed` (what
+ * kustomize prints for a planned object) is that object; the others are read by the YAML parser, together, as they
+ * stand in the output. Kustomize ends each document but the last with a `---` line, which cannot occur inside a
+ * document at the start of a line (YAML reads it as the document's end).
+ */
+export function readBuild(
+  out: string,
+  printed: ReadonlyMap<string, Record<string, unknown>>,
+): Record<string, unknown>[] {
+  const docs: Record<string, unknown>[] = [];
+  const rest: string[] = [];
+  for (const text of out.split(/^---\n/m)) {
+    const planned = printed.get(text);
+    if (planned !== undefined) docs.push(planned);
+    else rest.push(text);
+  }
+  if (rest.length > 0) docs.push(...(allDocuments(rest.join("---\n")) as Record<string, unknown>[]));
+  return docs;
+}
+
 /** The differences between what a stack's units build to, together, and what the stack plans. */
 export function buildDifferences(
   stack: string,
   built: readonly Record<string, unknown>[],
   objects: readonly KubeObject[],
+  print: (m: Record<string, unknown>) => string = fingerprint,
 ): string[] {
-  const builtPrints = built.map(fingerprint);
-  const plannedPrints = objects.map((o) => fingerprint(o.manifest));
+  const builtPrints = built.map((m) => print(m));
+  const plannedPrints = objects.map((o) => print(o.manifest));
   const got = new Set(builtPrints);
   const want = new Set(plannedPrints);
   const problems = objects
@@ -143,6 +166,14 @@ export async function buildOverlays(
     return { stack: s, units, built: [], failures: [] };
   });
   const scratch = new Scratch(kubectl, tree, cache);
+  // Each object's fingerprint once: a document kustomize printed as planned is the planned object (readBuild), and
+  // both the comparison and the attribution look at every one.
+  const prints = new WeakMap<object, string>();
+  const print = (m: Record<string, unknown>) => {
+    let p = prints.get(m);
+    if (p === undefined) prints.set(m, (p = fingerprint(m)));
+    return p;
+  };
   // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
   const interrupted = () => {
     scratch.stop();
@@ -162,10 +193,11 @@ export async function buildOverlays(
           continue;
         }
         const docs = [...w.units.flatMap((u) => u.docs ?? u.lender?.docs ?? []), ...w.built];
-        const found = buildDifferences(w.stack.stack, docs, w.stack.objects);
+        const found = buildDifferences(w.stack.stack, docs, w.stack.objects, print);
         problems.push(...found);
         // Kept only when the stack matches its plan: what a parse or planning bug read wrongly never outlives it.
-        if (found.length === 0 && cache !== undefined && w.units.some((u) => u.source !== "cache")) attribute(w, cache);
+        if (found.length === 0 && cache !== undefined && w.units.some((u) => u.source !== "cache"))
+          attribute(w, cache, print);
       }
       const count = (source: UnitWork["source"]) =>
         work.reduce((n, w) => n + w.units.filter((u) => u.source === source).length, 0);
@@ -189,6 +221,10 @@ class Scratch {
   private readonly running = new Set<ChildProcess>();
   private groups = 0;
   private stopped = false;
+  /** The planned objects of the stacks built so far, by what kustomize prints for each. */
+  private readonly printed = new Map<string, Record<string, unknown>>();
+  private readonly printedStacks = new Set<string>();
+  private readonly printer = new KustomizePrinter();
 
   constructor(
     private readonly kubectl: string,
@@ -205,6 +241,14 @@ class Scratch {
       })),
     );
     if (groups.length === 0) return;
+    for (const { w } of jobs) {
+      if (this.printedStacks.has(w.stack.stack)) continue;
+      this.printedStacks.add(w.stack.stack);
+      for (const o of w.stack.objects) {
+        const text = this.printer.text(o.manifest);
+        if (text !== undefined) this.printed.set(text, o.manifest);
+      }
+    }
     const scratch = (this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-build-")));
     const root = path.join(scratch, "tree");
     // Only what the units to build read, when the cache knows it: a render after a change to one app writes a few
@@ -222,7 +266,7 @@ class Scratch {
       fs.writeFileSync(file, content);
     }
     const build = (dir: string) =>
-      kustomize(this.kubectl, dir, this.running).then((out) => allDocuments(out) as Record<string, unknown>[]);
+      kustomize(this.kubectl, dir, this.running).then((out) => readBuild(out, this.printed));
     // A group is built as one kustomization that includes its units, which builds each unit as kustomize builds it
     // alone and refuses an object that two units both hold.
     let next = 0;
@@ -275,12 +319,12 @@ class Scratch {
  * share its build, and keeps them in the cache. A cache that cannot be written (read-only, full) costs only the next
  * run's builds.
  */
-function attribute(w: StackWork, cache: BuildCache): void {
-  const home = new Map(w.stack.objects.map((o) => [fingerprint(o.manifest), unitOf(w.stack.stack, o)]));
+function attribute(w: StackWork, cache: BuildCache, print: (m: Record<string, unknown>) => string): void {
+  const home = new Map(w.stack.objects.map((o) => [print(o.manifest), unitOf(w.stack.stack, o)]));
   const docs = new Map<string, Record<string, unknown>[]>(
     w.units.map((u) => [u.unit, [...(u.docs ?? u.lender?.docs ?? [])]]),
   );
-  for (const d of w.built) docs.get(home.get(fingerprint(d))!)!.push(d);
+  for (const d of w.built) docs.get(home.get(print(d))!)!.push(d);
   for (const u of w.units) u.docs = docs.get(u.unit)!;
   try {
     cache.write(w.stack.stack, new Map(w.units.map((u) => [u.unit, { key: u.key, docs: u.docs! }])));

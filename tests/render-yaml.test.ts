@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as path from "path";
 import { isAlias, parse, parseDocument, visit } from "yaml";
 import fc from "fast-check";
-import { canonical, needsQuotes, toYaml } from "../render/yaml";
+import { needsQuotes } from "../render/needs-quotes";
+import { canonical, toYaml } from "../render/yaml";
 import { SAMPLE } from "./support/stacks";
 import { snapshot } from "./support/render-project";
 
