@@ -26,21 +26,27 @@ interface Style {
 const ASCII_LINE = /^[\x20-\x7e]*$/;
 
 /**
- * A one-line string the yaml package never writes plain, whatever it reads back as (yaml `stringifyString.js`
- * `plainString`): one that starts with an indicator, is `-` or `?` or starts with one and a space, holds `: ` or
- * ` #`, or ends with a space or `:`; and one that starts like a document marker.
+ * A one-line string the yaml package never writes plain, though the parser reads it back (yaml
+ * `stringifyString.js` `plainString`): one that starts with an indicator or like a document marker. The rest of
+ * that rule (`-`, `? x`, `a: b`, `a #b`, a trailing space or `:`) needsQuotes refuses already: those do not read
+ * back.
  */
-const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-] |: | #| $|:$|^---|^\.\.\./;
+const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^---|^\.\.\./;
 
 function lines(value: unknown, style: Style): string[] {
   const out: string[] = [];
-  if (Array.isArray(value) && value.length > 0) list(value, 0, "", style, out);
-  else if (isMap(value) && Object.keys(value).length > 0) map(value, 0, "", style, out);
-  else throw new Uncovered();
+  if (inline(value, style) !== undefined) throw new Uncovered();
+  if (Array.isArray(value)) list(value, 0, "", style, out);
+  else map(value as Record<string, unknown>, 0, "", style, out);
   return out;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A plain object, as JSON holds one (not a Date, a Map or a class's instance). */
+function isMap(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
 
 /** A scalar, `[]` or `{}`, as written after `key: ` or `- `; undefined for a list or map with members. */
 function inline(value: unknown, style: Style): string | undefined {
@@ -55,7 +61,8 @@ function inline(value: unknown, style: Style): string | undefined {
     return style.string(value);
   }
   if (Array.isArray(value)) return value.length === 0 ? "[]" : undefined;
-  if (isMap(value)) return Object.keys(value).length === 0 ? "{}" : undefined;
+  // A member set to undefined is not written: a map of only those is empty.
+  if (isMap(value)) return Object.values(value).every((v) => v === undefined) ? "{}" : undefined;
   throw new Uncovered();
 }
 
@@ -171,7 +178,8 @@ function commentLines(comment: string): string {
  * The order in which kustomize prints a map's keys: Go's YAML encoder sorts them (kustomize writes each object with
  * sigs.k8s.io/yaml `JSONToYAML`, which marshals with go-yaml v2; v2 `sorter.go` `keyList.Less`): letters by code, a
  * non-letter before a letter, and runs of digits by their value, so `a9` comes before `a10`. For printable ASCII
- * keys, which are all that KustomizePrinter prints.
+ * keys, which are all that KustomizePrinter prints. Go's order is not transitive for some mixes (`a1b`, `a01`,
+ * `a11`), where its sort algorithm decides: a document whose keys kustomize printed otherwise is parsed.
  */
 export function goKeyOrder(a: string, b: string): number {
   for (let i = 0; i < a.length && i < b.length; i++) {

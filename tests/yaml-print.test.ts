@@ -66,10 +66,32 @@ describe("render: YAML printed without the yaml package's document", () => {
   });
 
   it("leaves to the yaml package what it does not cover, so toYaml writes every file", () => {
-    for (const data of [{ a: "two\nlines" }, { a: "café" }, { a: 1.5 }, { a: "`x" }, { a: ["---x"] }, {}]) {
+    const uncovered = [
+      { a: "two\nlines" },
+      { a: "café" },
+      { a: 1.5 },
+      { a: "`x" },
+      { a: ["---x"] },
+      { a: new Date(0) },
+      {},
+    ];
+    for (const data of uncovered) {
       assert.strictEqual(printFile(data, undefined, { quotes: new Map() }), undefined, JSON.stringify(data));
       assert.strictEqual(toYaml(data), documentYaml(data));
     }
+  });
+
+  it("leaves to the parser a long double-quoted string, which Go breaks with an escape", () => {
+    // A YAML 1.1 timestamp may hold spaces; Go double-quotes it.
+    const printer = new KustomizePrinter();
+    assert.strictEqual(printer.text({ [`k${"k".repeat(70)}`]: "2001-12-14 21:59:43.10 -5" }), undefined);
+    assert.strictEqual(printer.text({ k: "2001-12-14 21:59:43.10 -5" }), 'k: "2001-12-14 21:59:43.10 -5"\n');
+  });
+
+  it("leaves out members set to undefined, as the yaml package does", () => {
+    const data = { a: { b: undefined }, c: 1, d: undefined, e: [{ f: undefined, g: "h" }] };
+    assert.strictEqual(printFile(data, undefined, { quotes: new Map() }), "a: {}\nc: 1\ne:\n  - g: h\n");
+    assert.strictEqual(documentYaml(data), "a: {}\nc: 1\ne:\n  - g: h\n");
   });
 
   it("prints only what reads back, with the render's parser, as the object itself", () => {
@@ -88,9 +110,12 @@ describe("render: YAML printed without the yaml package's document", () => {
   });
 
   it("orders keys as Go's encoder does: runs of digits by value, a non-letter before a letter", () => {
-    // The order kubectl kustomize (v5.5.0) printed these keys in.
-    const keys = ["a10", "a9", "B", "a", "a-1", "a_1", "a.1", "1a", "a1b", "a1-", "a01", "a001", "_x", "Z", "a0"];
-    const kustomized = ["_x", "1a", "B", "Z", "a", "a-1", "a.1", "a_1", "a0", "a1-", "a1b", "a01", "a001", "a9", "a10"];
+    // The order kubectl kustomize (v5.5.0) printed these keys in. (Go's order is not transitive for some mixes,
+    // `a1b` < `a01` < `a11` < `a1b`, where its sort algorithm decides; such a document is parsed.)
+    const keys = ["a10", "a9", "B", "a", "a-1", "a_1", "a.1", "1a", "a1-", "a01", "a001", "_x", "Z", "a0", "a100"];
+    keys.push("a11", "a020", "a20", "a2");
+    const kustomized = ["_x", "1a", "B", "Z", "a", "a-1", "a.1", "a_1", "a0", "a1-", "a01", "a001", "a2", "a9"];
+    kustomized.push("a10", "a11", "a20", "a020", "a100");
     assert.deepStrictEqual([...keys].sort(goKeyOrder), kustomized);
   });
 
@@ -159,6 +184,37 @@ describe("render: YAML printed without the yaml package's document", () => {
           const [doc] = readBuild(byName.get(o.metadata.name)!, printed);
           assert.deepStrictEqual(doc, o, o.metadata.name);
         }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("breaks long strings exactly where kustomize does: past column 80, at single spaces", () => {
+      // A space at every column from 70 to 95, after keys and list items of several indents; double spaces, and
+      // single-quoted strings (`a: b` cannot be plain) whose quotes and doubled quotes count as columns.
+      const strings = Array.from({ length: 26 }, (_, k) => `${"w".repeat(60 + k)} ab  cd e${" fg".repeat(12)}`);
+      const quoted = strings.map((t, k) => `it's: ${t.slice(k)} 'x' end`);
+      const objects = [strings, quoted].map((list, i) => ({
+        apiVersion: "example.com/v1",
+        kind: "Thing",
+        metadata: { name: `long${i}` },
+        spec: {
+          k: list[0],
+          keyed: Object.fromEntries(list.map((t, j) => [`key${"k".repeat(j)}`, t])),
+          // Past column 80 already at the quote: Go breaks a single-quoted string at neither end.
+          [`lead${"k".repeat(80)}`]: " leadingspace",
+          [`trail${"k".repeat(80)}`]: "trailingspace ",
+          list,
+          nested: [{ item: list[5], more: [list[9]] }],
+        },
+      }));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lab-print-"));
+      try {
+        objects.forEach((o, i) => fs.writeFileSync(path.join(dir, `o${i}.yaml`), JSON.stringify(o)));
+        fs.writeFileSync(path.join(dir, "kustomization.yaml"), JSON.stringify({ resources: ["o0.yaml", "o1.yaml"] }));
+        const out = execFileSync(kubectl!, ["kustomize", dir], { encoding: "utf8" });
+        const printer = new KustomizePrinter();
+        assert.strictEqual(objects.map((o) => printer.text(o)).join("---\n"), out);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
