@@ -31,8 +31,8 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
 
 /**
  * The documents of `kubectl kustomize`'s output `out`. One whose text is, byte for byte, a key of `printed` (what
- * kustomize prints for a planned object) is that object; the others are read by the YAML parser, together, as they
- * stand in the output. Kustomize ends each document but the last with a `---` line, which cannot occur inside a
+ * kustomize prints for a planned object) is that object; the others are read by the YAML parser, together, in
+ * their order in the output. Kustomize ends each document but the last with a `---` line, which cannot occur inside a
  * document at the start of a line (YAML reads it as the document's end).
  */
 export function readBuild(
@@ -55,10 +55,10 @@ export function buildDifferences(
   stack: string,
   built: readonly Record<string, unknown>[],
   objects: readonly KubeObject[],
-  print: (m: Record<string, unknown>) => string = fingerprint,
+  fingerprintOf: (m: Record<string, unknown>) => string = fingerprint,
 ): string[] {
-  const builtPrints = built.map((m) => print(m));
-  const plannedPrints = objects.map((o) => print(o.manifest));
+  const builtPrints = built.map((m) => fingerprintOf(m));
+  const plannedPrints = objects.map((o) => fingerprintOf(o.manifest));
   const got = new Set(builtPrints);
   const want = new Set(plannedPrints);
   const problems = objects
@@ -168,10 +168,10 @@ export async function buildOverlays(
   const scratch = new Scratch(kubectl, tree, cache);
   // Each object's fingerprint once: a document kustomize printed as planned is the planned object (readBuild), and
   // both the comparison and the attribution look at every one.
-  const prints = new WeakMap<object, string>();
-  const print = (m: Record<string, unknown>) => {
-    let p = prints.get(m);
-    if (p === undefined) prints.set(m, (p = fingerprint(m)));
+  const fingerprints = new WeakMap<object, string>();
+  const fingerprintOf = (m: Record<string, unknown>) => {
+    let p = fingerprints.get(m);
+    if (p === undefined) fingerprints.set(m, (p = fingerprint(m)));
     return p;
   };
   // Interrupted (Ctrl-C, kill), the render stops its kubectl processes and removes the scratch tree before it ends.
@@ -193,11 +193,11 @@ export async function buildOverlays(
           continue;
         }
         const docs = [...w.units.flatMap((u) => u.docs ?? u.lender?.docs ?? []), ...w.built];
-        const found = buildDifferences(w.stack.stack, docs, w.stack.objects, print);
+        const found = buildDifferences(w.stack.stack, docs, w.stack.objects, fingerprintOf);
         problems.push(...found);
         // Kept only when the stack matches its plan: what a parse or planning bug read wrongly never outlives it.
         if (found.length === 0 && cache !== undefined && w.units.some((u) => u.source !== "cache"))
-          attribute(w, cache, print);
+          attribute(w, cache, fingerprintOf);
       }
       const count = (source: UnitWork["source"]) =>
         work.reduce((n, w) => n + w.units.filter((u) => u.source === source).length, 0);
@@ -319,12 +319,12 @@ class Scratch {
  * share its build, and keeps them in the cache. A cache that cannot be written (read-only, full) costs only the next
  * run's builds.
  */
-function attribute(w: StackWork, cache: BuildCache, print: (m: Record<string, unknown>) => string): void {
-  const home = new Map(w.stack.objects.map((o) => [print(o.manifest), unitOf(w.stack.stack, o)]));
+function attribute(w: StackWork, cache: BuildCache, fingerprintOf: (m: Record<string, unknown>) => string): void {
+  const home = new Map(w.stack.objects.map((o) => [fingerprintOf(o.manifest), unitOf(w.stack.stack, o)]));
   const docs = new Map<string, Record<string, unknown>[]>(
     w.units.map((u) => [u.unit, [...(u.docs ?? u.lender?.docs ?? [])]]),
   );
-  for (const d of w.built) docs.get(home.get(print(d))!)!.push(d);
+  for (const d of w.built) docs.get(home.get(fingerprintOf(d))!)!.push(d);
   for (const u of w.units) u.docs = docs.get(u.unit)!;
   try {
     cache.write(w.stack.stack, new Map(w.units.map((u) => [u.unit, { key: u.key, docs: u.docs! }])));

@@ -29,7 +29,7 @@ const ASCII_LINE = /^[\x20-\x7e]*$/;
  * A one-line string the yaml package never writes plain, though the parser reads it back (yaml
  * `stringifyString.js` `plainString`): one that starts with an indicator or like a document marker. The rest of
  * that rule (`-`, `? x`, `a: b`, `a #b`, a trailing space or `:`) needsQuotes refuses already: those do not read
- * back.
+ * back. KustomizePrinter takes it for Go's rule too, which quotes such strings as well.
  */
 const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^---|^\.\.\./;
 
@@ -73,6 +73,8 @@ function map(value: Record<string, unknown>, col: number, first: string, style: 
   for (const key of style.keys(value)) {
     const member = value[key];
     if (member === undefined) continue;
+    // A long key is written `? key` by the yaml package past 1,024 characters, by Go past 128.
+    if (key.length > 128) throw new Uncovered();
     const head = `${n++ === 0 ? first : pad}${inline(key, style)}:`;
     const text = inline(member, style);
     if (text !== undefined) scalar(`${head} `, text, col + 2, style, out);
@@ -124,6 +126,21 @@ function scalar(head: string, text: string, indent: number, style: Style, out: s
   out.push(line);
 }
 
+/**
+ * The order of a map's keys in `canonical`'s copy: JavaScript keeps integer-like keys (`"9"`, `"10"`) first, in
+ * numeric order, whatever order an object is built in; then the others, in the render's order.
+ */
+function canonicalOrder(a: string, b: string): number {
+  const ia = isIndex(a);
+  const ib = isIndex(b);
+  if (ia && ib) return Number(a) - Number(b);
+  if (ia || ib) return ia ? -1 : 1;
+  return compareKeys(a, b);
+}
+
+/** An array index as a property key: JavaScript orders such keys first. */
+const isIndex = (k: string) => /^(?:0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
+
 /** Keys written first, in this order, wherever they occur; every other key follows alphabetically. */
 const FIRST = ["apiVersion", "kind", "metadata", "name", "namespace"];
 
@@ -146,7 +163,7 @@ export function printFile(
   opts: { readonly keepOrder?: boolean; readonly quotes: QuoteCache },
 ): string | undefined {
   const style: Style = {
-    keys: opts.keepOrder ? Object.keys : (m) => Object.keys(m).sort(compareKeys),
+    keys: opts.keepOrder ? Object.keys : (m) => Object.keys(m).sort(canonicalOrder),
     listIndent: 2,
     string: (s) => {
       if (needsQuotes(s, opts.quotes)) return JSON.stringify(s);
@@ -216,12 +233,13 @@ function digitsAt(s: string, i: number, start: bigint): [bigint, number] {
 }
 
 /**
- * True when Go's encoder double-quotes `s` rather than single-quoting it: `s` is empty or `<<`, or reads, as a plain
- * scalar, as a null, boolean, number or timestamp (YAML 1.1 or 1.2: Go quotes `yes`, `on` and `1:20` too;
- * go-yaml v2 `encode.go` `stringv`).
+ * Whether Go's encoder double-quotes `s` rather than single-quoting it, as near as the yaml package can tell: Go
+ * double-quotes a string it would read as a null, boolean, number or timestamp (go-yaml v2 `encode.go` `stringv`):
+ * `""`, `"8080"`, `"yes"`, `"on"`, `"1:20"`. Where this guesses otherwise (Go writes `<<` and `e18` plain, and
+ * single-quotes `&a`), kustomize's document is not recognised and is parsed.
  */
 function goDoubleQuotes(s: string): boolean {
-  if (s === "" || s === "<<") return true;
+  if (s === "") return true;
   return (["1.1", "1.2"] as const).some((version) => {
     try {
       const v: unknown = parse(s, { version, logLevel: "silent" });
