@@ -32,8 +32,8 @@ function kustomize(kubectl: string, dir: string, running: Set<ChildProcess>): Pr
 /**
  * The documents of `kubectl kustomize`'s output `out`. One whose text is, byte for byte, a key of `printed` (what
  * kustomize prints for a planned object) is that object; the others are read by the YAML parser, together, in
- * their order in the output. Kustomize ends each document but the last with a `---` line, which cannot occur inside a
- * document at the start of a line (YAML reads it as the document's end).
+ * their order in the output. Kustomize ends each document but the last with a `---` line, which cannot occur
+ * inside a document at the start of a line (YAML reads it as the document's end).
  */
 export function readBuild(
   out: string,

@@ -33,6 +33,7 @@ const ASCII_LINE = /^[\x20-\x7e]*$/;
  */
 const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^---|^\.\.\./;
 
+/** A document's lines: a map or a list with members (a scalar, `{}` or `[]` alone is not covered). */
 function lines(value: unknown, style: Style): string[] {
   const out: string[] = [];
   if (inline(value, style) !== undefined) throw new Uncovered();
