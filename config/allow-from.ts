@@ -1,4 +1,4 @@
-import { Reader } from "./readers";
+import { isDnsLabel, Reader } from "./readers";
 
 /**
  * One `allowFrom` entry: who may call the app. A namespace (`"finance"`), a service account in it
@@ -15,7 +15,6 @@ export interface AllowRule {
   readonly paths?: readonly string[];
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
 // An absolute path (`/api`), a prefix (`/api/*`), a suffix (`*.json`), or `*` alone: Istio's exact, prefix and
 // suffix matches.
@@ -58,7 +57,7 @@ export const isHttpRule = (rule: AllowRule) => rule.methods !== undefined || rul
 function readFrom(r: Reader, key: string, v: unknown): Pick<AllowRule, "namespace" | "serviceAccount"> | undefined {
   if (typeof v !== "string") return r.problems.add(key, v, FROM_RULE);
   const [namespace, serviceAccount, extra] = v.split("/");
-  const ok = (s: string | undefined) => s !== undefined && s.length <= 63 && DNS_LABEL.test(s);
+  const ok = (s: string | undefined) => s !== undefined && isDnsLabel(s);
   if (extra !== undefined || !ok(namespace) || (serviceAccount !== undefined && !ok(serviceAccount)))
     return r.problems.add(key, v, `${FROM_RULE}, each name a DNS-1123 label`);
   return serviceAccount === undefined ? { namespace } : { namespace, serviceAccount };

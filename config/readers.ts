@@ -1,12 +1,16 @@
 import { Problems } from "./problems";
 
 /** Kubernetes object names that must be DNS-1123 labels (namespaces, services, apps). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS_LABEL = new RegExp(`^${LABEL}$`);
 export const DNS_LABEL_RULE =
   "a DNS-1123 label (lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric)";
 
+/** True when `s` is a DNS-1123 label: DNS_LABEL_RULE. */
+export const isDnsLabel = (s: string) => s.length <= 63 && DNS_LABEL.test(s);
+
 /** Names that may be DNS-1123 subdomains (Secrets, ServiceAccounts): DNS labels joined by dots. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
 export const DNS_SUBDOMAIN_RULE =
   "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending alphanumeric)";
 
@@ -29,7 +33,7 @@ export class Reader {
   }
 
   dnsLabel(key: string, v: unknown): string | undefined {
-    if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) return this.problems.add(key, v, DNS_LABEL_RULE);
+    if (typeof v !== "string" || !isDnsLabel(v)) return this.problems.add(key, v, DNS_LABEL_RULE);
     return v;
   }
 
